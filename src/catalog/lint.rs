@@ -1,0 +1,192 @@
+//! The catalog's self-check: what TOML types cannot say (a rule pointing at a setting
+//! that does not exist, an enum default outside its choices, …). Run by the tests, so
+//! a broken catalog never ships.
+use std::collections::BTreeSet;
+
+use super::{Catalog, Condition, Field, FieldType, Generator, Rule, Service, Status};
+
+/// Every problem found, one sentence each, naming the file.
+pub fn lint(catalog: &Catalog) -> Vec<String> {
+    let mut problems = Vec::new();
+    for field in &catalog.plan.host {
+        lint_field(catalog, "_plan.toml host", field, &mut problems);
+    }
+    for (section, fields) in &catalog.plan.integrations {
+        for field in fields {
+            lint_field(catalog, &format!("_plan.toml integrations.{section}"), field, &mut problems);
+        }
+    }
+    for rule in &catalog.plan.rules {
+        lint_rule(catalog, None, rule, &mut problems);
+    }
+    for port in &catalog.plan.ports {
+        if resolve_known(catalog, None, &port.path).is_none() {
+            problems.push(format!("_plan.toml: port of {} names unknown path {}", port.owner, port.path));
+        }
+    }
+    for service in catalog.services.values() {
+        lint_service(catalog, service, &mut problems);
+    }
+    problems
+}
+
+fn lint_service(catalog: &Catalog, s: &Service, problems: &mut Vec<String>) {
+    let file = format!("{}.toml", s.id);
+    if s.status != Status::Stable && s.status_note.trim().is_empty() {
+        problems.push(format!("{file}: status {:?} needs a status_note saying why", s.status));
+    }
+    unique(&file, "port", s.ports.iter().map(|p| p.name.as_str()), problems);
+    unique(&file, "setting", s.settings.iter().map(|f| f.key.as_str()), problems);
+    unique(&file, "secret", s.secrets.iter().map(|x| x.name.as_str()), problems);
+    unique(&file, "rule", s.rules.iter().map(|r| r.id.as_str()), problems);
+    for port in &s.ports {
+        if !port.enabled_by.is_empty() && s.setting(&port.enabled_by).map(|f| f.ty) != Some(FieldType::Bool) {
+            problems.push(format!("{file}: port {} enabled_by {:?} is not a bool setting", port.name, port.enabled_by));
+        }
+        if !port.fixed && port.flag.is_none() && port.env.is_none() {
+            problems.push(format!("{file}: port {} is movable but has neither flag nor env", port.name));
+        }
+    }
+    for field in &s.settings {
+        lint_field(catalog, &file, field, problems);
+        let port_switch = s.ports.iter().any(|p| p.enabled_by == field.key);
+        if field.flag.is_none() && field.env.is_none() && !port_switch {
+            problems.push(format!("{file}: setting {} reaches the program by neither flag nor env", field.key));
+        }
+    }
+    for secret in &s.secrets {
+        if secret.env.is_none() && secret.flag.is_none() {
+            problems.push(format!("{file}: secret {} reaches the program by neither env nor flag", secret.name));
+        }
+        if matches!(secret.generator, Generator::Hex | Generator::Base64) && secret.bytes.unwrap_or(0) == 0 {
+            problems.push(format!("{file}: secret {} needs `bytes` for its generator", secret.name));
+        }
+    }
+    for dep in &s.needs.services {
+        if !catalog.services.contains_key(dep) {
+            problems.push(format!("{file}: needs.services names unknown service {dep}"));
+        }
+    }
+    for rule in &s.rules {
+        lint_rule(catalog, Some(s), rule, problems);
+    }
+}
+
+fn unique<'a>(file: &str, what: &str, names: impl Iterator<Item = &'a str>, problems: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    for name in names {
+        if !seen.insert(name) {
+            problems.push(format!("{file}: {what} {name} is declared twice"));
+        }
+    }
+}
+
+fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<String>) {
+    let key = &field.key;
+    if catalog.type_spec(field.ty).is_none() {
+        problems.push(format!("{file}: {key} has type {} with no [types] entry", field.ty.name()));
+    }
+    if field.ty == FieldType::Enum {
+        if field.choices.is_empty() {
+            problems.push(format!("{file}: enum {key} has no choices"));
+        }
+        if let Some(d) = field.default.as_ref().and_then(|d| d.as_str()) {
+            if !field.choices.iter().any(|c| c == d) {
+                problems.push(format!("{file}: default {d:?} of {key} is not among its choices"));
+            }
+        }
+    }
+    if let Some(default) = &field.default {
+        let ok = match field.ty {
+            FieldType::Bool => default.is_bool(),
+            FieldType::Int | FieldType::Port => default.is_integer(),
+            FieldType::List => default.is_array(),
+            _ => default.is_str(),
+        };
+        if !ok {
+            problems.push(format!("{file}: default of {key} does not have type {}", field.ty.name()));
+        }
+        let texts: Vec<&str> = match default {
+            toml::Value::Array(items) => items.iter().filter_map(|i| i.as_str()).collect(),
+            other => other.as_str().into_iter().collect(),
+        };
+        for text in texts {
+            for reference in template_references(text) {
+                if !reference.starts_with("host.") || catalog.plan.host_field(&reference[5..]).is_none() {
+                    problems.push(format!("{file}: default of {key} refers to {{{reference}}}; only host fields may be used"));
+                }
+            }
+        }
+    }
+    if field.help.trim().is_empty() {
+        problems.push(format!("{file}: {key} has no help text"));
+    }
+}
+
+/// The `{path}` references inside a default string.
+pub fn template_references(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else { break };
+        out.push(rest[start + 1..start + len].to_string());
+        rest = &rest[start + len + 1..];
+    }
+    out
+}
+
+fn lint_rule(catalog: &Catalog, service: Option<&Service>, rule: &Rule, problems: &mut Vec<String>) {
+    let file = service.map_or("_plan.toml".to_string(), |s| format!("{}.toml", s.id));
+    let mut paths: Vec<&str> = rule.require.paths();
+    if let Some(when) = &rule.when {
+        paths.extend(when.paths());
+    }
+    paths.push(&rule.path);
+    for path in paths {
+        if resolve_known(catalog, service, path).is_none() {
+            problems.push(format!("{file}: rule {} refers to unknown path {path}", rule.id));
+        }
+    }
+    let mut enabled = Vec::new();
+    collect_enabled(&rule.require, &mut enabled);
+    if let Some(w) = &rule.when {
+        collect_enabled(w, &mut enabled);
+    }
+    for id in enabled {
+        if !catalog.services.contains_key(id) {
+            problems.push(format!("{file}: rule {} names unknown service {id}", rule.id));
+        }
+    }
+    for reference in template_references(&rule.message) {
+        if reference != "id" && reference != "title" {
+            problems.push(format!("{file}: rule {} message uses {{{reference}}}; only {{id}} and {{title}}", rule.id));
+        }
+    }
+}
+
+fn collect_enabled<'a>(c: &'a Condition, out: &mut Vec<&'a str>) {
+    match c {
+        Condition::Enabled(id) => out.push(id),
+        Condition::All(cs) | Condition::Any(cs) => cs.iter().for_each(|c| collect_enabled(c, out)),
+        Condition::Not(c) => collect_enabled(c, out),
+        _ => {}
+    }
+}
+
+/// Whether `path` (absolute, or relative to `service`) names a declared field; returns
+/// its absolute form.
+fn resolve_known(catalog: &Catalog, service: Option<&Service>, path: &str) -> Option<String> {
+    let parts: Vec<&str> = path.split('.').collect();
+    match parts.as_slice() {
+        ["host", key] => catalog.plan.host_field(key).map(|_| path.to_string()),
+        ["integrations", section, key] => catalog.plan.integration_field(section, key).map(|_| path.to_string()),
+        ["services", id, rest @ ..] => {
+            let s = catalog.service(id)?;
+            resolve_known(catalog, Some(s), &rest.join(".")).map(|_| path.to_string())
+        }
+        ["enable"] => service.map(|s| format!("services.{}.enable", s.id)),
+        ["settings", key] => service.and_then(|s| s.setting(key)).map(|_| path.to_string()),
+        ["ports", name] => service.and_then(|s| s.port(name)).map(|_| path.to_string()),
+        _ => None,
+    }
+}

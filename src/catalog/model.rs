@@ -1,0 +1,309 @@
+//! The catalog's data model: one `Service` per `nixlib/catalog/<id>.toml`, and the
+//! `PlanSchema` of `_plan.toml`. Field meanings are documented in docs/CATALOG.md.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::condition::Condition;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    Pds,
+    Relay,
+    Indexer,
+    FeedGenerator,
+    Labeler,
+    Appview,
+    Firehose,
+    Tool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Stable,
+    Experimental,
+    Legacy,
+    UpstreamStub,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Family {
+    Microcosm,
+    Rsky,
+    Bluesky,
+    Grain,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Need {
+    Required,
+    Recommended,
+    Optional,
+    None,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Error,
+    Warning,
+}
+
+/// The value types of fields; patterns and messages live in `_plan.toml [types]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    String,
+    Label,
+    Hostname,
+    Email,
+    Url,
+    PostgresUrl,
+    Path,
+    RepoPath,
+    Did,
+    Duration,
+    FlakeRef,
+    NixpkgsBranch,
+    StateVersion,
+    Bool,
+    Int,
+    Port,
+    Enum,
+    List,
+}
+
+impl FieldType {
+    /// The name used in `_plan.toml [types.<name>]`.
+    pub fn name(self) -> String {
+        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TypeSpec {
+    #[serde(default)]
+    pub pattern: Option<String>,
+    #[serde(default)]
+    pub max_length: Option<usize>,
+    pub message: String,
+}
+
+/// A typed field: a service setting, or a host or integration field of the plan.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Field {
+    pub key: String,
+    #[serde(rename = "type")]
+    pub ty: FieldType,
+    #[serde(default)]
+    pub default: Option<toml::Value>,
+    #[serde(default)]
+    pub required: bool,
+    pub help: String,
+    #[serde(default, deserialize_with = "empty_is_none")]
+    pub flag: Option<String>,
+    #[serde(default, deserialize_with = "empty_is_none")]
+    pub env: Option<String>,
+    #[serde(default)]
+    pub choices: Vec<String>,
+    #[serde(default)]
+    pub min: Option<i64>,
+    #[serde(default)]
+    pub max: Option<i64>,
+    #[serde(default)]
+    pub item: Option<FieldType>,
+    #[serde(default)]
+    pub example: Option<String>,
+    #[serde(default)]
+    pub proxy_body: bool,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Rule {
+    pub id: String,
+    pub level: Level,
+    #[serde(default)]
+    pub when: Option<Condition>,
+    pub require: Condition,
+    pub path: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Port {
+    pub name: String,
+    pub default: u16,
+    pub purpose: String,
+    pub public: bool,
+    pub fixed: bool,
+    #[serde(default, deserialize_with = "empty_is_none")]
+    pub flag: Option<String>,
+    #[serde(default, deserialize_with = "empty_is_none")]
+    pub env: Option<String>,
+    pub format: PortFormat,
+    #[serde(default)]
+    pub websocket: bool,
+    #[serde(default)]
+    pub metrics: bool,
+    #[serde(default)]
+    pub enabled_by: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PortFormat {
+    Port,
+    #[serde(rename = "address:port")]
+    AddressPort,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateDir {
+    pub name: String,
+    pub purpose: String,
+    #[serde(default)]
+    pub backup: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Generator {
+    Hex,
+    #[serde(rename = "secp256k1-hex")]
+    Secp256k1Hex,
+    Password,
+    Base64,
+    #[serde(rename = "p256-pem")]
+    P256Pem,
+    External,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Secret {
+    pub name: String,
+    #[serde(default, deserialize_with = "empty_is_none")]
+    pub env: Option<String>,
+    #[serde(default, deserialize_with = "empty_is_none")]
+    pub flag: Option<String>,
+    pub generator: Generator,
+    #[serde(default)]
+    pub bytes: Option<u32>,
+    pub help: String,
+    #[serde(default = "yes")]
+    pub required: bool,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Resources {
+    pub disk_gb: u32,
+    pub memory_mb: u32,
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Needs {
+    pub postgres: Need,
+    pub redis: Need,
+    pub upstream: String,
+    #[serde(default)]
+    pub services: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub id: String,
+    pub title: String,
+    pub summary: String,
+    pub upstream: String,
+    pub source: String,
+    pub family: Family,
+    pub kind: Kind,
+    pub status: Status,
+    #[serde(default)]
+    pub status_note: String,
+    pub nixos_option: String,
+    pub nixpkgs_module: bool,
+    pub package: String,
+    pub package_from: String,
+    pub binary: String,
+    pub start: Vec<String>,
+    pub configured_by: String,
+    #[serde(default)]
+    pub working_directory: bool,
+    pub resources: Resources,
+    pub needs: Needs,
+    #[serde(default)]
+    pub ports: Vec<Port>,
+    #[serde(default)]
+    pub state: Vec<StateDir>,
+    #[serde(default)]
+    pub secrets: Vec<Secret>,
+    #[serde(default)]
+    pub settings: Vec<Field>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+impl Service {
+    pub fn setting(&self, key: &str) -> Option<&Field> {
+        self.settings.iter().find(|f| f.key == key)
+    }
+    pub fn port(&self, name: &str) -> Option<&Port> {
+        self.ports.iter().find(|p| p.name == name)
+    }
+}
+
+/// A port an integration listens on (Grafana, Prometheus, …), for the clash check.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanPort {
+    pub owner: String,
+    pub path: String,
+    pub when: Condition,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlanSchema {
+    pub schema: u32,
+    pub types: BTreeMap<String, TypeSpec>,
+    pub host: Vec<Field>,
+    pub integrations: BTreeMap<String, Vec<Field>>,
+    #[serde(default)]
+    pub ports: Vec<PlanPort>,
+    #[serde(default)]
+    pub rules: Vec<Rule>,
+}
+
+impl PlanSchema {
+    pub fn host_field(&self, key: &str) -> Option<&Field> {
+        self.host.iter().find(|f| f.key == key)
+    }
+    pub fn integration_field(&self, section: &str, key: &str) -> Option<&Field> {
+        self.integrations.get(section)?.iter().find(|f| f.key == key)
+    }
+}
+
+/// `flag = ""` in a catalog file means "no flag".
+fn empty_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let value = Option::<String>::deserialize(d)?;
+    Ok(value.filter(|s| !s.is_empty()))
+}

@@ -1,0 +1,8 @@
+//! atproto-wizard: plans, validates and writes NixOS hosts that run AT Protocol services.
+//!
+//! The core (catalog, plan, validation) is pure: no I/O beyond reading a named file,
+//! no terminal. The command line and the interactive front ends sit on top of it.
+pub mod catalog;
+pub mod plan;
+pub mod validate;
+pub mod value;

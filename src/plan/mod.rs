@@ -1,0 +1,7 @@
+//! The operator's host plan: the answers file, read, versioned and viewed with defaults.
+pub mod load;
+pub mod schema;
+pub mod view;
+
+pub use load::{Answers, LoadError, Location};
+pub use view::PlanView;

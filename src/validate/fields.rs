@@ -1,0 +1,106 @@
+//! Field checks: every written value against its type, and required fields present.
+use super::Diagnostic;
+use crate::catalog::{Field, FieldType};
+use crate::plan::PlanView;
+use crate::value::Value;
+
+pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
+    let plan = &view.catalog.plan;
+    for field in &plan.host {
+        check_field(view, field, &format!("host.{}", field.key), true, out);
+    }
+    for (section, fields) in &plan.integrations {
+        for field in fields {
+            check_field(view, field, &format!("integrations.{section}.{}", field.key), true, out);
+        }
+    }
+    for service in view.catalog.services.values() {
+        let Some(table) = view.service_table(&service.id) else { continue };
+        let enabled = view.is_enabled(&service.id);
+        let base = format!("services.{}", service.id);
+        if let Some(v) = table.get("enable") {
+            if v.as_bool().is_none() {
+                out.push(type_error(view, FieldType::Bool, v, &format!("{base}.enable")));
+            }
+        }
+        for field in &service.settings {
+            check_field(view, field, &format!("{base}.settings.{}", field.key), enabled, out);
+        }
+        for port in &service.ports {
+            let path = format!("{base}.ports.{}", port.name);
+            if let Some(v) = view.raw(&path) {
+                check_port(view, v, &path, out);
+            }
+        }
+    }
+}
+
+fn check_field(view: &PlanView, field: &Field, path: &str, required_applies: bool, out: &mut Vec<Diagnostic>) {
+    if let Some(value) = view.raw(path) {
+        check_value(view, field, field.ty, value, path, out);
+    }
+    if required_applies && field.required && !Value::is_set(view.get(path).as_ref()) {
+        let message = match &field.example {
+            Some(example) => format!("Set {path}, like {example}."),
+            None => format!("Set {path}; it has no default."),
+        };
+        out.push(Diagnostic::error(path, "required", message));
+    }
+}
+
+fn check_value(view: &PlanView, field: &Field, ty: FieldType, value: &Value, path: &str, out: &mut Vec<Diagnostic>) {
+    match ty {
+        FieldType::Bool => {
+            if value.as_bool().is_none() {
+                out.push(type_error(view, ty, value, path));
+            }
+        }
+        FieldType::Port => check_port(view, value, path, out),
+        FieldType::Int => match value.as_int() {
+            None => out.push(type_error(view, ty, value, path)),
+            Some(n) => {
+                if let Some(min) = field.min.filter(|m| n < *m) {
+                    out.push(Diagnostic::error(path, "field", format!("{n} must be at least {min}.")));
+                } else if let Some(max) = field.max.filter(|m| n > *m) {
+                    out.push(Diagnostic::error(path, "field", format!("{n} must be at most {max}.")));
+                }
+            }
+        },
+        FieldType::Enum => {
+            if !value.as_str().is_some_and(|s| field.choices.iter().any(|c| c == s)) {
+                let message = format!("{} must be one of: {}.", value.to_json(), field.choices.join(", "));
+                out.push(Diagnostic::error(path, "field", message));
+            }
+        }
+        FieldType::List => match value {
+            Value::List(items) => {
+                let item_ty = field.item.unwrap_or(FieldType::String);
+                for item in items {
+                    check_value(view, field, item_ty, item, path, out);
+                }
+            }
+            _ => out.push(type_error(view, ty, value, path)),
+        },
+        _ => {
+            let spec = view.catalog.type_spec(ty);
+            let ok = value.as_str().is_some_and(|s| {
+                spec.and_then(|t| t.max_length).is_none_or(|max| s.len() <= max)
+                    && view.catalog.pattern(ty).is_none_or(|re| re.is_match(s))
+            });
+            if !ok {
+                out.push(type_error(view, ty, value, path));
+            }
+        }
+    }
+}
+
+fn check_port(view: &PlanView, value: &Value, path: &str, out: &mut Vec<Diagnostic>) {
+    if !value.as_int().is_some_and(|n| (1..=65535).contains(&n)) {
+        out.push(type_error(view, FieldType::Port, value, path));
+    }
+}
+
+fn type_error(view: &PlanView, ty: FieldType, value: &Value, path: &str) -> Diagnostic {
+    let message = view.catalog.type_spec(ty).map_or("has the wrong type", |t| t.message.as_str());
+    Diagnostic::error(path, "field", format!("{} {message}.", value.to_json()))
+}

@@ -1,0 +1,123 @@
+//! Keys the plan does not declare: a typo (with the closest valid name) or, worse, a
+//! secret written inline, which must never be in a file meant to be committed.
+use std::collections::BTreeMap;
+
+use super::Diagnostic;
+use crate::catalog::Service;
+use crate::plan::PlanView;
+use crate::value::Value;
+
+const TOP_LEVEL: [&str; 4] = ["schema", "host", "integrations", "services"];
+const SERVICE_KEYS: [&str; 3] = ["enable", "ports", "settings"];
+const SECRET_WORDS: [&str; 5] = ["password", "secret", "token", "private_key", "api_key"];
+
+pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
+    let catalog = view.catalog;
+    for key in view.tree.keys() {
+        if !TOP_LEVEL.contains(&key.as_str()) {
+            out.push(unknown(key, key, &TOP_LEVEL));
+        }
+    }
+    let host_keys: Vec<&str> = catalog.plan.host.iter().map(|f| f.key.as_str()).collect();
+    check_table(view.raw("host"), "host", &host_keys, None, out);
+
+    if let Some(integrations) = table(view.raw("integrations"), "integrations", out) {
+        let sections: Vec<&str> = catalog.plan.integrations.keys().map(String::as_str).collect();
+        for (section, value) in integrations {
+            let path = format!("integrations.{section}");
+            match catalog.plan.integrations.get(section) {
+                None => out.push(unknown(&path, section, &sections)),
+                Some(fields) => {
+                    let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+                    check_table(Some(value), &path, &keys, None, out);
+                }
+            }
+        }
+    }
+
+    if let Some(services) = table(view.raw("services"), "services", out) {
+        let ids: Vec<&str> = catalog.services.keys().map(String::as_str).collect();
+        for (id, value) in services {
+            let path = format!("services.{id}");
+            let Some(service) = catalog.service(id) else {
+                out.push(unknown(&path, id, &ids));
+                continue;
+            };
+            check_table(Some(value), &path, &SERVICE_KEYS, None, out);
+            let Some(t) = value.as_table() else { continue };
+            let port_names: Vec<&str> = service.ports.iter().map(|p| p.name.as_str()).collect();
+            check_table(t.get("ports"), &format!("{path}.ports"), &port_names, None, out);
+            let settings: Vec<&str> = service.settings.iter().map(|f| f.key.as_str()).collect();
+            check_table(t.get("settings"), &format!("{path}.settings"), &settings, Some(service), out);
+        }
+    }
+}
+
+/// A table value, or a diagnostic saying it must be one.
+fn table<'a>(value: Option<&'a Value>, path: &str, out: &mut Vec<Diagnostic>) -> Option<&'a BTreeMap<String, Value>> {
+    match value {
+        None => None,
+        Some(Value::Table(t)) => Some(t),
+        Some(other) => {
+            out.push(Diagnostic::error(path, "field", format!("{} must be a table.", other.to_json())));
+            None
+        }
+    }
+}
+
+fn check_table(value: Option<&Value>, path: &str, known: &[&str], service: Option<&Service>, out: &mut Vec<Diagnostic>) {
+    let Some(t) = table(value, path, out) else { return };
+    for key in t.keys() {
+        if known.contains(&key.as_str()) {
+            continue;
+        }
+        let key_path = format!("{path}.{key}");
+        if looks_secret(key, service) {
+            out.push(Diagnostic::error(&key_path, "inline-secret", inline_secret_message(&key_path, service.is_some())));
+        } else {
+            out.push(unknown(&key_path, key, known));
+        }
+    }
+}
+
+fn looks_secret(key: &str, service: Option<&Service>) -> bool {
+    let declared = service.is_some_and(|s| {
+        s.secrets.iter().any(|secret| secret.name == key || secret.env.as_deref() == Some(key))
+    });
+    let lower = key.to_lowercase();
+    declared || SECRET_WORDS.iter().any(|w| lower.contains(w))
+}
+
+fn inline_secret_message(path: &str, in_service_settings: bool) -> String {
+    if in_service_settings {
+        format!(
+            "{path} looks like a secret. Secrets never go in the answers file: remove it; the secrets backend (integrations.secrets.backend) provides it on the host."
+        )
+    } else {
+        format!(
+            "{path} looks like a secret. Secrets never go in the answers file: remove it and name a root-only file on the host in the matching *_file field."
+        )
+    }
+}
+
+/// `Unknown key …` with the closest valid name when one is close enough to be a typo.
+fn unknown(path: &str, key: &str, known: &[&str]) -> Diagnostic {
+    let message = match closest(key, known) {
+        Some(best) => format!("Unknown key {path}: did you mean {best}?"),
+        None if known.is_empty() => format!("Unknown key {path}: nothing can be set here."),
+        None => format!("Unknown key {path}: expected one of {}.", known.join(", ")),
+    };
+    Diagnostic::error(path, "unknown-key", message)
+}
+
+/// The known name nearest to `key` by edit distance, if it is near enough (a third of
+/// the length, at least 2 edits) to be what the operator meant.
+pub fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
+    let limit = (key.chars().count() / 3).max(2);
+    known
+        .iter()
+        .map(|k| (strsim::levenshtein(&key.to_lowercase(), &k.to_lowercase()), *k))
+        .filter(|(d, _)| *d <= limit)
+        .min()
+        .map(|(_, k)| k)
+}

@@ -1,0 +1,63 @@
+//! Validation of a host plan against the catalog: the pure core behind `check`, the
+//! wizard's keystrokes and (through nixlib/lib/validate.nix, which mirrors it) the
+//! modules' assertions. docs/VALIDATION.md is the specification.
+mod fields;
+mod keys;
+mod needs;
+pub mod ports;
+mod rules;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Level};
+use crate::plan::PlanView;
+use crate::value::Value;
+
+/// One problem with a plan: where it is (a dotted path in the answers file) and what
+/// to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct Diagnostic {
+    pub path: String,
+    pub code: String,
+    pub message: String,
+    pub level: Level,
+}
+
+impl PartialOrd for Level {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Level {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        (*self as u8).cmp(&(*other as u8))
+    }
+}
+
+impl Diagnostic {
+    pub fn error(path: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { level: Level::Error, path: path.into(), code: code.into(), message: message.into() }
+    }
+    pub fn warning(path: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { level: Level::Warning, path: path.into(), code: code.into(), message: message.into() }
+    }
+    pub fn is_error(&self) -> bool {
+        self.level == Level::Error
+    }
+}
+
+/// Every diagnostic for a plan tree, sorted by path, code, then message.
+pub fn validate(catalog: &Catalog, tree: &BTreeMap<String, Value>) -> Vec<Diagnostic> {
+    let view = PlanView::new(catalog, tree);
+    let mut out = Vec::new();
+    keys::check(&view, &mut out);
+    fields::check(&view, &mut out);
+    rules::check(&view, &mut out);
+    needs::check(&view, &mut out);
+    ports::check(&view, &mut out);
+    out.sort_by(|a, b| (&a.path, &a.code, &a.message).cmp(&(&b.path, &b.code, &b.message)));
+    out.dedup();
+    out
+}

@@ -1,0 +1,107 @@
+//! A plain TOML value tree: the shape both validators see (Nix gets the same tree from
+//! `builtins.fromTOML`), so validation never depends on how the file was formatted.
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Str(String),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    List(Vec<Value>),
+    Table(BTreeMap<String, Value>),
+}
+
+impl Value {
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::Str(s) => Some(s),
+            _ => None,
+        }
+    }
+    pub fn as_int(&self) -> Option<i64> {
+        match self {
+            Value::Int(i) => Some(*i),
+            _ => None,
+        }
+    }
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+    pub fn as_table(&self) -> Option<&BTreeMap<String, Value>> {
+        match self {
+            Value::Table(t) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// "Set" as the rules mean it: present, and neither an empty string nor an empty list.
+    pub fn is_set(value: Option<&Value>) -> bool {
+        match value {
+            None => false,
+            Some(Value::Str(s)) => !s.is_empty(),
+            Some(Value::List(l)) => !l.is_empty(),
+            Some(_) => true,
+        }
+    }
+
+    /// The value as JSON, written exactly as Nix's `builtins.toJSON` writes it, because
+    /// diagnostics quote values and must read the same from both validators.
+    pub fn to_json(&self) -> String {
+        match self {
+            Value::Str(s) => serde_json::to_string(s).expect("strings serialise"),
+            Value::Int(i) => i.to_string(),
+            Value::Float(f) => nix_float(*f),
+            Value::Bool(b) => b.to_string(),
+            Value::List(items) => {
+                let inner: Vec<String> = items.iter().map(Value::to_json).collect();
+                format!("[{}]", inner.join(","))
+            }
+            Value::Table(map) => {
+                let inner: Vec<String> = map
+                    .iter()
+                    .map(|(k, v)| format!("{}:{}", serde_json::to_string(k).unwrap(), v.to_json()))
+                    .collect();
+                format!("{{{}}}", inner.join(","))
+            }
+        }
+    }
+
+    /// Converts a parsed TOML value (catalog data) into the plain tree.
+    pub fn from_toml(value: &toml::Value) -> Value {
+        match value {
+            toml::Value::String(s) => Value::Str(s.clone()),
+            toml::Value::Integer(i) => Value::Int(*i),
+            toml::Value::Float(f) => Value::Float(*f),
+            toml::Value::Boolean(b) => Value::Bool(*b),
+            toml::Value::Datetime(d) => Value::Str(d.to_string()),
+            toml::Value::Array(items) => Value::List(items.iter().map(Value::from_toml).collect()),
+            toml::Value::Table(t) => {
+                Value::Table(t.iter().map(|(k, v)| (k.clone(), Value::from_toml(v))).collect())
+            }
+        }
+    }
+}
+
+/// Nix prints floats with up to 6 significant digits (`%g`-like); only used when an
+/// operator writes a float where an integer belongs, to quote it back.
+fn nix_float(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        let s = format!("{:.6}", f);
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    }
+}
+
+impl std::fmt::Display for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Value::Str(s) => f.write_str(s),
+            other => f.write_str(&other.to_json()),
+        }
+    }
+}
