@@ -3,6 +3,7 @@
 //! The core (catalog, plan, validation) is pure: no I/O beyond reading a named file,
 //! no terminal. The command line and the interactive front ends sit on top of it.
 pub mod catalog;
+pub mod cli;
 pub mod plan;
 pub mod validate;
 pub mod value;

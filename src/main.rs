@@ -1,1 +1,26 @@
-fn main() {}
+use std::process::ExitCode;
+
+use clap::Parser;
+
+use atproto_wizard::catalog::Catalog;
+use atproto_wizard::cli::{Cli, Command, catalog_cmd, check_cmd, style::Style};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let catalog = Catalog::embedded();
+    match cli.command {
+        Some(Command::Catalog { json }) => {
+            print!("{}", catalog_cmd::run(catalog, json));
+            ExitCode::SUCCESS
+        }
+        Some(Command::Check { answers, json }) => {
+            let outcome = check_cmd::run(catalog, &answers, json, Style::for_stdout());
+            print!("{}", outcome.output);
+            ExitCode::from(outcome.status as u8)
+        }
+        None => {
+            eprintln!("The interactive wizard is not written yet: use `atproto-wizard check --answers FILE`.");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -118,6 +118,11 @@ fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<S
             }
         }
     }
+    if let (Some(min), Some(max)) = (field.min, field.max) {
+        if min > max {
+            problems.push(format!("{file}: {key} has min {min} above max {max}"));
+        }
+    }
     if field.help.trim().is_empty() {
         problems.push(format!("{file}: {key} has no help text"));
     }

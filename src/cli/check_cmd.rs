@@ -1,0 +1,91 @@
+//! `atproto-wizard check`: validate an answers file and say where and what to fix.
+use std::path::Path;
+
+use serde_json::json;
+
+use super::style::Style;
+use crate::catalog::{Catalog, Level};
+use crate::plan::{Answers, LoadError};
+use crate::validate::{Diagnostic, validate};
+
+/// Exit status of `check`.
+pub const VALID: i32 = 0;
+pub const INVALID: i32 = 1;
+pub const UNREADABLE: i32 = 2;
+
+/// What `check` prints and its exit status.
+pub struct Outcome {
+    pub output: String,
+    pub status: i32,
+}
+
+pub fn run(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Outcome {
+    let answers = match Answers::read(path) {
+        Ok(a) => a,
+        Err(e) => return unreadable(&e, as_json, style),
+    };
+    let diagnostics = validate(catalog, &answers.tree);
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let status = if errors > 0 { INVALID } else { VALID };
+    let output = if as_json { json_report(&answers, &diagnostics) } else { text_report(&answers, &diagnostics, style) };
+    Outcome { output, status }
+}
+
+fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome {
+    let output = if as_json {
+        let value = json!({
+            "file": e.file,
+            "valid": false,
+            "error": { "message": e.message, "line": e.location.map(|l| l.line), "column": e.location.map(|l| l.column) },
+        });
+        serde_json::to_string_pretty(&value).unwrap() + "\n"
+    } else {
+        let place = match e.location {
+            Some(l) => format!("{}:{}:{}", e.file, l.line, l.column),
+            None => e.file.clone(),
+        };
+        format!("{place}: {}: {}\n", style.error("error"), e.message)
+    };
+    Outcome { output, status: UNREADABLE }
+}
+
+fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: Style) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let l = answers.locate(&d.path);
+        let level = match d.level {
+            Level::Error => style.error("error"),
+            Level::Warning => style.warning("warning"),
+        };
+        out.push_str(&format!("{}:{}:{}: {level}: {}\n", answers.name, l.line, l.column, d.message));
+        out.push_str(&format!("  {}\n", style.dim(&format!("at {} [{}]", d.path, d.code))));
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    let warnings = diagnostics.len() - errors;
+    let summary = match (errors, warnings) {
+        (0, 0) => style.ok("valid: no problems"),
+        (0, w) => style.ok(&format!("valid, with {w} warning{}", plural(w))),
+        (e, w) => style.error(&format!("invalid: {e} error{}, {w} warning{}", plural(e), plural(w))),
+    };
+    out.push_str(&format!("{}: {summary}\n", answers.name));
+    out
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
+fn json_report(answers: &Answers, diagnostics: &[Diagnostic]) -> String {
+    let items: Vec<_> = diagnostics
+        .iter()
+        .map(|d| {
+            let l = answers.locate(&d.path);
+            json!({
+                "level": d.level, "code": d.code, "path": d.path, "message": d.message,
+                "line": l.line, "column": l.column,
+            })
+        })
+        .collect();
+    let valid = !diagnostics.iter().any(Diagnostic::is_error);
+    serde_json::to_string_pretty(&json!({ "file": answers.name, "valid": valid, "diagnostics": items })).unwrap() + "\n"
+}
