@@ -1,4 +1,5 @@
 //! The operator's host plan: the answers file, read, versioned and viewed with defaults.
+pub mod edit;
 pub mod load;
 pub mod schema;
 pub mod view;
