@@ -1,0 +1,186 @@
+//! The Rust validator and the pure-Nix one (nixlib/lib/validate.nix) must give the same
+//! diagnostics, word for word, on the same plans. A few hundred plans are generated from
+//! the profiles by random but seeded edits, valid and invalid, and evaluated with both.
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+
+use atproto_wizard::catalog::Catalog;
+use atproto_wizard::plan::{Answers, edit};
+use atproto_wizard::validate::validate;
+use atproto_wizard::value::Value;
+use toml_edit::DocumentMut;
+
+const PLANS: usize = 400;
+
+/// A small deterministic generator (xorshift64*), so a failure reproduces exactly.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
+        &items[self.below(items.len())]
+    }
+}
+
+const STRINGS: &[&str] = &[
+    "pds.example.com", "PDS.example.com", "", "x", "localhost", "a..b", "admin@example.com", "not an email",
+    "https://bsky.network", "wss://jetstream.example.com/subscribe", "ftp://nope", "/var/lib/secrets/x",
+    "relative/path", "./secrets/s.yaml", "did:plc:ewvi7nxzyoun6zhxrhs64oiz", "did:web:example.com", "did:foo",
+    "36h", "1h30m", "soon", "nixos-25.11", "nixos-24.05x", "25.11", "path:/etc/nixos/atproto-nix", "quote\"and\\slash",
+    "ünïcødé.example", "line\nbreak", "rocks", "memory", "us-east-1", "nginx", "caddy", "none", "local", "remote",
+    "restic", "borg", "generate", "sops", "agenix", "on-demand", "dns-01-wildcard", "loki", "alloy", "cloudflare",
+    "postgresql://atproto@db.example.com/atproto",
+];
+const INTS: &[i64] = &[0, 1, 3000, 3001, 8080, 8765, 9090, 9100, 2470, 6789, 65535, 70000, -5, 10, 100, 104857600, 999999999];
+
+fn random_value(rng: &mut Rng) -> Value {
+    match rng.below(10) {
+        0..=4 => Value::Str((*rng.pick(STRINGS)).to_string()),
+        5..=6 => Value::Int(*rng.pick(INTS)),
+        7..=8 => Value::Bool(rng.below(2) == 0),
+        _ => Value::List((0..rng.below(3)).map(|_| Value::Str((*rng.pick(STRINGS)).to_string())).collect()),
+    }
+}
+
+/// One random edit of the plan, drawn from what operators really get wrong.
+fn mutate(catalog: &Catalog, doc: &mut DocumentMut, rng: &mut Rng) {
+    let ids: Vec<&String> = catalog.services.keys().collect();
+    let id = (*rng.pick(&ids)).clone();
+    let service = catalog.service(&id).unwrap();
+    match rng.below(9) {
+        0 | 1 => edit::set(doc, &format!("services.{id}.enable"), &Value::Bool(rng.below(4) != 0)),
+        2 => {
+            if let Some(port) = service.ports.get(rng.below(service.ports.len().max(1))) {
+                edit::set(doc, &format!("services.{id}.ports.{}", port.name), &Value::Int(*rng.pick(INTS)));
+            }
+        }
+        3 | 4 => {
+            if !service.settings.is_empty() {
+                let f = &service.settings[rng.below(service.settings.len())];
+                let v = match (rng.below(3), f.default.as_ref()) {
+                    (0, Some(d)) => Value::from_toml(d),
+                    (1, _) if !f.choices.is_empty() => Value::Str(rng.pick(&f.choices).clone()),
+                    _ => random_value(rng),
+                };
+                edit::set(doc, &format!("services.{id}.settings.{}", f.key), &v);
+            }
+        }
+        5 | 6 => {
+            let sections: Vec<&String> = catalog.plan.integrations.keys().collect();
+            let section = *rng.pick(&sections);
+            let fields = &catalog.plan.integrations[section];
+            let f = &fields[rng.below(fields.len())];
+            let v = if !f.choices.is_empty() && rng.below(3) != 0 {
+                Value::Str(rng.pick(&f.choices).clone())
+            } else {
+                random_value(rng)
+            };
+            edit::set(doc, &format!("integrations.{section}.{}", f.key), &v);
+        }
+        7 => {
+            let f = rng.pick(&catalog.plan.host);
+            if rng.below(3) == 0 {
+                edit::remove(doc, &format!("host.{}", f.key));
+            } else {
+                edit::set(doc, &format!("host.{}", f.key), &random_value(rng));
+            }
+        }
+        _ => {
+            // A secret written inline, by its catalog name, its variable, or a tell-tale word.
+            let key = match service.secrets.first() {
+                Some(s) if rng.below(2) == 0 => s.name.clone(),
+                Some(s) if s.env.is_some() && rng.below(2) == 0 => s.env.clone().unwrap(),
+                _ => "api_token".to_string(),
+            };
+            let path = if rng.below(2) == 0 { format!("services.{id}.settings.{key}") } else { "integrations.backup.password".into() };
+            edit::set(doc, &path, &Value::Str("hunter2".into()));
+        }
+    }
+}
+
+fn profiles() -> Vec<String> {
+    let mut texts: Vec<String> = std::fs::read_dir(support::repo().join("profiles"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    texts.sort();
+    texts
+}
+
+type Verdict = Vec<(String, String, String, String)>;
+
+fn comparable(items: impl Iterator<Item = (String, String, String, String)>) -> Verdict {
+    // Unknown keys carry a spelling suggestion only the wizard computes (docs/VALIDATION.md).
+    items.filter(|(_, code, _, _)| code != "unknown-key").collect()
+}
+
+#[test]
+fn rust_and_nix_validators_agree_on_generated_plans() {
+    let Some(nix) = support::nix_instantiate() else { return };
+    let catalog = Catalog::embedded();
+    let dir = tempfile::tempdir().unwrap();
+    let bases = profiles();
+    let mut rng = Rng(0x5eed_2026_1121);
+    let mut rust: BTreeMap<String, Verdict> = BTreeMap::new();
+    for i in 0..PLANS {
+        let base = &bases[i % bases.len()];
+        let mut doc: DocumentMut = base.parse().unwrap();
+        // Every fifth plan is left valid-ish (few edits); the rest get several.
+        let edits = if i % 5 == 0 { rng.below(2) } else { 1 + rng.below(4) };
+        for _ in 0..edits {
+            mutate(catalog, &mut doc, &mut rng);
+        }
+        let text = doc.to_string();
+        let name = format!("plan-{i:03}.toml");
+        std::fs::write(dir.path().join(&name), &text).unwrap();
+        let answers = Answers::parse(&name, &text).expect("generated plans are readable");
+        let verdict = validate(catalog, &answers.tree)
+            .into_iter()
+            .map(|d| (serde_json::to_value(d.level).unwrap().as_str().unwrap().to_string(), d.code, d.path, d.message));
+        rust.insert(name, comparable(verdict));
+    }
+
+    let output = Command::new(nix)
+        .args(["--eval", "--strict", "--json"])
+        .arg(support::repo().join("nixlib/lib/check-dir.nix"))
+        .args(["--argstr", "dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "nix-instantiate failed:\n{}", String::from_utf8_lossy(&output.stderr));
+    let nix_all: BTreeMap<String, Vec<BTreeMap<String, String>>> = serde_json::from_slice(&output.stdout).unwrap();
+
+    let mut mismatches = Vec::new();
+    let mut codes = BTreeSet::new();
+    let (mut valid, mut invalid) = (0, 0);
+    for (name, ours) in &rust {
+        let theirs = comparable(nix_all[name].iter().map(|d| {
+            (d["level"].clone(), d["code"].clone(), d["path"].clone(), d["message"].clone())
+        }));
+        if &theirs != ours {
+            let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
+            mismatches.push(format!("{name}\n--- plan\n{text}\n--- rust\n{ours:#?}\n--- nix\n{theirs:#?}"));
+        }
+        codes.extend(ours.iter().map(|d| d.1.split('/').next().unwrap().to_string()));
+        if ours.iter().any(|d| d.0 == "error") { invalid += 1 } else { valid += 1 }
+    }
+    assert!(mismatches.is_empty(), "{} of {PLANS} plans differ; first:\n{}", mismatches.len(), mismatches[0]);
+    // The generator must exercise both verdicts and every kind of check.
+    assert!(valid >= PLANS / 10 && invalid >= PLANS / 3, "valid {valid}, invalid {invalid}");
+    for code in ["field", "required", "port-clash", "inline-secret", "needs-postgres", "body-size", "fixed-port"] {
+        assert!(codes.contains(code), "no generated plan triggered {code}: {codes:?}");
+    }
+    assert!(codes.iter().any(|c| c.starts_with("rule:")), "{codes:?}");
+    eprintln!("parity: {PLANS} plans, {valid} valid, {invalid} invalid, codes {codes:?}");
+}
