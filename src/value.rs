@@ -52,7 +52,7 @@ impl Value {
     /// diagnostics quote values and must read the same from both validators.
     pub fn to_json(&self) -> String {
         match self {
-            Value::Str(s) => serde_json::to_string(s).expect("strings serialise"),
+            Value::Str(s) => json_string(s),
             Value::Int(i) => i.to_string(),
             Value::Float(f) => nix_float(*f),
             Value::Bool(b) => b.to_string(),
@@ -63,7 +63,7 @@ impl Value {
             Value::Table(map) => {
                 let inner: Vec<String> = map
                     .iter()
-                    .map(|(k, v)| format!("{}:{}", serde_json::to_string(k).unwrap(), v.to_json()))
+                    .map(|(k, v)| format!("{}:{}", json_string(k), v.to_json()))
                     .collect();
                 format!("{{{}}}", inner.join(","))
             }
@@ -84,6 +84,26 @@ impl Value {
             }
         }
     }
+}
+
+/// A JSON string as Nix writes one: `\"`, `\\`, `\n`, `\r`, `\t`, other control
+/// characters as `\u00xx` (serde_json would write `\b` and `\f`), the rest as is.
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// Nix prints floats with up to 6 significant digits (`%g`-like); only used when an

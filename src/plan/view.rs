@@ -35,7 +35,8 @@ impl<'a> PlanView<'a> {
     pub fn is_enabled(&self, id: &str) -> bool {
         match self.service_table(id) {
             None => false,
-            Some(t) => t.get("enable").and_then(Value::as_bool).unwrap_or(true),
+            // Only `true` enables; a wrong type is reported and counts as off.
+            Some(t) => t.get("enable").is_none_or(|v| *v == Value::Bool(true)),
         }
     }
 

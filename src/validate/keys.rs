@@ -15,21 +15,21 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
     let catalog = view.catalog;
     for key in view.tree.keys() {
         if !TOP_LEVEL.contains(&key.as_str()) {
-            out.push(unknown(key, key, &TOP_LEVEL));
+            out.push(undeclared(key, key, &TOP_LEVEL, None, false));
         }
     }
     let host_keys: Vec<&str> = catalog.plan.host.iter().map(|f| f.key.as_str()).collect();
-    check_table(view.raw("host"), "host", &host_keys, None, out);
+    check_table(view.raw("host"), "host", &host_keys, None, false, out);
 
     if let Some(integrations) = table(view.raw("integrations"), "integrations", out) {
         let sections: Vec<&str> = catalog.plan.integrations.keys().map(String::as_str).collect();
         for (section, value) in integrations {
             let path = format!("integrations.{section}");
             match catalog.plan.integrations.get(section) {
-                None => out.push(unknown(&path, section, &sections)),
+                None => out.push(undeclared(&path, section, &sections, None, false)),
                 Some(fields) => {
                     let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
-                    check_table(Some(value), &path, &keys, None, out);
+                    check_table(Some(value), &path, &keys, None, false, out);
                 }
             }
         }
@@ -39,16 +39,17 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
         let ids: Vec<&str> = catalog.services.keys().map(String::as_str).collect();
         for (id, value) in services {
             let path = format!("services.{id}");
+            // An unknown service is a typo to point out, whatever its name looks like.
             let Some(service) = catalog.service(id) else {
                 out.push(unknown(&path, id, &ids));
                 continue;
             };
-            check_table(Some(value), &path, &SERVICE_KEYS, None, out);
+            check_table(Some(value), &path, &SERVICE_KEYS, Some(service), false, out);
             let Some(t) = value.as_table() else { continue };
             let port_names: Vec<&str> = service.ports.iter().map(|p| p.name.as_str()).collect();
-            check_table(t.get("ports"), &format!("{path}.ports"), &port_names, None, out);
+            check_table(t.get("ports"), &format!("{path}.ports"), &port_names, Some(service), false, out);
             let settings: Vec<&str> = service.settings.iter().map(|f| f.key.as_str()).collect();
-            check_table(t.get("settings"), &format!("{path}.settings"), &settings, Some(service), out);
+            check_table(t.get("settings"), &format!("{path}.settings"), &settings, Some(service), true, out);
         }
     }
 }
@@ -65,18 +66,28 @@ fn table<'a>(value: Option<&'a Value>, path: &str, out: &mut Vec<Diagnostic>) ->
     }
 }
 
-fn check_table(value: Option<&Value>, path: &str, known: &[&str], service: Option<&Service>, out: &mut Vec<Diagnostic>) {
+/// Checks the keys of one table. `service` is the service whose table this is (its
+/// secrets' names count as secret-looking); `in_settings` picks the message wording.
+fn check_table(
+    value: Option<&Value>,
+    path: &str,
+    known: &[&str],
+    service: Option<&Service>,
+    in_settings: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     let Some(t) = table(value, path, out) else { return };
-    for key in t.keys() {
-        if known.contains(&key.as_str()) {
-            continue;
-        }
-        let key_path = format!("{path}.{key}");
-        if looks_secret(key, service) {
-            out.push(Diagnostic::error(&key_path, "inline-secret", inline_secret_message(&key_path, service.is_some())));
-        } else {
-            out.push(unknown(&key_path, key, known));
-        }
+    for key in t.keys().filter(|k| !known.contains(&k.as_str())) {
+        out.push(undeclared(&format!("{path}.{key}"), key, known, service, in_settings));
+    }
+}
+
+/// A key nothing declares: a secret written inline, or else a typo.
+fn undeclared(path: &str, key: &str, known: &[&str], service: Option<&Service>, in_settings: bool) -> Diagnostic {
+    if looks_secret(key, service) {
+        Diagnostic::error(path, "inline-secret", inline_secret_message(path, in_settings))
+    } else {
+        unknown(path, key, known)
     }
 }
 
@@ -84,7 +95,7 @@ fn looks_secret(key: &str, service: Option<&Service>) -> bool {
     let declared = service.is_some_and(|s| {
         s.secrets.iter().any(|secret| secret.name == key || secret.env.as_deref() == Some(key))
     });
-    let lower = key.to_lowercase();
+    let lower = key.to_ascii_lowercase();
     declared || SECRET_WORDS.iter().any(|w| lower.contains(w))
 }
 

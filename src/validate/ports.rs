@@ -81,10 +81,15 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
                     keeper.label, other.label
                 )
             } else {
-                let free = next_free(*number, &taken);
-                taken.insert(free);
+                let like = match next_free(*number, &taken) {
+                    Some(free) => {
+                        taken.insert(free);
+                        format!(", like {free}")
+                    }
+                    None => String::new(),
+                };
                 format!(
-                    "Port {number} is used by both {} and {}: set {} to a free port, like {free}.",
+                    "Port {number} is used by both {} and {}: set {} to a free port{like}.",
                     keeper.label, other.label, other.path
                 )
             };
@@ -114,8 +119,8 @@ fn check_fixed(view: &PlanView, out: &mut Vec<Diagnostic>) {
 }
 
 /// The smallest port above `number` that nothing uses, below 65536.
-fn next_free(number: i64, taken: &BTreeSet<i64>) -> i64 {
-    (number + 1..65536).find(|p| !taken.contains(p)).unwrap_or(0)
+fn next_free(number: i64, taken: &BTreeSet<i64>) -> Option<i64> {
+    (number + 1..65536).find(|p| !taken.contains(p))
 }
 
 /// Port numbers for every active service port the answers file does not write:
@@ -128,7 +133,12 @@ pub fn allocate(view: &PlanView) -> BTreeMap<String, i64> {
         ports.iter().filter(|p| p.written || p.fixed || !p.path.starts_with("services.")).map(|p| p.number).collect();
     let mut chosen = BTreeMap::new();
     for port in ports.iter().filter(|p| !p.written && !p.fixed && p.path.starts_with("services.")) {
-        let number = if taken.contains(&port.default) { next_free(port.default, &taken) } else { port.default };
+        // Below the default when nothing above it is free (only near 65535).
+        let number = if taken.contains(&port.default) {
+            next_free(port.default, &taken).or_else(|| (1..port.default).rev().find(|p| !taken.contains(p))).unwrap_or(port.default)
+        } else {
+            port.default
+        };
         taken.insert(number);
         chosen.insert(port.path.clone(), number);
     }

@@ -1,0 +1,45 @@
+# `field` diagnostics: a value present in the answers file checked against its field
+# (type, pattern, max_length, choices, min/max). Types and their messages come from
+# _plan.toml [types.*], the same data the wizard reads.
+{ types }:
+let
+  u = import ./util.nix;
+
+  # All field diagnostics are errors: the table in docs/VALIDATION.md names no level.
+  bad = path: v: message:
+    u.diag "error" "field" path "${builtins.toJSON v} ${message}.";
+
+  typeMessage = t: types.${t}.message or "must be a valid ${t}";
+
+  # Checks `v` as type `t`; `field` supplies choices, min, max. Returns a list, since a
+  # list reports each bad item at the list's own path.
+  check = path: field: t: v:
+    let wrong = [ (bad path v (typeMessage t)) ]; in
+    if t == "bool" then
+      (if builtins.isBool v then [ ] else wrong)
+    else if t == "int" then
+      (if !builtins.isInt v then wrong
+      else if field ? min && v < field.min then [ (bad path v "must be at least ${toString field.min}") ]
+      else if field ? max && v > field.max then [ (bad path v "must be at most ${toString field.max}") ]
+      else [ ])
+    else if t == "port" then
+      (if builtins.isInt v && v >= 1 && v <= 65535 then [ ] else wrong)
+    else if t == "enum" then
+      (if builtins.isString v && builtins.any (u.same v) (field.choices or [ ]) then [ ]
+      else [ (bad path v "must be one of: ${builtins.concatStringsSep ", " (map u.text (field.choices or [ ]))}") ])
+    else if t == "list" then
+      (if !builtins.isList v then wrong
+      else u.concatMap (check path field (field.item or "string")) v)
+    else if types ? ${t} then
+      # Pattern types: a string that matches the whole pattern within max_length.
+      (let ty = types.${t}; in
+      if !builtins.isString v then wrong
+      else if ty ? pattern && builtins.match ty.pattern v == null then wrong
+      else if ty ? max_length && builtins.stringLength v > ty.max_length then wrong
+      else [ ])
+    else [ ];
+in
+{
+  # field: a host/integration field or a service setting (type defaults to string).
+  checkField = path: field: v: check path field (field.type or "string") v;
+}

@@ -1,0 +1,101 @@
+# The Nix interpreter of docs/VALIDATION.md: answers (builtins.fromTOML of an answers
+# file) -> sorted diagnostics, byte-identical to the wizard's src/validate/.
+# Builtins only, so the modules' assertions and a bare nix-instantiate can run it.
+{ catalog ? import ./catalog.nix { } }:
+answers:
+let
+  u = import ./util.nix;
+  plan = catalog.plan;
+  services = catalog.services;
+  eff = import ./effective.nix { inherit catalog answers; };
+  cond = import ./conditions.nix { inherit eff; };
+
+  title = id: services.${id}.title or id;
+
+  # Levels: the spec names them only for rules and needs-postgres; every other code
+  # describes a plan that cannot work as written, so it is an error.
+
+  # required: host and integration fields always, settings of enabled services.
+  required = path: field:
+    if (field.required or false) && !u.isSet (eff.get path) then
+      [ (u.diag "error" "required" path
+        (if u.isSet (field.example or null)
+        then "Set ${path}, like ${u.text field.example}."
+        else "Set ${path}; it has no default.")) ]
+    else [ ];
+
+  hostRequired = u.concatMap (k: required "host.${k}" eff.hostFields.${k})
+    (builtins.attrNames eff.hostFields);
+
+  integrationRequired = u.concatMap
+    (s: u.concatMap (k: required "integrations.${s}.${k}" eff.sectionFields.${s}.${k})
+      (builtins.attrNames eff.sectionFields.${s}))
+    (builtins.attrNames eff.sectionFields);
+
+  settingsRequired = u.concatMap
+    (id: u.concatMap (field: required "services.${id}.settings.${field.key}" field)
+      (services.${id}.settings or [ ]))
+    eff.enabledIds;
+
+  # Rules: `when` holds and `require` does not.
+  rule = base: code: render: r:
+    if cond.when base r && !cond.holds base r.require then
+      [ (u.diag r.level code (u.absPath base r.path) (render r.message)) ]
+    else [ ];
+
+  # Plan rules have no service, so nothing is substituted in their messages.
+  planRules = u.concatMap (r: rule "" "rule:plan/${r.id}" (m: m) r) (plan.rules or [ ]);
+
+  serviceRules = u.concatMap
+    (id:
+      let render = builtins.replaceStrings [ "{id}" "{title}" ] [ id (title id) ]; in
+      u.concatMap (r: rule "services.${id}." "rule:${id}/${r.id}" render r) (services.${id}.rules or [ ]))
+    eff.enabledIds;
+
+  needsPostgres =
+    let noDatabase = u.eqValue (eff.get "integrations.database.kind") "none"; in
+    u.concatMap
+      (id:
+        let need = services.${id}.needs.postgres or "none"; in
+        if !noDatabase then [ ]
+        else if need == "required" then
+          [ (u.diag "error" "needs-postgres" "integrations.database.kind"
+            "${title id} needs PostgreSQL: set integrations.database.kind = \"local\" (or \"remote\" with a url).") ]
+        else if need == "recommended" then
+          [ (u.diag "warning" "needs-postgres" "integrations.database.kind"
+            "${title id} works best with PostgreSQL: set integrations.database.kind = \"local\" unless this is a small test host.") ]
+        else [ ])
+      eff.enabledIds;
+
+  needsServices = u.concatMap
+    (id: u.concatMap
+      (other:
+        if eff.enabled other then [ ]
+        else [ (u.diag "error" "needs-service" "services.${id}.enable"
+          "${title id} needs ${title other} on the same host: enable services.${other} or disable services.${id}.") ])
+      (services.${id}.needs.services or [ ]))
+    eff.enabledIds;
+
+  bodySize =
+    let
+      mb = eff.get "integrations.proxy.max_body_size_mb";
+      proxyOn = !u.eqValue (eff.get "integrations.proxy.kind") "none";
+      mib = 1048576;
+    in
+    if !proxyOn || !builtins.isInt mb then [ ]
+    else u.concatMap
+      (id: u.concatMap
+        (s:
+          let bytes = eff.get "services.${id}.settings.${s.key}"; in
+          if (s.proxy_body or false) && builtins.isInt bytes && bytes > mb * mib then
+            [ (u.diag "error" "body-size" "integrations.proxy.max_body_size_mb"
+              "The proxy accepts request bodies up to ${toString mb} MiB but ${title id} accepts uploads up to ${toString bytes} bytes: set integrations.proxy.max_body_size_mb to at least ${toString ((bytes + mib - 1) / mib)}.") ]
+          else [ ])
+        (services.${id}.settings or [ ]))
+      eff.enabledIds;
+
+  portClashes = import ./ports.nix { inherit catalog eff cond; };
+  keys = import ./keys.nix { inherit catalog eff; };
+in
+u.sortDiags (keys ++ hostRequired ++ integrationRequired ++ settingsRequired
+  ++ planRules ++ serviceRules ++ needsPostgres ++ needsServices ++ portClashes ++ bodySize)
