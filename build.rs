@@ -7,17 +7,31 @@ fn main() {
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut names: Vec<String> = fs::read_dir(&dir)
         .expect("nixlib/catalog exists")
-        .map(|e| e.expect("readable catalog entry").file_name().into_string().expect("UTF-8 name"))
+        .map(|e| {
+            e.expect("readable catalog entry")
+                .file_name()
+                .into_string()
+                .expect("UTF-8 name")
+        })
         .filter(|n| n.ends_with(".toml"))
         .collect();
     names.sort();
-    let mut out = String::from("/// (file name, contents) of every file in nixlib/catalog, sorted by name.\n");
+    let mut out = String::from(
+        "/// (file name, contents) of every file in nixlib/catalog, sorted by name.\n",
+    );
     out.push_str("pub static CATALOG_FILES: &[(&str, &str)] = &[\n");
     for name in &names {
         let path = dir.join(name);
         println!("cargo:rerun-if-changed={}", path.display());
-        out.push_str(&format!("    ({name:?}, include_str!({:?})),\n", path.display().to_string()));
+        out.push_str(&format!(
+            "    ({name:?}, include_str!({:?})),\n",
+            path.display().to_string()
+        ));
     }
     out.push_str("];\n");
-    fs::write(Path::new(&env::var("OUT_DIR").unwrap()).join("catalog_files.rs"), out).unwrap();
+    fs::write(
+        Path::new(&env::var("OUT_DIR").unwrap()).join("catalog_files.rs"),
+        out,
+    )
+    .unwrap();
 }

@@ -27,7 +27,9 @@ fn benches(c: &mut Criterion) {
     let catalog = Catalog::embedded();
     let text = largest_plan(catalog);
     let answers = Answers::parse("big.toml", &text).unwrap();
-    c.bench_function("validate largest plan", |b| b.iter(|| validate(catalog, black_box(&answers.tree))));
+    c.bench_function("validate largest plan", |b| {
+        b.iter(|| validate(catalog, black_box(&answers.tree)))
+    });
     c.bench_function("parse + validate largest plan (check)", |b| {
         b.iter(|| {
             let a = Answers::parse("big.toml", black_box(&text)).unwrap();

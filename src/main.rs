@@ -19,7 +19,9 @@ fn main() -> ExitCode {
             ExitCode::from(outcome.status as u8)
         }
         None => {
-            eprintln!("The interactive wizard is not written yet: use `atproto-wizard check --answers FILE`.");
+            eprintln!(
+                "The interactive wizard is not written yet: use `atproto-wizard check --answers FILE`."
+            );
             ExitCode::from(2)
         }
     }

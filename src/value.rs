@@ -79,9 +79,11 @@ impl Value {
             toml::Value::Boolean(b) => Value::Bool(*b),
             toml::Value::Datetime(d) => Value::Str(d.to_string()),
             toml::Value::Array(items) => Value::List(items.iter().map(Value::from_toml).collect()),
-            toml::Value::Table(t) => {
-                Value::Table(t.iter().map(|(k, v)| (k.clone(), Value::from_toml(v))).collect())
-            }
+            toml::Value::Table(t) => Value::Table(
+                t.iter()
+                    .map(|(k, v)| (k.clone(), Value::from_toml(v)))
+                    .collect(),
+            ),
         }
     }
 }

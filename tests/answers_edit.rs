@@ -31,20 +31,45 @@ backend = "generate"
 #[test]
 fn setting_a_value_keeps_every_comment_and_the_order() {
     let mut doc: DocumentMut = ORIGINAL.parse().unwrap();
-    edit::set(&mut doc, "host.domain", &Value::Str("social.example.org".into()));
-    edit::set(&mut doc, "services.constellation.settings.jetstream", &Value::Str("us-west-1".into()));
-    edit::set(&mut doc, "services.bluesky-pds.ports.http", &Value::Int(3100));
+    edit::set(
+        &mut doc,
+        "host.domain",
+        &Value::Str("social.example.org".into()),
+    );
+    edit::set(
+        &mut doc,
+        "services.constellation.settings.jetstream",
+        &Value::Str("us-west-1".into()),
+    );
+    edit::set(
+        &mut doc,
+        "services.bluesky-pds.ports.http",
+        &Value::Int(3100),
+    );
     let out = doc.to_string();
-    for comment in ["# My PDS. Do not touch", "# the box in rack 3", "# kept at upstream's port", "# generated on the host"] {
+    for comment in [
+        "# My PDS. Do not touch",
+        "# the box in rack 3",
+        "# kept at upstream's port",
+        "# generated on the host",
+    ] {
         assert!(out.contains(comment), "lost {comment:?} in:\n{out}");
     }
     assert!(out.contains("domain = \"social.example.org\""));
     assert!(out.contains("ports = { http = 3100 }"), "{out}");
     // The existing order is unchanged; a new service table joins the other services.
-    let order: Vec<usize> = ["[host]", "[services.bluesky-pds]", "[services.constellation.settings]", "[integrations.tls]"]
-        .iter()
-        .map(|h| out.find(h).unwrap_or_else(|| panic!("{h} missing in:\n{out}")))
-        .collect();
+    let order: Vec<usize> = [
+        "[host]",
+        "[services.bluesky-pds]",
+        "[services.constellation.settings]",
+        "[integrations.tls]",
+    ]
+    .iter()
+    .map(|h| {
+        out.find(h)
+            .unwrap_or_else(|| panic!("{h} missing in:\n{out}"))
+    })
+    .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]), "{out}");
 }
 
@@ -53,8 +78,18 @@ fn only_the_edited_line_changes() {
     let mut doc: DocumentMut = ORIGINAL.parse().unwrap();
     edit::set(&mut doc, "host.hostname", &Value::Str("pds2".into()));
     let out = doc.to_string();
-    let changed: Vec<(&str, &str)> = ORIGINAL.lines().zip(out.lines()).filter(|(a, b)| a != b).collect();
-    assert_eq!(changed, vec![("hostname = \"pds1\"          # the box in rack 3", "hostname = \"pds2\"          # the box in rack 3")]);
+    let changed: Vec<(&str, &str)> = ORIGINAL
+        .lines()
+        .zip(out.lines())
+        .filter(|(a, b)| a != b)
+        .collect();
+    assert_eq!(
+        changed,
+        vec![(
+            "hostname = \"pds1\"          # the box in rack 3",
+            "hostname = \"pds2\"          # the box in rack 3"
+        )]
+    );
     assert_eq!(ORIGINAL.lines().count(), out.lines().count());
 }
 
@@ -79,13 +114,25 @@ fn resolve(text: &str) -> String {
 fn resolving_writes_complete_values_keeps_comments_and_is_stable() {
     let once = resolve(ORIGINAL);
     assert!(once.contains("# My PDS. Do not touch the backups"));
-    assert!(once.contains("nixpkgs = \"nixos-25.11\""), "host defaults written:\n{once}");
-    assert!(once.contains("hostname = \"pds.example.com\""), "PDS hostname from host.domain:\n{once}");
+    assert!(
+        once.contains("nixpkgs = \"nixos-25.11\""),
+        "host defaults written:\n{once}"
+    );
+    assert!(
+        once.contains("hostname = \"pds.example.com\""),
+        "PDS hostname from host.domain:\n{once}"
+    );
     assert!(once.contains("blob_upload_limit = 104857600"));
     assert_eq!(resolve(&once), once, "a second resolve changes nothing");
     // The resolved file means the same plan: same verdict.
-    let before = validate(Catalog::embedded(), &Answers::parse("a", ORIGINAL).unwrap().tree);
-    let after = validate(Catalog::embedded(), &Answers::parse("b", &once).unwrap().tree);
+    let before = validate(
+        Catalog::embedded(),
+        &Answers::parse("a", ORIGINAL).unwrap().tree,
+    );
+    let after = validate(
+        Catalog::embedded(),
+        &Answers::parse("b", &once).unwrap().tree,
+    );
     assert_eq!(before, after);
 }
 
@@ -95,12 +142,28 @@ fn resolving_allocates_free_ports_deterministically() {
     let text = "schema = 1\n[host]\nhostname = \"m\"\ndomain = \"m.example.com\"\nadmin_email = \"a@example.com\"\n\
                 [integrations.secrets]\nbackend = \"generate\"\n[integrations.tls]\naccept_terms = true\n\
                 [services.spacedust.settings]\ncollect_metrics = true\n[services.slingshot.settings]\ncollect_metrics = true\n";
-    let before = validate(Catalog::embedded(), &Answers::parse("a", text).unwrap().tree);
-    assert_eq!(before.iter().filter(|d| d.code == "port-clash").count(), 2, "{before:#?}");
+    let before = validate(
+        Catalog::embedded(),
+        &Answers::parse("a", text).unwrap().tree,
+    );
+    assert_eq!(
+        before.iter().filter(|d| d.code == "port-clash").count(),
+        2,
+        "{before:#?}"
+    );
     let resolved = resolve(text);
-    assert!(resolved.contains("ports = { http = 8080, metrics = 8765 }"), "{resolved}"); // slingshot, first by id
-    assert!(resolved.contains("ports = { http = 8081, metrics = 8766 }"), "{resolved}"); // spacedust moves
-    let after = validate(Catalog::embedded(), &Answers::parse("b", &resolved).unwrap().tree);
+    assert!(
+        resolved.contains("ports = { http = 8080, metrics = 8765 }"),
+        "{resolved}"
+    ); // slingshot, first by id
+    assert!(
+        resolved.contains("ports = { http = 8081, metrics = 8766 }"),
+        "{resolved}"
+    ); // spacedust moves
+    let after = validate(
+        Catalog::embedded(),
+        &Answers::parse("b", &resolved).unwrap().tree,
+    );
     assert!(after.iter().all(|d| d.code != "port-clash"), "{after:#?}");
     assert_eq!(resolve(text), resolved, "same answers, same ports");
 }

@@ -5,28 +5,58 @@ use atproto_wizard::catalog::{Catalog, Status, lint::lint};
 #[test]
 fn catalog_passes_its_self_check() {
     let problems = lint(Catalog::embedded());
-    assert!(problems.is_empty(), "catalog problems:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "catalog problems:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
 fn every_promised_service_is_described() {
     let catalog = Catalog::embedded();
     for id in [
-        "constellation", "spacedust", "slingshot", "ufos", "pocket", "quasar", "who-am-i", "reflector",
-        "rsky-pds", "rsky-relay", "rsky-feedgen", "rsky-firehose", "rsky-jetstream-subscriber", "rsky-labeler",
-        "bluesky-pds", "indigo-relay", "feed-generator", "ozone", "jetstream", "bluesky-appview",
+        "constellation",
+        "spacedust",
+        "slingshot",
+        "ufos",
+        "pocket",
+        "quasar",
+        "who-am-i",
+        "reflector",
+        "rsky-pds",
+        "rsky-relay",
+        "rsky-feedgen",
+        "rsky-firehose",
+        "rsky-jetstream-subscriber",
+        "rsky-labeler",
+        "bluesky-pds",
+        "indigo-relay",
+        "feed-generator",
+        "ozone",
+        "jetstream",
+        "bluesky-appview",
     ] {
-        assert!(catalog.service(id).is_some(), "{id} is missing from nixlib/catalog");
+        assert!(
+            catalog.service(id).is_some(),
+            "{id} is missing from nixlib/catalog"
+        );
     }
 }
 
 #[test]
 fn statuses_say_what_upstream_is() {
     let catalog = Catalog::embedded();
-    assert_eq!(catalog.service("quasar").unwrap().status, Status::UpstreamStub);
+    assert_eq!(
+        catalog.service("quasar").unwrap().status,
+        Status::UpstreamStub
+    );
     assert_eq!(catalog.service("who-am-i").unwrap().status, Status::Legacy);
     assert_eq!(catalog.service("reflector").unwrap().status, Status::Legacy);
-    assert_eq!(catalog.service("bluesky-appview").unwrap().status, Status::Experimental);
+    assert_eq!(
+        catalog.service("bluesky-appview").unwrap().status,
+        Status::Experimental
+    );
 }
 
 #[test]
@@ -43,7 +73,10 @@ fn constellation_metrics_port_needs_collect_metrics() {
     let c = Catalog::embedded().service("constellation").unwrap();
     let metrics = c.port("metrics").unwrap();
     assert_eq!(metrics.enabled_by, "collect_metrics");
-    assert_eq!(c.setting("collect_metrics").unwrap().flag.as_deref(), Some("--collect-metrics"));
+    assert_eq!(
+        c.setting("collect_metrics").unwrap().flag.as_deref(),
+        Some("--collect-metrics")
+    );
 }
 
 #[test]
@@ -55,5 +88,12 @@ fn upstream_default_ports_that_collide_are_kept_as_upstream_has_them() {
     assert_eq!(default("slingshot", "http"), 8080);
     assert_eq!(default("constellation", "metrics"), 8765);
     assert_eq!(default("pocket", "http"), 3000);
-    assert!(catalog.service("pocket").unwrap().port("http").unwrap().fixed);
+    assert!(
+        catalog
+            .service("pocket")
+            .unwrap()
+            .port("http")
+            .unwrap()
+            .fixed
+    );
 }

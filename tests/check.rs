@@ -40,11 +40,15 @@ fn the_base_plan_is_valid() {
 
 #[test]
 fn every_profile_is_valid() {
-    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles")).unwrap() {
+    for entry in std::fs::read_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles")).unwrap()
+    {
         let path = entry.unwrap().path();
         if path.extension().is_some_and(|e| e == "toml") {
             let answers = Answers::read(&path).unwrap();
-            let errors: Vec<_> = validate(Catalog::embedded(), &answers.tree).into_iter().filter(|d| d.is_error()).collect();
+            let errors: Vec<_> = validate(Catalog::embedded(), &answers.tree)
+                .into_iter()
+                .filter(|d| d.is_error())
+                .collect();
             assert!(errors.is_empty(), "{}: {errors:#?}", path.display());
         }
     }
@@ -55,22 +59,37 @@ fn a_typo_in_a_setting_names_line_column_and_the_right_key() {
     let text = format!("{BASE}\n[services.constellation.settings]\njetstrem = \"us-east-1\"\n");
     let (answers, d) = only(&text, "unknown-key");
     assert_eq!(d.path, "services.constellation.settings.jetstrem");
-    assert_eq!(d.message, "Unknown key services.constellation.settings.jetstrem: did you mean jetstream?");
-    assert_eq!(answers.locate(&d.path), Location { line: 15, column: 1 });
+    assert_eq!(
+        d.message,
+        "Unknown key services.constellation.settings.jetstrem: did you mean jetstream?"
+    );
+    assert_eq!(
+        answers.locate(&d.path),
+        Location {
+            line: 15,
+            column: 1
+        }
+    );
 }
 
 #[test]
 fn a_typo_in_a_service_name_suggests_the_service() {
     let text = format!("{BASE}\n[services.constelation]\nenable = true\n");
     let (_, d) = only(&text, "unknown-key");
-    assert_eq!(d.message, "Unknown key services.constelation: did you mean constellation?");
+    assert_eq!(
+        d.message,
+        "Unknown key services.constelation: did you mean constellation?"
+    );
 }
 
 #[test]
 fn unrelated_unknown_keys_list_what_is_expected() {
     let text = format!("{BASE}\n[integrations.proxy]\nzzzzzz = 1\n");
     let (_, d) = only(&text, "unknown-key");
-    assert_eq!(d.message, "Unknown key integrations.proxy.zzzzzz: expected one of kind, max_body_size_mb, open_firewall.");
+    assert_eq!(
+        d.message,
+        "Unknown key integrations.proxy.zzzzzz: expected one of kind, max_body_size_mb, open_firewall."
+    );
 }
 
 #[test]
@@ -87,10 +106,17 @@ fn upstream_default_ports_clash_and_a_free_port_is_suggested() {
 
 #[test]
 fn grafana_and_the_pds_both_want_3000() {
-    let text = format!("{BASE}\n[integrations.monitoring]\ngrafana = true\nprometheus = true\n\n[services.bluesky-pds]\n");
+    let text = format!(
+        "{BASE}\n[integrations.monitoring]\ngrafana = true\nprometheus = true\n\n[services.bluesky-pds]\n"
+    );
     let (_, d) = only(&text, "port-clash");
     assert_eq!(d.path, "integrations.monitoring.grafana_port");
-    assert!(d.message.starts_with("Port 3000 is used by both bluesky-pds (http) and grafana:"), "{}", d.message);
+    assert!(
+        d.message
+            .starts_with("Port 3000 is used by both bluesky-pds (http) and grafana:"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -99,7 +125,11 @@ fn a_fixed_port_keeps_its_number_and_the_movable_one_is_asked_to_move() {
     let text = format!("{BASE}\n[services.pocket]\n[services.bluesky-pds]\n");
     let (_, d) = only(&text, "port-clash");
     assert_eq!(d.path, "services.bluesky-pds.ports.http");
-    assert!(d.message.contains("pocket (http) and bluesky-pds (http)"), "{}", d.message);
+    assert!(
+        d.message.contains("pocket (http) and bluesky-pds (http)"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -107,7 +137,10 @@ fn a_missing_secrets_backend_is_required() {
     let text = BASE.replace("[integrations.secrets]\nbackend = \"generate\"\n", "");
     let (answers, d) = only(&text, "required");
     assert_eq!(d.path, "integrations.secrets.backend");
-    assert_eq!(d.message, "Set integrations.secrets.backend; it has no default.");
+    assert_eq!(
+        d.message,
+        "Set integrations.secrets.backend; it has no default."
+    );
     // Nothing is written under integrations.secrets: the first integrations table is named.
     assert_eq!(answers.locate(&d.path).line, 8);
 }
@@ -117,7 +150,13 @@ fn a_wrong_type_quotes_the_value_and_says_what_is_expected() {
     let text = format!("{BASE}\n[integrations.proxy]\nmax_body_size_mb = \"100\"\n");
     let (answers, d) = only(&text, "field");
     assert_eq!(d.message, "\"100\" must be a whole number.");
-    assert_eq!(answers.locate(&d.path), Location { line: 15, column: 1 });
+    assert_eq!(
+        answers.locate(&d.path),
+        Location {
+            line: 15,
+            column: 1
+        }
+    );
 }
 
 #[test]
@@ -126,7 +165,10 @@ fn values_out_of_range_and_outside_choices_say_the_bound() {
     let (_, all) = diagnostics(&text);
     let messages: Vec<&str> = all.iter().map(|d| d.message.as_str()).collect();
     assert!(messages.contains(&"0 must be at least 1."), "{messages:?}");
-    assert!(messages.contains(&"\"apache\" must be one of: nginx, caddy, none."), "{messages:?}");
+    assert!(
+        messages.contains(&"\"apache\" must be one of: nginx, caddy, none."),
+        "{messages:?}"
+    );
 }
 
 #[test]
@@ -134,7 +176,10 @@ fn a_bad_hostname_says_what_a_hostname_looks_like() {
     let text = BASE.replace("domain = \"pds.example.com\"", "domain = \"PDS_example\"");
     let (_, d) = only(&text, "field");
     assert_eq!(d.path, "host.domain");
-    assert_eq!(d.message, "\"PDS_example\" must be a fully qualified domain name in lower case, like pds.example.com.");
+    assert_eq!(
+        d.message,
+        "\"PDS_example\" must be a fully qualified domain name in lower case, like pds.example.com."
+    );
 }
 
 #[test]
@@ -142,16 +187,25 @@ fn a_secret_written_inline_is_refused_with_the_reason() {
     let text = format!("{BASE}\n[services.bluesky-pds.settings]\nadmin_password = \"hunter2\"\n");
     let (_, d) = only(&text, "inline-secret");
     assert_eq!(d.path, "services.bluesky-pds.settings.admin_password");
-    assert!(d.message.contains("Secrets never go in the answers file"), "{}", d.message);
+    assert!(
+        d.message.contains("Secrets never go in the answers file"),
+        "{}",
+        d.message
+    );
     // The message never repeats the secret.
     assert!(!d.message.contains("hunter2"));
 }
 
 #[test]
 fn a_password_given_instead_of_a_password_file_is_refused() {
-    let text = format!("{BASE}\n[integrations.backup]\nkind = \"restic\"\nrepository = \"/srv/backup\"\npassword = \"x\"\n");
+    let text = format!(
+        "{BASE}\n[integrations.backup]\nkind = \"restic\"\nrepository = \"/srv/backup\"\npassword = \"x\"\n"
+    );
     let (_, all) = diagnostics(&text);
-    let secret = all.iter().find(|d| d.code == "inline-secret").expect("inline secret found");
+    let secret = all
+        .iter()
+        .find(|d| d.code == "inline-secret")
+        .expect("inline secret found");
     assert_eq!(secret.path, "integrations.backup.password");
     assert!(secret.message.contains("*_file field"));
     assert!(all.iter().any(|d| d.code == "rule:plan/backup-password"));
@@ -159,7 +213,8 @@ fn a_password_given_instead_of_a_password_file_is_refused() {
 
 #[test]
 fn the_pds_upload_limit_must_fit_through_the_proxy() {
-    let text = format!("{BASE}\n[integrations.proxy]\nmax_body_size_mb = 10\n\n[services.bluesky-pds]\n");
+    let text =
+        format!("{BASE}\n[integrations.proxy]\nmax_body_size_mb = 10\n\n[services.bluesky-pds]\n");
     let (_, d) = only(&text, "body-size");
     assert_eq!(
         d.message,
@@ -171,14 +226,21 @@ fn the_pds_upload_limit_must_fit_through_the_proxy() {
 fn wildcard_handles_need_dns_01_or_on_demand_tls() {
     let text = format!("{BASE}\n[services.bluesky-pds]\n");
     let (_, all) = diagnostics(&text);
-    let d = all.iter().find(|d| d.code == "rule:bluesky-pds/handles-need-wildcard-tls").expect("rule fires");
+    let d = all
+        .iter()
+        .find(|d| d.code == "rule:bluesky-pds/handles-need-wildcard-tls")
+        .expect("rule fires");
     assert_eq!(d.path, "integrations.tls.handles");
     let fixed = format!("{BASE}\n[services.bluesky-pds]\n").replace(
         "accept_terms = true\n",
         "accept_terms = true\nhandles = \"dns-01-wildcard\"\ndns_provider = \"cloudflare\"\ndns_credentials_file = \"/var/lib/secrets/cf\"\n",
     );
     let (_, all) = diagnostics(&fixed);
-    assert!(!all.iter().any(|d| d.code.starts_with("rule:bluesky-pds/handles")), "{all:#?}");
+    assert!(
+        !all.iter()
+            .any(|d| d.code.starts_with("rule:bluesky-pds/handles")),
+        "{all:#?}"
+    );
 }
 
 #[test]
@@ -212,8 +274,16 @@ fn unreadable_files_say_where_and_why() {
     assert!(syntax.message.starts_with("not valid TOML"));
 
     let newer = Answers::parse("new.toml", "schema = 7\n").unwrap_err();
-    assert!(newer.message.contains("newer atproto-wizard"), "{}", newer.message);
+    assert!(
+        newer.message.contains("newer atproto-wizard"),
+        "{}",
+        newer.message
+    );
 
     let missing = Answers::parse("old.toml", "[host]\nhostname = \"x\"\n").unwrap_err();
-    assert!(missing.message.starts_with("no schema version"), "{}", missing.message);
+    assert!(
+        missing.message.starts_with("no schema version"),
+        "{}",
+        missing.message
+    );
 }

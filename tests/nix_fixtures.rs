@@ -6,8 +6,13 @@ use std::process::Command;
 
 #[test]
 fn nix_validator_matches_its_hand_written_expectations() {
-    let Some(_) = support::nix_instantiate() else { return };
-    let out = Command::new("bash").arg(support::repo().join("nixlib/tests/validate.sh")).output().unwrap();
+    let Some(_) = support::nix_instantiate() else {
+        return;
+    };
+    let out = Command::new("bash")
+        .arg(support::repo().join("nixlib/tests/validate.sh"))
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "validate.sh failed:\n{}\n{}",
@@ -18,7 +23,9 @@ fn nix_validator_matches_its_hand_written_expectations() {
 
 #[test]
 fn every_nix_file_parses() {
-    let Some(nix) = support::nix_instantiate() else { return };
+    let Some(nix) = support::nix_instantiate() else {
+        return;
+    };
     let mut checked = 0;
     let mut stack = vec![support::repo().join("nixlib")];
     stack.push(support::repo());
@@ -28,8 +35,17 @@ fn every_nix_file_parses() {
             if path.is_dir() && dir.ends_with("nixlib") {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "nix") {
-                let out = Command::new(&nix).arg("--parse").arg(&path).output().unwrap();
-                assert!(out.status.success(), "{} does not parse:\n{}", path.display(), String::from_utf8_lossy(&out.stderr));
+                let out = Command::new(&nix)
+                    .arg("--parse")
+                    .arg(&path)
+                    .output()
+                    .unwrap();
+                assert!(
+                    out.status.success(),
+                    "{} does not parse:\n{}",
+                    path.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
                 checked += 1;
             }
         }

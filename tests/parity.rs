@@ -32,22 +32,68 @@ impl Rng {
 }
 
 const STRINGS: &[&str] = &[
-    "pds.example.com", "PDS.example.com", "", "x", "localhost", "a..b", "admin@example.com", "not an email",
-    "https://bsky.network", "wss://jetstream.example.com/subscribe", "ftp://nope", "/var/lib/secrets/x",
-    "relative/path", "./secrets/s.yaml", "did:plc:ewvi7nxzyoun6zhxrhs64oiz", "did:web:example.com", "did:foo",
-    "36h", "1h30m", "soon", "nixos-25.11", "nixos-24.05x", "25.11", "path:/etc/nixos/atproto-nix", "quote\"and\\slash",
-    "ünïcødé.example", "line\nbreak", "rocks", "memory", "us-east-1", "nginx", "caddy", "none", "local", "remote",
-    "restic", "borg", "generate", "sops", "agenix", "on-demand", "dns-01-wildcard", "loki", "alloy", "cloudflare",
+    "pds.example.com",
+    "PDS.example.com",
+    "",
+    "x",
+    "localhost",
+    "a..b",
+    "admin@example.com",
+    "not an email",
+    "https://bsky.network",
+    "wss://jetstream.example.com/subscribe",
+    "ftp://nope",
+    "/var/lib/secrets/x",
+    "relative/path",
+    "./secrets/s.yaml",
+    "did:plc:ewvi7nxzyoun6zhxrhs64oiz",
+    "did:web:example.com",
+    "did:foo",
+    "36h",
+    "1h30m",
+    "soon",
+    "nixos-25.11",
+    "nixos-24.05x",
+    "25.11",
+    "path:/etc/nixos/atproto-nix",
+    "quote\"and\\slash",
+    "ünïcødé.example",
+    "line\nbreak",
+    "rocks",
+    "memory",
+    "us-east-1",
+    "nginx",
+    "caddy",
+    "none",
+    "local",
+    "remote",
+    "restic",
+    "borg",
+    "generate",
+    "sops",
+    "agenix",
+    "on-demand",
+    "dns-01-wildcard",
+    "loki",
+    "alloy",
+    "cloudflare",
     "postgresql://atproto@db.example.com/atproto",
 ];
-const INTS: &[i64] = &[0, 1, 3000, 3001, 8080, 8765, 9090, 9100, 2470, 6789, 65535, 70000, -5, 10, 100, 104857600, 999999999];
+const INTS: &[i64] = &[
+    0, 1, 3000, 3001, 8080, 8765, 9090, 9100, 2470, 6789, 65535, 70000, -5, 10, 100, 104857600,
+    999999999,
+];
 
 fn random_value(rng: &mut Rng) -> Value {
     match rng.below(10) {
         0..=4 => Value::Str((*rng.pick(STRINGS)).to_string()),
         5..=6 => Value::Int(*rng.pick(INTS)),
         7..=8 => Value::Bool(rng.below(2) == 0),
-        _ => Value::List((0..rng.below(3)).map(|_| Value::Str((*rng.pick(STRINGS)).to_string())).collect()),
+        _ => Value::List(
+            (0..rng.below(3))
+                .map(|_| Value::Str((*rng.pick(STRINGS)).to_string()))
+                .collect(),
+        ),
     }
 }
 
@@ -57,10 +103,18 @@ fn mutate(catalog: &Catalog, doc: &mut DocumentMut, rng: &mut Rng) {
     let id = (*rng.pick(&ids)).clone();
     let service = catalog.service(&id).unwrap();
     match rng.below(9) {
-        0 | 1 => edit::set(doc, &format!("services.{id}.enable"), &Value::Bool(rng.below(4) != 0)),
+        0 | 1 => edit::set(
+            doc,
+            &format!("services.{id}.enable"),
+            &Value::Bool(rng.below(4) != 0),
+        ),
         2 => {
             if let Some(port) = service.ports.get(rng.below(service.ports.len().max(1))) {
-                edit::set(doc, &format!("services.{id}.ports.{}", port.name), &Value::Int(*rng.pick(INTS)));
+                edit::set(
+                    doc,
+                    &format!("services.{id}.ports.{}", port.name),
+                    &Value::Int(*rng.pick(INTS)),
+                );
             }
         }
         3 | 4 => {
@@ -101,7 +155,11 @@ fn mutate(catalog: &Catalog, doc: &mut DocumentMut, rng: &mut Rng) {
                 Some(s) if s.env.is_some() && rng.below(2) == 0 => s.env.clone().unwrap(),
                 _ => "api_token".to_string(),
             };
-            let path = if rng.below(2) == 0 { format!("services.{id}.settings.{key}") } else { "integrations.backup.password".into() };
+            let path = if rng.below(2) == 0 {
+                format!("services.{id}.settings.{key}")
+            } else {
+                "integrations.backup.password".into()
+            };
             edit::set(doc, &path, &Value::Str("hunter2".into()));
         }
     }
@@ -122,12 +180,16 @@ type Verdict = Vec<(String, String, String, String)>;
 
 fn comparable(items: impl Iterator<Item = (String, String, String, String)>) -> Verdict {
     // Unknown keys carry a spelling suggestion only the wizard computes (docs/VALIDATION.md).
-    items.filter(|(_, code, _, _)| code != "unknown-key").collect()
+    items
+        .filter(|(_, code, _, _)| code != "unknown-key")
+        .collect()
 }
 
 #[test]
 fn rust_and_nix_validators_agree_on_generated_plans() {
-    let Some(nix) = support::nix_instantiate() else { return };
+    let Some(nix) = support::nix_instantiate() else {
+        return;
+    };
     let catalog = Catalog::embedded();
     let dir = tempfile::tempdir().unwrap();
     let bases = profiles();
@@ -137,7 +199,11 @@ fn rust_and_nix_validators_agree_on_generated_plans() {
         let base = &bases[i % bases.len()];
         let mut doc: DocumentMut = base.parse().unwrap();
         // Every fifth plan is left valid-ish (few edits); the rest get several.
-        let edits = if i % 5 == 0 { rng.below(2) } else { 1 + rng.below(4) };
+        let edits = if i % 5 == 0 {
+            rng.below(2)
+        } else {
+            1 + rng.below(4)
+        };
         for _ in 0..edits {
             mutate(catalog, &mut doc, &mut rng);
         }
@@ -145,9 +211,18 @@ fn rust_and_nix_validators_agree_on_generated_plans() {
         let name = format!("plan-{i:03}.toml");
         std::fs::write(dir.path().join(&name), &text).unwrap();
         let answers = Answers::parse(&name, &text).expect("generated plans are readable");
-        let verdict = validate(catalog, &answers.tree)
-            .into_iter()
-            .map(|d| (serde_json::to_value(d.level).unwrap().as_str().unwrap().to_string(), d.code, d.path, d.message));
+        let verdict = validate(catalog, &answers.tree).into_iter().map(|d| {
+            (
+                serde_json::to_value(d.level)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                d.code,
+                d.path,
+                d.message,
+            )
+        });
         rust.insert(name, comparable(verdict));
     }
 
@@ -158,28 +233,66 @@ fn rust_and_nix_validators_agree_on_generated_plans() {
         .arg(dir.path())
         .output()
         .unwrap();
-    assert!(output.status.success(), "nix-instantiate failed:\n{}", String::from_utf8_lossy(&output.stderr));
-    let nix_all: BTreeMap<String, Vec<BTreeMap<String, String>>> = serde_json::from_slice(&output.stdout).unwrap();
+    assert!(
+        output.status.success(),
+        "nix-instantiate failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let nix_all: BTreeMap<String, Vec<BTreeMap<String, String>>> =
+        serde_json::from_slice(&output.stdout).unwrap();
 
     let mut mismatches = Vec::new();
     let mut codes = BTreeSet::new();
     let (mut valid, mut invalid) = (0, 0);
     for (name, ours) in &rust {
         let theirs = comparable(nix_all[name].iter().map(|d| {
-            (d["level"].clone(), d["code"].clone(), d["path"].clone(), d["message"].clone())
+            (
+                d["level"].clone(),
+                d["code"].clone(),
+                d["path"].clone(),
+                d["message"].clone(),
+            )
         }));
         if &theirs != ours {
             let text = std::fs::read_to_string(dir.path().join(name)).unwrap();
-            mismatches.push(format!("{name}\n--- plan\n{text}\n--- rust\n{ours:#?}\n--- nix\n{theirs:#?}"));
+            mismatches.push(format!(
+                "{name}\n--- plan\n{text}\n--- rust\n{ours:#?}\n--- nix\n{theirs:#?}"
+            ));
         }
-        codes.extend(ours.iter().map(|d| d.1.split('/').next().unwrap().to_string()));
-        if ours.iter().any(|d| d.0 == "error") { invalid += 1 } else { valid += 1 }
+        codes.extend(
+            ours.iter()
+                .map(|d| d.1.split('/').next().unwrap().to_string()),
+        );
+        if ours.iter().any(|d| d.0 == "error") {
+            invalid += 1
+        } else {
+            valid += 1
+        }
     }
-    assert!(mismatches.is_empty(), "{} of {PLANS} plans differ; first:\n{}", mismatches.len(), mismatches[0]);
+    assert!(
+        mismatches.is_empty(),
+        "{} of {PLANS} plans differ; first:\n{}",
+        mismatches.len(),
+        mismatches[0]
+    );
     // The generator must exercise both verdicts and every kind of check.
-    assert!(valid >= PLANS / 10 && invalid >= PLANS / 3, "valid {valid}, invalid {invalid}");
-    for code in ["field", "required", "port-clash", "inline-secret", "needs-postgres", "body-size", "fixed-port"] {
-        assert!(codes.contains(code), "no generated plan triggered {code}: {codes:?}");
+    assert!(
+        valid >= PLANS / 10 && invalid >= PLANS / 3,
+        "valid {valid}, invalid {invalid}"
+    );
+    for code in [
+        "field",
+        "required",
+        "port-clash",
+        "inline-secret",
+        "needs-postgres",
+        "body-size",
+        "fixed-port",
+    ] {
+        assert!(
+            codes.contains(code),
+            "no generated plan triggered {code}: {codes:?}"
+        );
     }
     assert!(codes.iter().any(|c| c.starts_with("rule:")), "{codes:?}");
     eprintln!("parity: {PLANS} plans, {valid} valid, {invalid} invalid, codes {codes:?}");

@@ -13,8 +13,12 @@ pub enum Compare {
 }
 
 impl Compare {
-    const ALL: [(&'static str, Compare); 4] =
-        [("gt", Compare::Gt), ("ge", Compare::Ge), ("lt", Compare::Lt), ("le", Compare::Le)];
+    const ALL: [(&'static str, Compare); 4] = [
+        ("gt", Compare::Gt),
+        ("ge", Compare::Ge),
+        ("lt", Compare::Lt),
+        ("le", Compare::Le),
+    ];
 
     pub fn holds(self, left: i64, right: i64) -> bool {
         match self {
@@ -25,18 +29,38 @@ impl Compare {
         }
     }
     fn name(self) -> &'static str {
-        Self::ALL.iter().find(|(_, c)| *c == self).map(|(n, _)| *n).unwrap()
+        Self::ALL
+            .iter()
+            .find(|(_, c)| *c == self)
+            .map(|(n, _)| *n)
+            .unwrap()
     }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 #[allow(clippy::large_enum_variant)]
 pub enum Condition {
-    Set { path: String, set: bool },
-    Eq { path: String, value: Value },
-    Ne { path: String, value: Value },
-    In { path: String, values: Vec<Value> },
-    Compare { path: String, op: Compare, number: i64 },
+    Set {
+        path: String,
+        set: bool,
+    },
+    Eq {
+        path: String,
+        value: Value,
+    },
+    Ne {
+        path: String,
+        value: Value,
+    },
+    In {
+        path: String,
+        values: Vec<Value>,
+    },
+    Compare {
+        path: String,
+        op: Compare,
+        number: i64,
+    },
     Enabled(String),
     All(Vec<Condition>),
     Any(Vec<Condition>),
@@ -53,7 +77,9 @@ impl Condition {
             | Condition::In { path, .. }
             | Condition::Compare { path, .. } => vec![path.as_str()],
             Condition::Enabled(_) => vec![],
-            Condition::All(cs) | Condition::Any(cs) => cs.iter().flat_map(Condition::paths).collect(),
+            Condition::All(cs) | Condition::Any(cs) => {
+                cs.iter().flat_map(Condition::paths).collect()
+            }
             Condition::Not(c) => c.paths(),
         }
     }
@@ -63,7 +89,9 @@ impl TryFrom<toml::Value> for Condition {
     type Error = String;
 
     fn try_from(value: toml::Value) -> Result<Self, String> {
-        let table = value.as_table().ok_or("a condition must be an inline table")?;
+        let table = value
+            .as_table()
+            .ok_or("a condition must be an inline table")?;
         let list = |v: &toml::Value| -> Result<Vec<Condition>, String> {
             v.as_array()
                 .ok_or("`all`/`any` take a list of conditions")?
@@ -73,7 +101,9 @@ impl TryFrom<toml::Value> for Condition {
                 .collect()
         };
         if let Some(id) = table.get("enabled") {
-            return Ok(Condition::Enabled(id.as_str().ok_or("`enabled` takes a service id")?.into()));
+            return Ok(Condition::Enabled(
+                id.as_str().ok_or("`enabled` takes a service id")?.into(),
+            ));
         }
         if let Some(v) = table.get("all") {
             return Ok(Condition::All(list(v)?));
@@ -90,14 +120,25 @@ impl TryFrom<toml::Value> for Condition {
             .ok_or("a condition needs `path` (or enabled/all/any/not)")?
             .to_string();
         if table.len() != 2 {
-            return Err(format!("condition on {path} must have exactly one operator"));
+            return Err(format!(
+                "condition on {path} must have exactly one operator"
+            ));
         }
         let (op, operand) = table.iter().find(|(k, _)| *k != "path").unwrap();
         let operand_value = Value::from_toml(operand);
         Ok(match op.as_str() {
-            "set" => Condition::Set { path, set: operand.as_bool().ok_or("`set` takes true or false")? },
-            "eq" => Condition::Eq { path, value: operand_value },
-            "ne" => Condition::Ne { path, value: operand_value },
+            "set" => Condition::Set {
+                path,
+                set: operand.as_bool().ok_or("`set` takes true or false")?,
+            },
+            "eq" => Condition::Eq {
+                path,
+                value: operand_value,
+            },
+            "ne" => Condition::Ne {
+                path,
+                value: operand_value,
+            },
             "in" => match operand_value {
                 Value::List(values) => Condition::In { path, values },
                 _ => return Err("`in` takes a list".into()),
@@ -108,7 +149,9 @@ impl TryFrom<toml::Value> for Condition {
                     .find(|(n, _)| *n == other)
                     .map(|(_, c)| *c)
                     .ok_or_else(|| format!("unknown condition operator `{other}`"))?;
-                let number = operand.as_integer().ok_or_else(|| format!("`{other}` takes an integer"))?;
+                let number = operand
+                    .as_integer()
+                    .ok_or_else(|| format!("`{other}` takes an integer"))?;
                 Condition::Compare { path, op, number }
             }
         })
@@ -122,7 +165,9 @@ fn to_toml(value: &Value) -> toml::Value {
         Value::Float(f) => toml::Value::Float(*f),
         Value::Bool(b) => toml::Value::Boolean(*b),
         Value::List(l) => toml::Value::Array(l.iter().map(to_toml).collect()),
-        Value::Table(t) => toml::Value::Table(t.iter().map(|(k, v)| (k.clone(), to_toml(v))).collect()),
+        Value::Table(t) => {
+            toml::Value::Table(t.iter().map(|(k, v)| (k.clone(), to_toml(v))).collect())
+        }
     }
 }
 
@@ -137,18 +182,28 @@ impl From<Condition> for toml::Value {
             Condition::Set { path, set } => with_path(path, "set", toml::Value::Boolean(set)),
             Condition::Eq { path, value } => with_path(path, "eq", to_toml(&value)),
             Condition::Ne { path, value } => with_path(path, "ne", to_toml(&value)),
-            Condition::In { path, values } => {
-                with_path(path, "in", toml::Value::Array(values.iter().map(to_toml).collect()))
+            Condition::In { path, values } => with_path(
+                path,
+                "in",
+                toml::Value::Array(values.iter().map(to_toml).collect()),
+            ),
+            Condition::Compare { path, op, number } => {
+                with_path(path, op.name(), toml::Value::Integer(number))
             }
-            Condition::Compare { path, op, number } => with_path(path, op.name(), toml::Value::Integer(number)),
             Condition::Enabled(id) => {
                 t.insert("enabled".into(), toml::Value::String(id));
             }
             Condition::All(cs) => {
-                t.insert("all".into(), toml::Value::Array(cs.into_iter().map(Into::into).collect()));
+                t.insert(
+                    "all".into(),
+                    toml::Value::Array(cs.into_iter().map(Into::into).collect()),
+                );
             }
             Condition::Any(cs) => {
-                t.insert("any".into(), toml::Value::Array(cs.into_iter().map(Into::into).collect()));
+                t.insert(
+                    "any".into(),
+                    toml::Value::Array(cs.into_iter().map(Into::into).collect()),
+                );
             }
             Condition::Not(c) => {
                 t.insert("not".into(), (*c).into());

@@ -13,7 +13,12 @@ pub fn lint(catalog: &Catalog) -> Vec<String> {
     }
     for (section, fields) in &catalog.plan.integrations {
         for field in fields {
-            lint_field(catalog, &format!("_plan.toml integrations.{section}"), field, &mut problems);
+            lint_field(
+                catalog,
+                &format!("_plan.toml integrations.{section}"),
+                field,
+                &mut problems,
+            );
         }
     }
     for rule in &catalog.plan.rules {
@@ -21,7 +26,10 @@ pub fn lint(catalog: &Catalog) -> Vec<String> {
     }
     for port in &catalog.plan.ports {
         if resolve_known(catalog, None, &port.path).is_none() {
-            problems.push(format!("_plan.toml: port of {} names unknown path {}", port.owner, port.path));
+            problems.push(format!(
+                "_plan.toml: port of {} names unknown path {}",
+                port.owner, port.path
+            ));
         }
     }
     for service in catalog.services.values() {
@@ -33,38 +41,82 @@ pub fn lint(catalog: &Catalog) -> Vec<String> {
 fn lint_service(catalog: &Catalog, s: &Service, problems: &mut Vec<String>) {
     let file = format!("{}.toml", s.id);
     if s.status != Status::Stable && s.status_note.trim().is_empty() {
-        problems.push(format!("{file}: status {:?} needs a status_note saying why", s.status));
+        problems.push(format!(
+            "{file}: status {:?} needs a status_note saying why",
+            s.status
+        ));
     }
-    unique(&file, "port", s.ports.iter().map(|p| p.name.as_str()), problems);
-    unique(&file, "setting", s.settings.iter().map(|f| f.key.as_str()), problems);
-    unique(&file, "secret", s.secrets.iter().map(|x| x.name.as_str()), problems);
-    unique(&file, "rule", s.rules.iter().map(|r| r.id.as_str()), problems);
+    unique(
+        &file,
+        "port",
+        s.ports.iter().map(|p| p.name.as_str()),
+        problems,
+    );
+    unique(
+        &file,
+        "setting",
+        s.settings.iter().map(|f| f.key.as_str()),
+        problems,
+    );
+    unique(
+        &file,
+        "secret",
+        s.secrets.iter().map(|x| x.name.as_str()),
+        problems,
+    );
+    unique(
+        &file,
+        "rule",
+        s.rules.iter().map(|r| r.id.as_str()),
+        problems,
+    );
     for port in &s.ports {
-        if !port.enabled_by.is_empty() && s.setting(&port.enabled_by).map(|f| f.ty) != Some(FieldType::Bool) {
-            problems.push(format!("{file}: port {} enabled_by {:?} is not a bool setting", port.name, port.enabled_by));
+        if !port.enabled_by.is_empty()
+            && s.setting(&port.enabled_by).map(|f| f.ty) != Some(FieldType::Bool)
+        {
+            problems.push(format!(
+                "{file}: port {} enabled_by {:?} is not a bool setting",
+                port.name, port.enabled_by
+            ));
         }
         if !port.fixed && port.flag.is_none() && port.env.is_none() {
-            problems.push(format!("{file}: port {} is movable but has neither flag nor env", port.name));
+            problems.push(format!(
+                "{file}: port {} is movable but has neither flag nor env",
+                port.name
+            ));
         }
     }
     for field in &s.settings {
         lint_field(catalog, &file, field, problems);
         let port_switch = s.ports.iter().any(|p| p.enabled_by == field.key);
         if field.flag.is_none() && field.env.is_none() && !port_switch {
-            problems.push(format!("{file}: setting {} reaches the program by neither flag nor env", field.key));
+            problems.push(format!(
+                "{file}: setting {} reaches the program by neither flag nor env",
+                field.key
+            ));
         }
     }
     for secret in &s.secrets {
         if secret.env.is_none() && secret.flag.is_none() {
-            problems.push(format!("{file}: secret {} reaches the program by neither env nor flag", secret.name));
+            problems.push(format!(
+                "{file}: secret {} reaches the program by neither env nor flag",
+                secret.name
+            ));
         }
-        if matches!(secret.generator, Generator::Hex | Generator::Base64) && secret.bytes.unwrap_or(0) == 0 {
-            problems.push(format!("{file}: secret {} needs `bytes` for its generator", secret.name));
+        if matches!(secret.generator, Generator::Hex | Generator::Base64)
+            && secret.bytes.unwrap_or(0) == 0
+        {
+            problems.push(format!(
+                "{file}: secret {} needs `bytes` for its generator",
+                secret.name
+            ));
         }
     }
     for dep in &s.needs.services {
         if !catalog.services.contains_key(dep) {
-            problems.push(format!("{file}: needs.services names unknown service {dep}"));
+            problems.push(format!(
+                "{file}: needs.services names unknown service {dep}"
+            ));
         }
     }
     for rule in &s.rules {
@@ -72,7 +124,12 @@ fn lint_service(catalog: &Catalog, s: &Service, problems: &mut Vec<String>) {
     }
 }
 
-fn unique<'a>(file: &str, what: &str, names: impl Iterator<Item = &'a str>, problems: &mut Vec<String>) {
+fn unique<'a>(
+    file: &str,
+    what: &str,
+    names: impl Iterator<Item = &'a str>,
+    problems: &mut Vec<String>,
+) {
     let mut seen = BTreeSet::new();
     for name in names {
         if !seen.insert(name) {
@@ -84,7 +141,10 @@ fn unique<'a>(file: &str, what: &str, names: impl Iterator<Item = &'a str>, prob
 fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<String>) {
     let key = &field.key;
     if catalog.type_spec(field.ty).is_none() {
-        problems.push(format!("{file}: {key} has type {} with no [types] entry", field.ty.name()));
+        problems.push(format!(
+            "{file}: {key} has type {} with no [types] entry",
+            field.ty.name()
+        ));
     }
     if field.ty == FieldType::Enum {
         if field.choices.is_empty() {
@@ -92,7 +152,9 @@ fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<S
         }
         if let Some(d) = field.default.as_ref().and_then(|d| d.as_str()) {
             if !field.choices.iter().any(|c| c == d) {
-                problems.push(format!("{file}: default {d:?} of {key} is not among its choices"));
+                problems.push(format!(
+                    "{file}: default {d:?} of {key} is not among its choices"
+                ));
             }
         }
     }
@@ -104,7 +166,10 @@ fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<S
             _ => default.is_str(),
         };
         if !ok {
-            problems.push(format!("{file}: default of {key} does not have type {}", field.ty.name()));
+            problems.push(format!(
+                "{file}: default of {key} does not have type {}",
+                field.ty.name()
+            ));
         }
         let texts: Vec<&str> = match default {
             toml::Value::Array(items) => items.iter().filter_map(|i| i.as_str()).collect(),
@@ -112,7 +177,9 @@ fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<S
         };
         for text in texts {
             for reference in template_references(text) {
-                if !reference.starts_with("host.") || catalog.plan.host_field(&reference[5..]).is_none() {
+                if !reference.starts_with("host.")
+                    || catalog.plan.host_field(&reference[5..]).is_none()
+                {
                     problems.push(format!("{file}: default of {key} refers to {{{reference}}}; only host fields may be used"));
                 }
             }
@@ -133,14 +200,21 @@ pub fn template_references(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut rest = text;
     while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else { break };
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
         out.push(rest[start + 1..start + len].to_string());
         rest = &rest[start + len + 1..];
     }
     out
 }
 
-fn lint_rule(catalog: &Catalog, service: Option<&Service>, rule: &Rule, problems: &mut Vec<String>) {
+fn lint_rule(
+    catalog: &Catalog,
+    service: Option<&Service>,
+    rule: &Rule,
+    problems: &mut Vec<String>,
+) {
     let file = service.map_or("_plan.toml".to_string(), |s| format!("{}.toml", s.id));
     let mut paths: Vec<&str> = rule.require.paths();
     if let Some(when) = &rule.when {
@@ -149,7 +223,10 @@ fn lint_rule(catalog: &Catalog, service: Option<&Service>, rule: &Rule, problems
     paths.push(&rule.path);
     for path in paths {
         if resolve_known(catalog, service, path).is_none() {
-            problems.push(format!("{file}: rule {} refers to unknown path {path}", rule.id));
+            problems.push(format!(
+                "{file}: rule {} refers to unknown path {path}",
+                rule.id
+            ));
         }
     }
     let mut enabled = Vec::new();
@@ -159,12 +236,18 @@ fn lint_rule(catalog: &Catalog, service: Option<&Service>, rule: &Rule, problems
     }
     for id in enabled {
         if !catalog.services.contains_key(id) {
-            problems.push(format!("{file}: rule {} names unknown service {id}", rule.id));
+            problems.push(format!(
+                "{file}: rule {} names unknown service {id}",
+                rule.id
+            ));
         }
     }
     for reference in template_references(&rule.message) {
         if reference != "id" && reference != "title" {
-            problems.push(format!("{file}: rule {} message uses {{{reference}}}; only {{id}} and {{title}}", rule.id));
+            problems.push(format!(
+                "{file}: rule {} message uses {{{reference}}}; only {{id}} and {{title}}",
+                rule.id
+            ));
         }
     }
 }
@@ -184,13 +267,18 @@ fn resolve_known(catalog: &Catalog, service: Option<&Service>, path: &str) -> Op
     let parts: Vec<&str> = path.split('.').collect();
     match parts.as_slice() {
         ["host", key] => catalog.plan.host_field(key).map(|_| path.to_string()),
-        ["integrations", section, key] => catalog.plan.integration_field(section, key).map(|_| path.to_string()),
+        ["integrations", section, key] => catalog
+            .plan
+            .integration_field(section, key)
+            .map(|_| path.to_string()),
         ["services", id, rest @ ..] => {
             let s = catalog.service(id)?;
             resolve_known(catalog, Some(s), &rest.join(".")).map(|_| path.to_string())
         }
         ["enable"] => service.map(|s| format!("services.{}.enable", s.id)),
-        ["settings", key] => service.and_then(|s| s.setting(key)).map(|_| path.to_string()),
+        ["settings", key] => service
+            .and_then(|s| s.setting(key))
+            .map(|_| path.to_string()),
         ["ports", name] => service.and_then(|s| s.port(name)).map(|_| path.to_string()),
         _ => None,
     }

@@ -27,7 +27,8 @@ impl Catalog {
     /// is a build defect, which the catalog tests catch before release.
     pub fn embedded() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG.get_or_init(|| Catalog::from_files(CATALOG_FILES).expect("embedded catalog is valid"))
+        CATALOG
+            .get_or_init(|| Catalog::from_files(CATALOG_FILES).expect("embedded catalog is valid"))
     }
 
     /// Builds a catalog from (file name, contents) pairs: `_plan.toml` plus one file per service.
@@ -36,14 +37,21 @@ impl Catalog {
         let mut services = BTreeMap::new();
         for (name, text) in files {
             if *name == "_plan.toml" {
-                plan = Some(toml::from_str::<PlanSchema>(text).with_context(|| format!("nixlib/catalog/{name}"))?);
+                plan = Some(
+                    toml::from_str::<PlanSchema>(text)
+                        .with_context(|| format!("nixlib/catalog/{name}"))?,
+                );
             } else if name.starts_with('_') {
                 continue;
             } else {
-                let service: Service = toml::from_str(text).with_context(|| format!("nixlib/catalog/{name}"))?;
+                let service: Service =
+                    toml::from_str(text).with_context(|| format!("nixlib/catalog/{name}"))?;
                 let expected = name.trim_end_matches(".toml");
                 if service.id != expected {
-                    bail!("nixlib/catalog/{name}: id is {:?}, expected {expected:?} (the file name)", service.id);
+                    bail!(
+                        "nixlib/catalog/{name}: id is {:?}, expected {expected:?} (the file name)",
+                        service.id
+                    );
                 }
                 services.insert(service.id.clone(), service);
             }
@@ -53,11 +61,16 @@ impl Catalog {
         for (name, spec) in &plan.types {
             if let Some(p) = &spec.pattern {
                 // Anchored like Nix's builtins.match, which must match the whole string.
-                let re = Regex::new(&format!("^(?:{p})$")).with_context(|| format!("pattern of type {name}"))?;
+                let re = Regex::new(&format!("^(?:{p})$"))
+                    .with_context(|| format!("pattern of type {name}"))?;
                 patterns.insert(name.clone(), re);
             }
         }
-        Ok(Catalog { plan, services, patterns })
+        Ok(Catalog {
+            plan,
+            services,
+            patterns,
+        })
     }
 
     pub fn service(&self, id: &str) -> Option<&Service> {

@@ -80,7 +80,10 @@ pub enum FieldType {
 impl FieldType {
     /// The name used in `_plan.toml [types.<name>]`.
     pub fn name(self) -> String {
-        serde_json::to_value(self).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default()
     }
 }
 
@@ -298,7 +301,10 @@ impl PlanSchema {
         self.host.iter().find(|f| f.key == key)
     }
     pub fn integration_field(&self, section: &str, key: &str) -> Option<&Field> {
-        self.integrations.get(section)?.iter().find(|f| f.key == key)
+        self.integrations
+            .get(section)?
+            .iter()
+            .find(|f| f.key == key)
     }
 }
 

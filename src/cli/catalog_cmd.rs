@@ -8,15 +8,24 @@ pub fn run(catalog: &Catalog, as_json: bool) -> String {
         let services: Vec<_> = catalog.services.values().map(service_json).collect();
         return serde_json::to_string_pretty(&services).expect("catalog serialises") + "\n";
     }
-    let mut rows = vec![["SERVICE", "KIND", "STATUS", "PORTS", "NEEDS"].map(String::from).to_vec()];
+    let mut rows = vec![
+        ["SERVICE", "KIND", "STATUS", "PORTS", "NEEDS"]
+            .map(String::from)
+            .to_vec(),
+    ];
     for s in catalog.services.values() {
         rows.push(vec![s.id.clone(), kind(s), status(s), ports(s), needs(s)]);
     }
-    let widths: Vec<usize> =
-        (0..rows[0].len()).map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
+        .collect();
     let mut out = String::new();
     for row in rows {
-        let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, w)| format!("{cell:<w$}")).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, w)| format!("{cell:<w$}"))
+            .collect();
         out.push_str(cells.join("  ").trim_end());
         out.push('\n');
     }
@@ -25,7 +34,10 @@ pub fn run(catalog: &Catalog, as_json: bool) -> String {
 }
 
 fn as_text<T: serde::Serialize>(value: T) -> String {
-    serde_json::to_value(value).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+    serde_json::to_value(value)
+        .ok()
+        .and_then(|v| v.as_str().map(String::from))
+        .unwrap_or_default()
 }
 
 fn kind(s: &Service) -> String {
@@ -37,9 +49,16 @@ fn status(s: &Service) -> String {
 }
 
 fn ports(s: &Service) -> String {
-    let list: Vec<String> =
-        s.ports.iter().map(|p| format!("{}={}{}", p.name, p.default, if p.fixed { "*" } else { "" })).collect();
-    if list.is_empty() { "-".into() } else { list.join(" ") }
+    let list: Vec<String> = s
+        .ports
+        .iter()
+        .map(|p| format!("{}={}{}", p.name, p.default, if p.fixed { "*" } else { "" }))
+        .collect();
+    if list.is_empty() {
+        "-".into()
+    } else {
+        list.join(" ")
+    }
 }
 
 fn needs(s: &Service) -> String {
@@ -53,7 +72,11 @@ fn needs(s: &Service) -> String {
         out.push(s.needs.upstream.clone());
     }
     out.extend(s.needs.services.iter().cloned());
-    if out.is_empty() { "-".into() } else { out.join(", ") }
+    if out.is_empty() {
+        "-".into()
+    } else {
+        out.join(", ")
+    }
 }
 
 fn service_json(s: &Service) -> serde_json::Value {

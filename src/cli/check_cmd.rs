@@ -27,7 +27,11 @@ pub fn run(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Outco
     let diagnostics = validate(catalog, &answers.tree);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let status = if errors > 0 { INVALID } else { VALID };
-    let output = if as_json { json_report(&answers, &diagnostics) } else { text_report(&answers, &diagnostics, style) };
+    let output = if as_json {
+        json_report(&answers, &diagnostics)
+    } else {
+        text_report(&answers, &diagnostics, style)
+    };
     Outcome { output, status }
 }
 
@@ -46,7 +50,10 @@ fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome {
         };
         format!("{place}: {}: {}\n", style.error("error"), e.message)
     };
-    Outcome { output, status: UNREADABLE }
+    Outcome {
+        output,
+        status: UNREADABLE,
+    }
 }
 
 fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: Style) -> String {
@@ -57,15 +64,25 @@ fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: Style) -> S
             Level::Error => style.error("error"),
             Level::Warning => style.warning("warning"),
         };
-        out.push_str(&format!("{}:{}:{}: {level}: {}\n", answers.name, l.line, l.column, d.message));
-        out.push_str(&format!("  {}\n", style.dim(&format!("at {} [{}]", d.path, d.code))));
+        out.push_str(&format!(
+            "{}:{}:{}: {level}: {}\n",
+            answers.name, l.line, l.column, d.message
+        ));
+        out.push_str(&format!(
+            "  {}\n",
+            style.dim(&format!("at {} [{}]", d.path, d.code))
+        ));
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
     let summary = match (errors, warnings) {
         (0, 0) => style.ok("valid: no problems"),
         (0, w) => style.ok(&format!("valid, with {w} warning{}", plural(w))),
-        (e, w) => style.error(&format!("invalid: {e} error{}, {w} warning{}", plural(e), plural(w))),
+        (e, w) => style.error(&format!(
+            "invalid: {e} error{}, {w} warning{}",
+            plural(e),
+            plural(w)
+        )),
     };
     out.push_str(&format!("{}: {summary}\n", answers.name));
     out
@@ -87,5 +104,9 @@ fn json_report(answers: &Answers, diagnostics: &[Diagnostic]) -> String {
         })
         .collect();
     let valid = !diagnostics.iter().any(Diagnostic::is_error);
-    serde_json::to_string_pretty(&json!({ "file": answers.name, "valid": valid, "diagnostics": items })).unwrap() + "\n"
+    serde_json::to_string_pretty(
+        &json!({ "file": answers.name, "valid": valid, "diagnostics": items }),
+    )
+    .unwrap()
+        + "\n"
 }

@@ -10,13 +10,19 @@ pub struct Style {
 impl Style {
     pub fn for_stdout() -> Style {
         let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
-        Style { colour: !no_color && std::io::stdout().is_terminal() }
+        Style {
+            colour: !no_color && std::io::stdout().is_terminal(),
+        }
     }
     pub fn plain() -> Style {
         Style { colour: false }
     }
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.colour { format!("\x1b[{code}m{text}\x1b[0m") } else { text.to_string() }
+        if self.colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
     }
     pub fn error(&self, text: &str) -> String {
         self.paint("1;31", text)

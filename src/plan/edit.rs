@@ -107,7 +107,11 @@ fn to_toml(v: &Value) -> toml_edit::Value {
 /// Writes every effective value the file leaves to defaults (host and integration
 /// fields; enabled services' `enable`, settings, and ports from the allocator), so the
 /// file says completely what the host will be. Values already written never change.
-pub fn resolve(catalog: &Catalog, doc: &mut DocumentMut, tree: &std::collections::BTreeMap<String, Value>) {
+pub fn resolve(
+    catalog: &Catalog,
+    doc: &mut DocumentMut,
+    tree: &std::collections::BTreeMap<String, Value>,
+) {
     let view = PlanView::new(catalog, tree);
     let mut paths: Vec<String> = Vec::new();
     if view.raw("schema").is_none() {
@@ -115,18 +119,30 @@ pub fn resolve(catalog: &Catalog, doc: &mut DocumentMut, tree: &std::collections
     }
     paths.extend(catalog.plan.host.iter().map(|f| format!("host.{}", f.key)));
     for (section, fields) in &catalog.plan.integrations {
-        paths.extend(fields.iter().map(|f| format!("integrations.{section}.{}", f.key)));
+        paths.extend(
+            fields
+                .iter()
+                .map(|f| format!("integrations.{section}.{}", f.key)),
+        );
     }
     for service in view.enabled_services() {
         paths.push(format!("services.{}.enable", service.id));
-        paths.extend(service.settings.iter().map(|f| format!("services.{}.settings.{}", service.id, f.key)));
+        paths.extend(
+            service
+                .settings
+                .iter()
+                .map(|f| format!("services.{}.settings.{}", service.id, f.key)),
+        );
     }
     for path in paths {
         if view.raw(&path).is_some() {
             continue;
         }
         // Unset optional fields stay out of the file; an empty list default is a choice.
-        if let Some(v) = view.get(&path).filter(|v| Value::is_set(Some(v)) || matches!(v, Value::List(_))) {
+        if let Some(v) = view
+            .get(&path)
+            .filter(|v| Value::is_set(Some(v)) || matches!(v, Value::List(_)))
+        {
             set(doc, &path, &v);
         }
     }

@@ -64,7 +64,10 @@ impl Answers {
         let mut locations = HashMap::new();
         let mut tree = BTreeMap::new();
         for (key, item) in doc.as_table().iter() {
-            let span = doc.as_table().get_key_value(key).and_then(|(k, _)| k.span());
+            let span = doc
+                .as_table()
+                .get_key_value(key)
+                .and_then(|(k, _)| k.span());
             if let Some(span) = span {
                 locations.insert(key.to_string(), location_of(text, span.start));
             }
@@ -72,7 +75,12 @@ impl Answers {
                 tree.insert(key.to_string(), v);
             }
         }
-        let answers = Answers { name: name.to_string(), text: text.to_string(), tree, locations };
+        let answers = Answers {
+            name: name.to_string(),
+            text: text.to_string(),
+            tree,
+            locations,
+        };
         schema::check_version(&answers)?;
         Ok(answers)
     }
@@ -98,7 +106,12 @@ impl Answers {
     }
 }
 
-fn convert(text: &str, path: &str, item: &Item, locations: &mut HashMap<String, Location>) -> Option<Value> {
+fn convert(
+    text: &str,
+    path: &str,
+    item: &Item,
+    locations: &mut HashMap<String, Location>,
+) -> Option<Value> {
     match item {
         Item::None => None,
         Item::Value(v) => Some(convert_value(text, path, v, locations)),
@@ -117,7 +130,10 @@ fn convert(text: &str, path: &str, item: &Item, locations: &mut HashMap<String, 
         }
         Item::ArrayOfTables(a) => Some(Value::List(
             a.iter()
-                .map(|t| convert(text, path, &Item::Table(t.clone()), locations).unwrap_or(Value::List(vec![])))
+                .map(|t| {
+                    convert(text, path, &Item::Table(t.clone()), locations)
+                        .unwrap_or(Value::List(vec![]))
+                })
                 .collect(),
         )),
     }
@@ -136,7 +152,11 @@ fn convert_value(
         V::Float(f) => Value::Float(*f.value()),
         V::Boolean(b) => Value::Bool(*b.value()),
         V::Datetime(d) => Value::Str(d.value().to_string()),
-        V::Array(a) => Value::List(a.iter().map(|x| convert_value(text, path, x, locations)).collect()),
+        V::Array(a) => Value::List(
+            a.iter()
+                .map(|x| convert_value(text, path, x, locations))
+                .collect(),
+        ),
         V::InlineTable(t) => {
             let mut map = BTreeMap::new();
             for (key, child) in t.iter() {
@@ -144,7 +164,10 @@ fn convert_value(
                 if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
                     locations.insert(child_path.clone(), location_of(text, span.start));
                 }
-                map.insert(key.to_string(), convert_value(text, &child_path, child, locations));
+                map.insert(
+                    key.to_string(),
+                    convert_value(text, &child_path, child, locations),
+                );
             }
             Value::Table(map)
         }
@@ -157,5 +180,8 @@ pub fn location_of(text: &str, offset: usize) -> Location {
     let before = &text[..offset];
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Location { line, column: before[line_start..].chars().count() + 1 }
+    Location {
+        line,
+        column: before[line_start..].chars().count() + 1,
+    }
 }

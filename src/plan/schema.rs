@@ -28,6 +28,9 @@ pub(super) fn check_version(answers: &Answers) -> Result<(), LoadError> {
         Some(Value::Int(v)) => Err(error(format!(
             "schema {v} is older than any release of atproto-wizard (the first is schema 1); there is no migration from it: recreate the file with `atproto-wizard new`"
         ))),
-        Some(other) => Err(error(format!("schema must be the integer {CURRENT}, not {}", other.to_json()))),
+        Some(other) => Err(error(format!(
+            "schema must be the integer {CURRENT}, not {}",
+            other.to_json()
+        ))),
     }
 }

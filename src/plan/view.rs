@@ -42,7 +42,10 @@ impl<'a> PlanView<'a> {
 
     /// Catalog services that are enabled in the plan, in id order.
     pub fn enabled_services(&self) -> impl Iterator<Item = &'a Service> + '_ {
-        self.catalog.services.values().filter(|s| self.is_enabled(&s.id))
+        self.catalog
+            .services
+            .values()
+            .filter(|s| self.is_enabled(&s.id))
     }
 
     /// The effective value at an absolute path: written value, else the default.
@@ -53,12 +56,16 @@ impl<'a> PlanView<'a> {
         let parts: Vec<&str> = path.split('.').collect();
         match parts.as_slice() {
             ["host", key] => self.default_of(self.catalog.plan.host_field(key)?),
-            ["integrations", section, key] => self.default_of(self.catalog.plan.integration_field(section, key)?),
-            ["services", id, "enable"] => Some(Value::Bool(self.is_enabled(id))),
-            ["services", id, "settings", key] => self.default_of(self.catalog.service(id)?.setting(key)?),
-            ["services", id, "ports", name] => {
-                Some(Value::Int(i64::from(self.catalog.service(id)?.port(name)?.default)))
+            ["integrations", section, key] => {
+                self.default_of(self.catalog.plan.integration_field(section, key)?)
             }
+            ["services", id, "enable"] => Some(Value::Bool(self.is_enabled(id))),
+            ["services", id, "settings", key] => {
+                self.default_of(self.catalog.service(id)?.setting(key)?)
+            }
+            ["services", id, "ports", name] => Some(Value::Int(i64::from(
+                self.catalog.service(id)?.port(name)?.default,
+            ))),
             _ => None,
         }
     }
@@ -87,9 +94,10 @@ impl<'a> PlanView<'a> {
             let marker = format!("{{host.{}}}", field.key);
             if out.contains(&marker) {
                 // Host fields' own defaults never contain references, so no recursion.
-                let value = self.raw(&format!("host.{}", field.key)).cloned().or_else(|| {
-                    field.default.as_ref().map(Value::from_toml)
-                });
+                let value = self
+                    .raw(&format!("host.{}", field.key))
+                    .cloned()
+                    .or_else(|| field.default.as_ref().map(Value::from_toml));
                 let text = value.map(|v| v.to_string()).unwrap_or_default();
                 out = out.replace(&marker, &text);
             }
@@ -99,7 +107,9 @@ impl<'a> PlanView<'a> {
 
     /// Makes a rule path absolute: relative paths belong to the service.
     pub fn absolute(path: &str, service: Option<&Service>) -> String {
-        let absolute = ["host.", "integrations.", "services."].iter().any(|p| path.starts_with(p));
+        let absolute = ["host.", "integrations.", "services."]
+            .iter()
+            .any(|p| path.starts_with(p));
         match service {
             Some(s) if !absolute => format!("services.{}.{path}", s.id),
             _ => path.to_string(),

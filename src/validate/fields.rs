@@ -11,20 +11,39 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
     }
     for (section, fields) in &plan.integrations {
         for field in fields {
-            check_field(view, field, &format!("integrations.{section}.{}", field.key), true, out);
+            check_field(
+                view,
+                field,
+                &format!("integrations.{section}.{}", field.key),
+                true,
+                out,
+            );
         }
     }
     for service in view.catalog.services.values() {
-        let Some(table) = view.service_table(&service.id) else { continue };
+        let Some(table) = view.service_table(&service.id) else {
+            continue;
+        };
         let enabled = view.is_enabled(&service.id);
         let base = format!("services.{}", service.id);
         if let Some(v) = table.get("enable") {
             if v.as_bool().is_none() {
-                out.push(type_error(view, FieldType::Bool, v, &format!("{base}.enable")));
+                out.push(type_error(
+                    view,
+                    FieldType::Bool,
+                    v,
+                    &format!("{base}.enable"),
+                ));
             }
         }
         for field in &service.settings {
-            check_field(view, field, &format!("{base}.settings.{}", field.key), enabled, out);
+            check_field(
+                view,
+                field,
+                &format!("{base}.settings.{}", field.key),
+                enabled,
+                out,
+            );
         }
         for port in &service.ports {
             let path = format!("{base}.ports.{}", port.name);
@@ -35,7 +54,13 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn check_field(view: &PlanView, field: &Field, path: &str, required_applies: bool, out: &mut Vec<Diagnostic>) {
+fn check_field(
+    view: &PlanView,
+    field: &Field,
+    path: &str,
+    required_applies: bool,
+    out: &mut Vec<Diagnostic>,
+) {
     if let Some(value) = view.raw(path) {
         check_value(view, field, field.ty, value, path, out);
     }
@@ -48,7 +73,14 @@ fn check_field(view: &PlanView, field: &Field, path: &str, required_applies: boo
     }
 }
 
-fn check_value(view: &PlanView, field: &Field, ty: FieldType, value: &Value, path: &str, out: &mut Vec<Diagnostic>) {
+fn check_value(
+    view: &PlanView,
+    field: &Field,
+    ty: FieldType,
+    value: &Value,
+    path: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     match ty {
         FieldType::Bool => {
             if value.as_bool().is_none() {
@@ -60,15 +92,30 @@ fn check_value(view: &PlanView, field: &Field, ty: FieldType, value: &Value, pat
             None => out.push(type_error(view, ty, value, path)),
             Some(n) => {
                 if let Some(min) = field.min.filter(|m| n < *m) {
-                    out.push(Diagnostic::error(path, "field", format!("{n} must be at least {min}.")));
+                    out.push(Diagnostic::error(
+                        path,
+                        "field",
+                        format!("{n} must be at least {min}."),
+                    ));
                 } else if let Some(max) = field.max.filter(|m| n > *m) {
-                    out.push(Diagnostic::error(path, "field", format!("{n} must be at most {max}.")));
+                    out.push(Diagnostic::error(
+                        path,
+                        "field",
+                        format!("{n} must be at most {max}."),
+                    ));
                 }
             }
         },
         FieldType::Enum => {
-            if !value.as_str().is_some_and(|s| field.choices.iter().any(|c| c == s)) {
-                let message = format!("{} must be one of: {}.", value.to_json(), field.choices.join(", "));
+            if !value
+                .as_str()
+                .is_some_and(|s| field.choices.iter().any(|c| c == s))
+            {
+                let message = format!(
+                    "{} must be one of: {}.",
+                    value.to_json(),
+                    field.choices.join(", ")
+                );
                 out.push(Diagnostic::error(path, "field", message));
             }
         }
@@ -84,7 +131,8 @@ fn check_value(view: &PlanView, field: &Field, ty: FieldType, value: &Value, pat
         _ => {
             let spec = view.catalog.type_spec(ty);
             let ok = value.as_str().is_some_and(|s| {
-                spec.and_then(|t| t.max_length).is_none_or(|max| s.len() <= max)
+                spec.and_then(|t| t.max_length)
+                    .is_none_or(|max| s.len() <= max)
                     && view.catalog.pattern(ty).is_none_or(|re| re.is_match(s))
             });
             if !ok {
@@ -101,6 +149,9 @@ fn check_port(view: &PlanView, value: &Value, path: &str, out: &mut Vec<Diagnost
 }
 
 fn type_error(view: &PlanView, ty: FieldType, value: &Value, path: &str) -> Diagnostic {
-    let message = view.catalog.type_spec(ty).map_or("has the wrong type", |t| t.message.as_str());
+    let message = view
+        .catalog
+        .type_spec(ty)
+        .map_or("has the wrong type", |t| t.message.as_str());
     Diagnostic::error(path, "field", format!("{} {message}.", value.to_json()))
 }

@@ -22,7 +22,12 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
     check_table(view.raw("host"), "host", &host_keys, None, false, out);
 
     if let Some(integrations) = table(view.raw("integrations"), "integrations", out) {
-        let sections: Vec<&str> = catalog.plan.integrations.keys().map(String::as_str).collect();
+        let sections: Vec<&str> = catalog
+            .plan
+            .integrations
+            .keys()
+            .map(String::as_str)
+            .collect();
         for (section, value) in integrations {
             let path = format!("integrations.{section}");
             match catalog.plan.integrations.get(section) {
@@ -47,20 +52,42 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
             check_table(Some(value), &path, &SERVICE_KEYS, Some(service), false, out);
             let Some(t) = value.as_table() else { continue };
             let port_names: Vec<&str> = service.ports.iter().map(|p| p.name.as_str()).collect();
-            check_table(t.get("ports"), &format!("{path}.ports"), &port_names, Some(service), false, out);
+            check_table(
+                t.get("ports"),
+                &format!("{path}.ports"),
+                &port_names,
+                Some(service),
+                false,
+                out,
+            );
             let settings: Vec<&str> = service.settings.iter().map(|f| f.key.as_str()).collect();
-            check_table(t.get("settings"), &format!("{path}.settings"), &settings, Some(service), true, out);
+            check_table(
+                t.get("settings"),
+                &format!("{path}.settings"),
+                &settings,
+                Some(service),
+                true,
+                out,
+            );
         }
     }
 }
 
 /// A table value, or a diagnostic saying it must be one.
-fn table<'a>(value: Option<&'a Value>, path: &str, out: &mut Vec<Diagnostic>) -> Option<&'a BTreeMap<String, Value>> {
+fn table<'a>(
+    value: Option<&'a Value>,
+    path: &str,
+    out: &mut Vec<Diagnostic>,
+) -> Option<&'a BTreeMap<String, Value>> {
     match value {
         None => None,
         Some(Value::Table(t)) => Some(t),
         Some(other) => {
-            out.push(Diagnostic::error(path, "field", format!("{} must be a table.", other.to_json())));
+            out.push(Diagnostic::error(
+                path,
+                "field",
+                format!("{} must be a table.", other.to_json()),
+            ));
             None
         }
     }
@@ -76,16 +103,34 @@ fn check_table(
     in_settings: bool,
     out: &mut Vec<Diagnostic>,
 ) {
-    let Some(t) = table(value, path, out) else { return };
+    let Some(t) = table(value, path, out) else {
+        return;
+    };
     for key in t.keys().filter(|k| !known.contains(&k.as_str())) {
-        out.push(undeclared(&format!("{path}.{key}"), key, known, service, in_settings));
+        out.push(undeclared(
+            &format!("{path}.{key}"),
+            key,
+            known,
+            service,
+            in_settings,
+        ));
     }
 }
 
 /// A key nothing declares: a secret written inline, or else a typo.
-fn undeclared(path: &str, key: &str, known: &[&str], service: Option<&Service>, in_settings: bool) -> Diagnostic {
+fn undeclared(
+    path: &str,
+    key: &str,
+    known: &[&str],
+    service: Option<&Service>,
+    in_settings: bool,
+) -> Diagnostic {
     if looks_secret(key, service) {
-        Diagnostic::error(path, "inline-secret", inline_secret_message(path, in_settings))
+        Diagnostic::error(
+            path,
+            "inline-secret",
+            inline_secret_message(path, in_settings),
+        )
     } else {
         unknown(path, key, known)
     }
@@ -93,7 +138,9 @@ fn undeclared(path: &str, key: &str, known: &[&str], service: Option<&Service>, 
 
 fn looks_secret(key: &str, service: Option<&Service>) -> bool {
     let declared = service.is_some_and(|s| {
-        s.secrets.iter().any(|secret| secret.name == key || secret.env.as_deref() == Some(key))
+        s.secrets
+            .iter()
+            .any(|secret| secret.name == key || secret.env.as_deref() == Some(key))
     });
     let lower = key.to_ascii_lowercase();
     declared || SECRET_WORDS.iter().any(|w| lower.contains(w))
@@ -127,7 +174,12 @@ pub fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
     let limit = (key.chars().count() / 3).max(2);
     known
         .iter()
-        .map(|k| (strsim::levenshtein(&key.to_lowercase(), &k.to_lowercase()), *k))
+        .map(|k| {
+            (
+                strsim::levenshtein(&key.to_lowercase(), &k.to_lowercase()),
+                *k,
+            )
+        })
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, k)| k)

@@ -37,11 +37,29 @@ impl Ord for Level {
 }
 
 impl Diagnostic {
-    pub fn error(path: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { level: Level::Error, path: path.into(), code: code.into(), message: message.into() }
+    pub fn error(
+        path: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            level: Level::Error,
+            path: path.into(),
+            code: code.into(),
+            message: message.into(),
+        }
     }
-    pub fn warning(path: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
-        Diagnostic { level: Level::Warning, path: path.into(), code: code.into(), message: message.into() }
+    pub fn warning(
+        path: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            level: Level::Warning,
+            path: path.into(),
+            code: code.into(),
+            message: message.into(),
+        }
     }
     pub fn is_error(&self) -> bool {
         self.level == Level::Error

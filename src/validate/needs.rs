@@ -8,10 +8,19 @@ use crate::value::Value;
 const MIB: i64 = 1024 * 1024;
 
 pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
-    let no_database = view.get("integrations.database.kind").as_ref().and_then(Value::as_str) == Some("none");
+    let no_database = view
+        .get("integrations.database.kind")
+        .as_ref()
+        .and_then(Value::as_str)
+        == Some("none");
     let proxy = view.get("integrations.proxy.kind");
-    let has_proxy = proxy.as_ref().and_then(Value::as_str).is_some_and(|k| k != "none");
-    let body_mb = view.get("integrations.proxy.max_body_size_mb").and_then(|v| v.as_int());
+    let has_proxy = proxy
+        .as_ref()
+        .and_then(Value::as_str)
+        .is_some_and(|k| k != "none");
+    let body_mb = view
+        .get("integrations.proxy.max_body_size_mb")
+        .and_then(|v| v.as_int());
 
     for service in view.enabled_services() {
         let title = &service.title;
@@ -29,7 +38,10 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
         }
         for dep in &service.needs.services {
             if !view.is_enabled(dep) {
-                let other = view.catalog.service(dep).map_or(dep.as_str(), |s| s.title.as_str());
+                let other = view
+                    .catalog
+                    .service(dep)
+                    .map_or(dep.as_str(), |s| s.title.as_str());
                 out.push(Diagnostic::error(
                     format!("services.{}.enable", service.id),
                     "needs-service",
@@ -40,10 +52,14 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
                 ));
             }
         }
-        let (true, Some(mb)) = (has_proxy, body_mb) else { continue };
+        let (true, Some(mb)) = (has_proxy, body_mb) else {
+            continue;
+        };
         for field in service.settings.iter().filter(|f| f.proxy_body) {
             let path = format!("services.{}.settings.{}", service.id, field.key);
-            let Some(bytes) = view.get(&path).and_then(|v| v.as_int()) else { continue };
+            let Some(bytes) = view.get(&path).and_then(|v| v.as_int()) else {
+                continue;
+            };
             if bytes > mb.saturating_mul(MIB) {
                 let at_least = (bytes + MIB - 1) / MIB;
                 out.push(Diagnostic::error(

@@ -48,7 +48,9 @@ pub fn active_ports(view: &PlanView) -> Vec<ActivePort> {
         if !holds(view, None, &port.when) {
             continue;
         }
-        let Some(number) = view.get(&port.path).and_then(|v| v.as_int()) else { continue };
+        let Some(number) = view.get(&port.path).and_then(|v| v.as_int()) else {
+            continue;
+        };
         ports.push(ActivePort {
             path: port.path.clone(),
             label: port.owner.clone(),
@@ -103,7 +105,9 @@ fn check_fixed(view: &PlanView, out: &mut Vec<Diagnostic>) {
     for service in view.catalog.services.values() {
         for port in service.ports.iter().filter(|p| p.fixed) {
             let path = format!("services.{}.ports.{}", service.id, port.name);
-            let Some(n) = view.raw(&path).and_then(Value::as_int) else { continue };
+            let Some(n) = view.raw(&path).and_then(Value::as_int) else {
+                continue;
+            };
             if n != i64::from(port.default) {
                 out.push(Diagnostic::error(
                     &path,
@@ -129,13 +133,21 @@ fn next_free(number: i64, taken: &BTreeSet<i64>) -> Option<i64> {
 /// order, ports in catalog order.
 pub fn allocate(view: &PlanView) -> BTreeMap<String, i64> {
     let ports = active_ports(view);
-    let mut taken: BTreeSet<i64> =
-        ports.iter().filter(|p| p.written || p.fixed || !p.path.starts_with("services.")).map(|p| p.number).collect();
+    let mut taken: BTreeSet<i64> = ports
+        .iter()
+        .filter(|p| p.written || p.fixed || !p.path.starts_with("services."))
+        .map(|p| p.number)
+        .collect();
     let mut chosen = BTreeMap::new();
-    for port in ports.iter().filter(|p| !p.written && !p.fixed && p.path.starts_with("services.")) {
+    for port in ports
+        .iter()
+        .filter(|p| !p.written && !p.fixed && p.path.starts_with("services."))
+    {
         // Below the default when nothing above it is free (only near 65535).
         let number = if taken.contains(&port.default) {
-            next_free(port.default, &taken).or_else(|| (1..port.default).rev().find(|p| !taken.contains(p))).unwrap_or(port.default)
+            next_free(port.default, &taken)
+                .or_else(|| (1..port.default).rev().find(|p| !taken.contains(p)))
+                .unwrap_or(port.default)
         } else {
             port.default
         };

@@ -23,12 +23,19 @@ fn apply(view: &PlanView, service: Option<&Service>, rule: &Rule, out: &mut Vec<
     let (code, message) = match service {
         Some(s) => (
             format!("rule:{}/{}", s.id, rule.id),
-            rule.message.replace("{id}", &s.id).replace("{title}", &s.title),
+            rule.message
+                .replace("{id}", &s.id)
+                .replace("{title}", &s.title),
         ),
         None => (format!("rule:plan/{}", rule.id), rule.message.clone()),
     };
     let path = PlanView::absolute(&rule.path, service);
-    out.push(Diagnostic { level: rule.level, path, code, message });
+    out.push(Diagnostic {
+        level: rule.level,
+        path,
+        code,
+        message,
+    });
 }
 
 /// Whether a condition holds for the plan, paths relative to `service`.
@@ -39,7 +46,9 @@ pub fn holds(view: &PlanView, service: Option<&Service>, condition: &Condition) 
         Condition::Eq { path, value } => get(path).as_ref() == Some(value),
         Condition::Ne { path, value } => get(path).as_ref() != Some(value),
         Condition::In { path, values } => get(path).is_some_and(|v| values.contains(&v)),
-        Condition::Compare { path, op, number } => get(path).and_then(|v| v.as_int()).is_some_and(|n| op.holds(n, *number)),
+        Condition::Compare { path, op, number } => get(path)
+            .and_then(|v| v.as_int())
+            .is_some_and(|n| op.holds(n, *number)),
         Condition::Enabled(id) => view.is_enabled(id),
         Condition::All(cs) => cs.iter().all(|c| holds(view, service, c)),
         Condition::Any(cs) => cs.iter().any(|c| holds(view, service, c)),
