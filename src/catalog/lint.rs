@@ -150,12 +150,12 @@ fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<S
         if field.choices.is_empty() {
             problems.push(format!("{file}: enum {key} has no choices"));
         }
-        if let Some(d) = field.default.as_ref().and_then(|d| d.as_str()) {
-            if !field.choices.iter().any(|c| c == d) {
-                problems.push(format!(
-                    "{file}: default {d:?} of {key} is not among its choices"
-                ));
-            }
+        if let Some(d) = field.default.as_ref().and_then(|d| d.as_str())
+            && !field.choices.iter().any(|c| c == d)
+        {
+            problems.push(format!(
+                "{file}: default {d:?} of {key} is not among its choices"
+            ));
         }
     }
     if let Some(default) = &field.default {
@@ -185,10 +185,10 @@ fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<S
             }
         }
     }
-    if let (Some(min), Some(max)) = (field.min, field.max) {
-        if min > max {
-            problems.push(format!("{file}: {key} has min {min} above max {max}"));
-        }
+    if let (Some(min), Some(max)) = (field.min, field.max)
+        && min > max
+    {
+        problems.push(format!("{file}: {key} has min {min} above max {max}"));
     }
     if field.help.trim().is_empty() {
         problems.push(format!("{file}: {key} has no help text"));

@@ -26,11 +26,9 @@ pub fn set(doc: &mut DocumentMut, path: &str, new: &Value) {
                 Item::Table(t)
             }
         });
-        if inline {
-            if let Some(t) = entry.as_inline_table_mut() {
-                set_inline(t, &parts[i + 1..], new);
-                return;
-            }
+        if inline && let Some(t) = entry.as_inline_table_mut() {
+            set_inline(t, &parts[i + 1..], new);
+            return;
         }
         if !entry.is_table() {
             *entry = Item::Table(Table::new());

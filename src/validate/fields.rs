@@ -26,15 +26,15 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
         };
         let enabled = view.is_enabled(&service.id);
         let base = format!("services.{}", service.id);
-        if let Some(v) = table.get("enable") {
-            if v.as_bool().is_none() {
-                out.push(type_error(
-                    view,
-                    FieldType::Bool,
-                    v,
-                    &format!("{base}.enable"),
-                ));
-            }
+        if let Some(v) = table.get("enable")
+            && v.as_bool().is_none()
+        {
+            out.push(type_error(
+                view,
+                FieldType::Bool,
+                v,
+                &format!("{base}.enable"),
+            ));
         }
         for field in &service.settings {
             check_field(
