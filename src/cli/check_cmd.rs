@@ -58,7 +58,10 @@ fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome {
 
 fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: Style) -> String {
     let mut out = String::new();
-    for d in diagnostics {
+    // In file order, so the report reads top to bottom alongside the file.
+    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
+    ordered.sort_by_key(|d| (answers.locate(&d.path), d.path.clone()));
+    for d in ordered {
         let l = answers.locate(&d.path);
         let level = match d.level {
             Level::Error => style.error("error"),
@@ -68,10 +71,14 @@ fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: Style) -> S
             "{}:{}:{}: {level}: {}\n",
             answers.name, l.line, l.column, d.message
         ));
-        out.push_str(&format!(
-            "  {}\n",
-            style.dim(&format!("at {} [{}]", d.path, d.code))
-        ));
+        // A missing field is reported where its table is; say that it is not written.
+        let missing = if answers.has(&d.path) {
+            ""
+        } else {
+            " (not in the file)"
+        };
+        let at = format!("at {}{missing} [{}]", d.path, d.code);
+        out.push_str(&format!("  {}\n", style.dim(&at)));
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;
