@@ -20,7 +20,10 @@ fn main() -> ExitCode {
         }
         None => {
             eprintln!(
-                "The interactive wizard is not written yet: use `atproto-wizard check --answers FILE`."
+                "The interactive wizard is not written yet. Today atproto-wizard can:\n  \
+                 atproto-wizard catalog                 list the services it knows\n  \
+                 atproto-wizard check --answers FILE    validate a host plan (see profiles/)\n\
+                 Run atproto-wizard --help for details."
             );
             ExitCode::from(2)
         }
