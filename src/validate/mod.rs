@@ -25,17 +25,6 @@ pub struct Diagnostic {
     pub level: Level,
 }
 
-impl PartialOrd for Level {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-impl Ord for Level {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (*self as u8).cmp(&(*other as u8))
-    }
-}
-
 impl Diagnostic {
     pub fn error(
         path: impl Into<String>,
@@ -75,7 +64,8 @@ pub fn validate(catalog: &Catalog, tree: &BTreeMap<String, Value>) -> Vec<Diagno
     rules::check(&view, &mut out);
     needs::check(&view, &mut out);
     ports::check(&view, &mut out);
-    out.sort_by(|a, b| (&a.path, &a.code, &a.message).cmp(&(&b.path, &b.code, &b.message)));
+    // Field order makes this path, then code, then message: the order Nix sorts in.
+    out.sort();
     out.dedup();
     out
 }
