@@ -127,3 +127,24 @@ impl std::fmt::Display for Value {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_strings_are_quoted_as_nix_quotes_them() {
+        // Nix 2.8 `builtins.toJSON "a\"b\\c\n\r\t\b\f\x01é"` gives exactly this.
+        let s = Value::Str("a\"b\\c\n\r\t\u{8}\u{c}\u{1}é".into());
+        assert_eq!(s.to_json(), r#""a\"b\\c\n\r\t\u0008\u000c\u0001é""#);
+    }
+
+    #[test]
+    fn set_means_present_and_not_empty() {
+        assert!(!Value::is_set(None));
+        assert!(!Value::is_set(Some(&Value::Str(String::new()))));
+        assert!(!Value::is_set(Some(&Value::List(vec![]))));
+        assert!(Value::is_set(Some(&Value::Bool(false))));
+        assert!(Value::is_set(Some(&Value::Int(0))));
+    }
+}

@@ -185,3 +185,34 @@ pub fn location_of(text: &str, offset: usize) -> Location {
         column: before[line_start..].chars().count() + 1,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locations_count_lines_and_characters_from_one() {
+        let text = "a = 1\nbé = 2\n";
+        assert_eq!(location_of(text, 0), Location { line: 1, column: 1 });
+        assert_eq!(
+            location_of(text, text.find('=').unwrap()),
+            Location { line: 1, column: 3 }
+        );
+        // "é" is two bytes but one column.
+        assert_eq!(
+            location_of(text, text.rfind('=').unwrap()),
+            Location { line: 2, column: 4 }
+        );
+    }
+
+    #[test]
+    fn a_missing_path_is_located_at_its_nearest_written_parent() {
+        let a = Answers::parse("t", "schema = 1\n\n[host]\nhostname = \"x\"\n").unwrap();
+        assert_eq!(a.locate("host.hostname").line, 4);
+        assert_eq!(a.locate("host.domain").line, 3);
+        assert_eq!(
+            a.locate("services.ozone.enable"),
+            Location { line: 1, column: 1 }
+        );
+    }
+}

@@ -184,3 +184,17 @@ pub fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
         .min()
         .map(|(_, k)| k)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::closest;
+
+    #[test]
+    fn close_typos_are_matched_and_far_ones_are_not() {
+        let known = ["jetstream", "backend", "collect_metrics"];
+        assert_eq!(closest("jetstrem", &known), Some("jetstream"));
+        assert_eq!(closest("Backend", &known), Some("backend"));
+        assert_eq!(closest("colect_metric", &known), Some("collect_metrics"));
+        assert_eq!(closest("zzz", &known), None);
+    }
+}
