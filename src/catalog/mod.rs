@@ -78,10 +78,10 @@ impl Catalog {
     }
 
     pub fn type_spec(&self, ty: FieldType) -> Option<&TypeSpec> {
-        self.plan.types.get(&ty.name())
+        self.plan.types.get(ty.name())
     }
 
     pub fn pattern(&self, ty: FieldType) -> Option<&Regex> {
-        self.patterns.get(&ty.name())
+        self.patterns.get(ty.name())
     }
 }

@@ -79,11 +79,29 @@ pub enum FieldType {
 
 impl FieldType {
     /// The name used in `_plan.toml [types.<name>]`.
-    pub fn name(self) -> String {
-        serde_json::to_value(self)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default()
+    pub fn name(self) -> &'static str {
+        // Spelled as serde spells the variants (snake_case); looked up on every field
+        // check, so no serialisation here.
+        match self {
+            FieldType::String => "string",
+            FieldType::Label => "label",
+            FieldType::Hostname => "hostname",
+            FieldType::Email => "email",
+            FieldType::Url => "url",
+            FieldType::PostgresUrl => "postgres_url",
+            FieldType::Path => "path",
+            FieldType::RepoPath => "repo_path",
+            FieldType::Did => "did",
+            FieldType::Duration => "duration",
+            FieldType::FlakeRef => "flake_ref",
+            FieldType::NixpkgsBranch => "nixpkgs_branch",
+            FieldType::StateVersion => "state_version",
+            FieldType::Bool => "bool",
+            FieldType::Int => "int",
+            FieldType::Port => "port",
+            FieldType::Enum => "enum",
+            FieldType::List => "list",
+        }
     }
 }
 
@@ -312,4 +330,22 @@ impl PlanSchema {
 fn empty_is_none<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let value = Option::<String>::deserialize(d)?;
     Ok(value.filter(|s| !s.is_empty()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::FieldType;
+
+    #[test]
+    fn type_names_match_their_serde_spelling() {
+        for ty in [
+            FieldType::PostgresUrl,
+            FieldType::RepoPath,
+            FieldType::FlakeRef,
+            FieldType::NixpkgsBranch,
+            FieldType::Port,
+        ] {
+            assert_eq!(serde_json::to_value(ty).unwrap(), ty.name());
+        }
+    }
 }
