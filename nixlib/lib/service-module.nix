@@ -1,0 +1,225 @@
+# Builds the NixOS module of one catalog service (docs/MODULES.md): options from the
+# catalog entry, a hardened systemd unit whose command line and environment carry
+# exactly the catalog's flags and variables, and an entry in `atproto.registry` from
+# which the integration layer (proxy, database, backup, monitoring, secrets) works.
+#
+# id:     the catalog id (nixlib/catalog/<id>.toml)
+# extra:  what the catalog cannot say, as a function of
+#         { config, lib, pkgs, cfg, entry, stateDir, database }
+#         returning any of:
+#           args, environment       appended to the catalog's (after them)
+#           serviceConfig           merged over the unit's (relaxations say why)
+#           preStart, path          the unit's preStart script and PATH
+#           jit                     the runtime JIT-compiles (Node): no MemoryDenyWriteExecute
+#           workingDirectory        overrides the catalog's choice
+#           databaseEnv             variables that get the PostgreSQL URL
+#           config                  more NixOS configuration (a second unit, …)
+# extraOptions: { lib }: more options under services.<id> (never a function of config,
+#         so option declarations cannot recurse into their own values)
+{ id, extra ? (_: { }), extraOptions ? (_: { }) }:
+{ config, lib, pkgs, ... }:
+let
+  catalog = import ./catalog.nix { };
+  entry = catalog.services.${id};
+  cfg = config.services.${id};
+  host = config.atproto.host;
+  integ = config.atproto.integration;
+  opts = import ./options-from-catalog.nix { inherit lib; };
+  inherit (lib) mkOption mkEnableOption mkIf types;
+
+  states = entry.state or [ ];
+  stateless = states == [ ];
+  stateDir = if stateless then null else "/var/lib/${(builtins.head states).name}";
+
+  usesDatabase = (entry.needs.postgres or "none") != "none" && integ.database.kind != "none";
+  database =
+    if !usesDatabase then null
+    else if integ.database.kind == "local" then {
+      name = id;
+      url = "postgresql://${id}@/${id}?host=/run/postgresql";
+    } else {
+      name = null;
+      url = integ.database.url;
+    };
+
+  x = extra { inherit config lib pkgs cfg entry stateDir database; };
+  wired = import ./service-args.nix { inherit entry cfg; };
+
+  backend = integ.secrets.backend;
+  defaultSecretFile = name:
+    if backend == "sops" then "/run/secrets/atproto/${id}/${name}"
+    else if backend == "agenix" then "/run/agenix/atproto-${id}-${name}"
+    else "/var/lib/atproto-secrets/${id}/${name}";
+
+  publicPorts = builtins.filter (p: p.public or false) (entry.ports or [ ]);
+  portActive = p: (p.enabled_by or "") == "" || (cfg.settings.${p.enabled_by} or null) == true;
+  hasHostname = builtins.any (s: s.key == "hostname") (entry.settings or [ ]);
+
+  # systemd's own quoting: every argument in double quotes, "%" doubled except in
+  # the %d/<name> credential paths the module itself writes.
+  quote = a:
+    let
+      escaped = builtins.replaceStrings [ "\\" "\"" "$" ] [ "\\\\" "\\\"" "$$" ] a;
+      specifiersKept = if lib.hasPrefix "%d/" a then escaped else builtins.replaceStrings [ "%" ] [ "%%" ] escaped;
+    in "\"${specifiersKept}\"";
+  command = [ "${cfg.package}/bin/${entry.binary}" ] ++ lib.drop 1 (entry.start or [ entry.binary ])
+    ++ wired.args ++ (x.args or [ ]) ++ cfg.extraArgs;
+
+  secretsUnit = config.atproto.registry.${id}.secretsUnit;
+  envFiles = config.atproto.registry.${id}.environmentFiles ++ cfg.environmentFiles;
+in
+{
+  imports = [ ../modules/integration ];
+
+  options.services.${id} = {
+    enable = mkEnableOption entry.title;
+
+    package =
+      if entry.package_from == "nixpkgs"
+      then lib.mkPackageOption pkgs entry.package { }
+      else lib.mkPackageOption pkgs [ "atproto" entry.package ] { };
+
+    settings = mkOption {
+      description = ''
+        Settings of ${entry.title}, as in the answers file (services.${id}.settings).
+        Each known key reaches the program as the catalog says; any other key is passed
+        through: an UPPER_CASE key as an environment variable, another as --<key>.
+      '';
+      default = { };
+      type = types.submodule {
+        freeformType = with types; attrsOf (nullOr (oneOf [ bool int str (listOf str) ]));
+        options = builtins.listToAttrs (map
+          (field: { name = field.key; value = opts.fieldOption { inherit host field; }; })
+          (entry.settings or [ ]));
+      };
+    };
+
+    ports = builtins.listToAttrs (map
+      (p: {
+        name = p.name;
+        value = mkOption {
+          type = types.port;
+          default = p.default;
+          description = p.purpose + lib.optionalString (p.fixed or false)
+            " Fixed upstream: the program cannot be told another port, so this only informs the proxy and the firewall.";
+        };
+      })
+      (entry.ports or [ ]));
+
+    domain = mkOption {
+      type = types.nullOr types.str;
+      default = if hasHostname then cfg.settings.hostname else host.domain;
+      defaultText = lib.literalMD (if hasHostname then "`settings.hostname`" else "`atproto.host.domain`");
+      description = "The public name the reverse proxy serves ${entry.title} at.";
+    };
+
+    listenAddress = mkOption {
+      type = types.str;
+      default = "127.0.0.1";
+      description = "Where the service's address:port listeners bind; loopback behind the reverse proxy.";
+    };
+
+    openFirewall = mkOption {
+      type = types.bool;
+      default = false;
+      description = "Open the public ports in the firewall (for hosts without the reverse proxy; set listenAddress too).";
+    };
+
+    secrets = builtins.listToAttrs (map
+      (s: {
+        name = s.name;
+        value = mkOption {
+          type = types.str;
+          default = defaultSecretFile s.name;
+          defaultText = lib.literalMD "a file the secrets backend (`atproto.integration.secrets.backend`) provides";
+          description = "File holding the secret ${s.name}: ${s.help}";
+        };
+      })
+      (entry.secrets or [ ]));
+
+    environmentFiles = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      description = "More environment files (KEY=value lines, read by systemd as root; never in the Nix store).";
+    };
+
+    extraArgs = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      description = "Arguments appended to the command line.";
+    };
+  } // extraOptions { inherit lib; };
+
+  config = mkIf cfg.enable (lib.mkMerge [
+    {
+      atproto.registry.${id} = {
+        title = entry.title;
+        unit = id;
+        user = id;
+        stateDirs = lib.optional (!stateless) stateDir ++ map (s: "/var/lib/${s.name}") (lib.drop 1 states);
+        backupPaths = map (s: "/var/lib/${s.name}") (builtins.filter (s: s.backup or false) states);
+        public = map
+          (p: {
+            port = cfg.ports.${p.name};
+            websocket = p.websocket or false;
+          })
+          (builtins.filter portActive publicPorts);
+        domain = cfg.domain;
+        handles = entry.kind == "pds";
+        metrics = map (p: cfg.ports.${p.name})
+          (builtins.filter (p: (p.metrics or false) && portActive p) (entry.ports or [ ]));
+        inherit database;
+        secrets = map (s: s // { file = cfg.secrets.${s.name}; }) (entry.secrets or [ ]);
+      };
+
+      users.users = lib.optionalAttrs (!stateless) {
+        ${id} = {
+          isSystemUser = true;
+          group = id;
+          home = stateDir;
+        };
+      };
+      users.groups = lib.optionalAttrs (!stateless) { ${id} = { }; };
+
+      networking.firewall.allowedTCPPorts = lib.optionals cfg.openFirewall
+        (map (p: cfg.ports.${p.name}) (builtins.filter portActive publicPorts));
+
+      systemd.services.${id} = {
+        description = entry.title;
+        wantedBy = [ "multi-user.target" ];
+        wants = [ "network-online.target" ];
+        after = [ "network-online.target" ]
+          ++ lib.optional secretsUnit "atproto-secrets-${id}.service";
+        requires = lib.optional secretsUnit "atproto-secrets-${id}.service";
+        environment = wired.environment // (x.environment or { })
+          // lib.optionalAttrs (database != null)
+          (lib.genAttrs (x.databaseEnv or [ ]) (_: database.url));
+        path = x.path or [ ];
+        preStart = x.preStart or "";
+        startLimitIntervalSec = 300;
+        startLimitBurst = 5;
+        serviceConfig = import ./hardening.nix { jit = x.jit or false; } // {
+          ExecStart = lib.concatStringsSep " " (map quote command);
+          Restart = "on-failure";
+          RestartSec = 5;
+          EnvironmentFile = envFiles;
+          LoadCredential = map (name: "${name}:${cfg.secrets.${name}}") wired.credentials;
+        } // (if stateless then {
+          # No state to own: a transient user, cleaned up when the unit stops. Named,
+          # so PostgreSQL's peer authentication (and a second unit) can use it.
+          DynamicUser = true;
+          User = id;
+          Group = id;
+        } else {
+          User = id;
+          Group = id;
+          StateDirectory = map (s: s.name) states;
+          StateDirectoryMode = "0750";
+        }) // lib.optionalAttrs ((x.workingDirectory or null) != null || (entry.working_directory or false)) {
+          WorkingDirectory = x.workingDirectory or stateDir;
+        } // (x.serviceConfig or { });
+      };
+    }
+    (x.config or { })
+  ]);
+}

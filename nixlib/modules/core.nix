@@ -1,0 +1,115 @@
+# What every ATProto module shares: the host's public identity (atproto.host), the
+# integration options (atproto.integration.*, declared from _plan.toml), the registry
+# the service modules fill in and the integration layer reads, and the validation
+# that turns the catalog's rules into assertions. Imported by every service module,
+# so `nixosModules.<service>` works on its own; NixOS imports it once.
+{ config, lib, ... }:
+let
+  catalog = import ../lib/catalog.nix { };
+  opts = import ../lib/options-from-catalog.nix { inherit lib; };
+  inherit (lib) mkOption types;
+  outer = config;
+  hostFields = builtins.listToAttrs (map (f: { name = f.key; value = f; }) catalog.plan.host);
+
+  registryEntry = { name, config, ... }: {
+    options = {
+      title = mkOption { type = types.str; };
+      unit = mkOption { type = types.str; description = "The systemd service running it."; };
+      user = mkOption { type = types.str; };
+      stateDirs = mkOption { type = types.listOf types.str; default = [ ]; };
+      backupPaths = mkOption { type = types.listOf types.str; default = [ ]; };
+      public = mkOption {
+        type = types.listOf (types.submodule {
+          options.port = mkOption { type = types.port; };
+          options.websocket = mkOption { type = types.bool; default = false; };
+        });
+        default = [ ];
+        description = "Ports the reverse proxy serves at `domain`.";
+      };
+      domain = mkOption { type = types.nullOr types.str; default = null; };
+      handles = mkOption {
+        type = types.bool;
+        default = false;
+        description = "Users get handles under the domain (a PDS): the proxy serves *.domain too.";
+      };
+      tlsCheck = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        description = "URL Caddy's on-demand TLS asks before getting a certificate for a handle.";
+      };
+      metrics = mkOption { type = types.listOf types.port; default = [ ]; };
+      database = mkOption { type = types.nullOr (types.attrsOf (types.nullOr types.str)); default = null; };
+      secrets = mkOption { type = types.listOf (types.attrsOf types.anything); default = [ ]; };
+
+      # Derived: what the secrets backend must prepare before the unit starts.
+      composed = mkOption {
+        internal = true;
+        type = types.listOf (types.attrsOf types.anything);
+        description = "Secrets the oneshot atproto-secrets-<unit> prepares (generates or links) and composes.";
+        default =
+          let
+            backend = outer.atproto.integration.secrets.backend;
+            db = outer.atproto.integration.database;
+          in
+          lib.optionals (backend != "sops") config.secrets
+          ++ lib.optional (config.database != null && db.kind == "remote" && db.password_file != null) {
+            name = "pgpassword";
+            env = "PGPASSWORD";
+            flag = "";
+            generator = "external";
+            required = true;
+            file = db.password_file;
+          };
+      };
+      secretsUnit = mkOption {
+        internal = true;
+        type = types.bool;
+        default = config.composed != [ ];
+      };
+      environmentFiles = mkOption {
+        internal = true;
+        type = types.listOf types.str;
+        default =
+          let
+            hasEnv = l: builtins.any (s: (s.env or "") != "") l;
+            sops = outer.atproto.integration.secrets.backend == "sops";
+          in
+          lib.optional (hasEnv config.composed) "/run/atproto-secrets/${config.unit}.env"
+          ++ lib.optional (sops && hasEnv config.secrets) "/run/secrets-rendered/atproto-${config.unit}.env";
+      };
+    };
+  };
+in
+{
+  imports = [ ./validation.nix ];
+
+  # pkgs.atproto.* for every host that imports any ATProto module.
+  config.nixpkgs.overlays = [ (import ../../overlay.nix) ];
+
+  options.atproto = {
+    host = {
+      domain = opts.fieldOption { host = { }; field = hostFields.domain; };
+      admin_email = opts.fieldOption { host = { }; field = hostFields.admin_email; };
+    };
+
+    integration = builtins.mapAttrs
+      (section: fields: builtins.listToAttrs (map
+        (field: {
+          name = field.key;
+          value = opts.fieldOption {
+            host = outer.atproto.host;
+            inherit field;
+            defaultOverride = if section == "secrets" && field.key == "backend" then "generate" else null;
+          };
+        })
+        fields))
+      catalog.plan.integrations;
+
+    registry = mkOption {
+      internal = true;
+      type = types.attrsOf (types.submodule registryEntry);
+      default = { };
+      description = "Enabled ATProto services, as the integration layer sees them (filled in by each service module).";
+    };
+  };
+}
