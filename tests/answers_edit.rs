@@ -123,6 +123,10 @@ fn resolving_writes_complete_values_keeps_comments_and_is_stable() {
         "PDS hostname from host.domain:\n{once}"
     );
     assert!(once.contains("blob_upload_limit = 104857600"));
+    assert!(
+        once.contains("[services.bluesky-pds]\nports = { http = 3000 }  # kept at upstream's port\nenable = true\ndomain = \"pds.example.com\"\n"),
+        "the PDS's domain (its hostname) written beside enable:\n{once}"
+    );
     assert_eq!(resolve(&once), once, "a second resolve changes nothing");
     // The resolved file means the same plan: same verdict.
     let before = validate(
@@ -166,4 +170,63 @@ fn resolving_allocates_free_ports_deterministically() {
     );
     assert!(after.iter().all(|d| d.code != "port-clash"), "{after:#?}");
     assert_eq!(resolve(text), resolved, "same answers, same ports");
+}
+
+#[test]
+fn resolving_writes_the_domain_of_services_with_a_public_port() {
+    let text = "schema = 1\n[host]\nhostname = \"m\"\ndomain = \"m.example.com\"\nadmin_email = \"a@example.com\"\n\
+                [integrations.secrets]\nbackend = \"generate\"\n[integrations.tls]\naccept_terms = true\n\
+                [services.constellation]\n\
+                [services.spacedust]\ndomain = \"spacedust.m.example.com\"\n\
+                [services.rsky-firehose.settings]\nqueue_endpoint = \"http://127.0.0.1:8000\"\n\
+                [services.ufos]\nenable = false\n";
+    let resolved = resolve(text);
+    let tree = Answers::parse("r", &resolved).unwrap().tree;
+    let domain = |id: &str| {
+        tree["services"].as_table().unwrap()[id]
+            .as_table()
+            .unwrap()
+            .get("domain")
+            .cloned()
+    };
+    // The default (host.domain) is written; a written one stays; a service without a
+    // public port (rsky-firehose) or disabled (ufos) gets none.
+    assert_eq!(
+        domain("constellation"),
+        Some(Value::Str("m.example.com".into()))
+    );
+    assert_eq!(
+        domain("spacedust"),
+        Some(Value::Str("spacedust.m.example.com".into()))
+    );
+    assert_eq!(domain("rsky-firehose"), None, "{resolved}");
+    assert_eq!(domain("ufos"), None, "{resolved}");
+    assert_eq!(
+        resolve(&resolved),
+        resolved,
+        "a second resolve changes nothing"
+    );
+    let before = validate(
+        Catalog::embedded(),
+        &Answers::parse("a", text).unwrap().tree,
+    );
+    let after = validate(Catalog::embedded(), &tree);
+    assert_eq!(before, after);
+    assert!(after.is_empty(), "{after:#?}");
+}
+
+#[test]
+fn resolving_leaves_a_domain_clash_for_the_operator() {
+    // Ports are moved to free ones; a domain is a DNS name, so it is written as it is.
+    let text = "schema = 1\n[host]\nhostname = \"m\"\ndomain = \"m.example.com\"\nadmin_email = \"a@example.com\"\n\
+                [integrations.secrets]\nbackend = \"generate\"\n[integrations.tls]\naccept_terms = true\n\
+                [services.constellation]\n[services.spacedust]\n";
+    let resolved = resolve(text);
+    let after = validate(
+        Catalog::embedded(),
+        &Answers::parse("r", &resolved).unwrap().tree,
+    );
+    let clash: Vec<_> = after.iter().filter(|d| d.code == "domain-clash").collect();
+    assert_eq!(clash.len(), 1, "{after:#?}");
+    assert_eq!(clash[0].path, "services.spacedust.domain");
 }

@@ -97,3 +97,42 @@ fn upstream_default_ports_that_collide_are_kept_as_upstream_has_them() {
             .fixed
     );
 }
+
+#[test]
+fn rules_can_read_a_services_domain_by_its_relative_path() {
+    // constellation with one extra rule on `domain`: the self-check accepts the path,
+    // and the rule sees the effective value (host.domain here).
+    let rule = "\n[[rules]]\nid = \"own-name\"\nlevel = \"warning\"\n\
+                require = { path = \"domain\", ne = \"pds.example.com\" }\n\
+                path = \"domain\"\nmessage = \"{title} is served at the PDS's name.\"\n";
+    let files: Vec<(&str, String)> = atproto_wizard::catalog::CATALOG_FILES
+        .iter()
+        .map(|(name, text)| {
+            let extra = if *name == "constellation.toml" {
+                rule
+            } else {
+                ""
+            };
+            (*name, format!("{text}{extra}"))
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    let catalog = Catalog::from_files(&borrowed).unwrap();
+    assert!(lint(&catalog).is_empty(), "{:#?}", lint(&catalog));
+    let text = "schema = 1\n[host]\ndomain = \"pds.example.com\"\n[services.constellation]\n";
+    let tree = atproto_wizard::plan::Answers::parse("t", text)
+        .unwrap()
+        .tree;
+    let warnings: Vec<_> = atproto_wizard::validate::validate(&catalog, &tree)
+        .into_iter()
+        .filter(|d| d.code == "rule:constellation/own-name")
+        .map(|d| (d.path, d.message))
+        .collect();
+    assert_eq!(
+        warnings,
+        vec![(
+            "services.constellation.domain".to_string(),
+            "Constellation is served at the PDS's name.".to_string()
+        )]
+    );
+}

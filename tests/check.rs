@@ -287,3 +287,106 @@ fn unreadable_files_say_where_and_why() {
         missing.message
     );
 }
+
+#[test]
+fn two_public_services_on_one_domain_clash_and_the_later_one_is_asked_to_move() {
+    // Neither has a hostname setting, so both are served at host.domain.
+    let text = format!("{BASE}\n[services.spacedust]\n\n[services.constellation]\n");
+    let (answers, d) = only(&text, "domain-clash");
+    assert_eq!(d.path, "services.spacedust.domain");
+    assert!(d.is_error());
+    assert_eq!(
+        d.message,
+        "Spacedust and Constellation are both served at pds.example.com: set services.spacedust.domain to a name of its own, like spacedust.pds.example.com."
+    );
+    // Not in the file: reported at the service's table.
+    assert_eq!(answers.locate(&d.path).line, 14);
+
+    let fixed = text.replace(
+        "[services.spacedust]\n",
+        "[services.spacedust]\ndomain = \"spacedust.pds.example.com\"\n",
+    );
+    let (_, all) = diagnostics(&fixed);
+    assert!(all.is_empty(), "{all:#?}");
+}
+
+#[test]
+fn the_pds_is_served_at_its_hostname_setting() {
+    // Both services with a hostname setting are served at it, not at host.domain, so
+    // they clash with each other and constellation (at host.domain) with neither.
+    let text = format!(
+        "{BASE}\n[services.bluesky-pds.settings]\nhostname = \"social.example.com\"\n\n\
+         [services.constellation]\n\n\
+         [services.feed-generator]\nports = {{ http = 3100 }}\n\
+         [services.feed-generator.settings]\nhostname = \"social.example.com\"\npublisher_did = \"did:web:example.com\"\n"
+    );
+    let (_, all) = diagnostics(&text);
+    let clashes: Vec<(&str, &str)> = all
+        .iter()
+        .filter(|d| d.code == "domain-clash")
+        .map(|d| (d.path.as_str(), d.message.as_str()))
+        .collect();
+    assert_eq!(
+        clashes,
+        vec![(
+            "services.feed-generator.domain",
+            "Feed generator (starter kit) and Bluesky PDS are both served at social.example.com: set services.feed-generator.domain to a name of its own, like feed-generator.pds.example.com."
+        )],
+        "{all:#?}"
+    );
+}
+
+#[test]
+fn without_host_domain_the_suggestion_is_under_example_com() {
+    let text = format!("{BASE}\n[services.spacedust]\ndomain = \"links.example.org\"\n[services.constellation]\ndomain = \"links.example.org\"\n")
+        .replace("domain = \"pds.example.com\"\n", "");
+    let (_, d) = only(&text, "domain-clash");
+    assert_eq!(
+        d.message,
+        "Spacedust and Constellation are both served at links.example.org: set services.spacedust.domain to a name of its own, like spacedust.example.com."
+    );
+}
+
+#[test]
+fn equal_domains_are_no_clash_without_a_proxy_or_a_public_port() {
+    let both = format!("{BASE}\n[services.spacedust]\n[services.constellation]\n");
+    let no_proxy = format!("{both}\n[integrations.proxy]\nkind = \"none\"\n");
+    let (_, all) = diagnostics(&no_proxy);
+    assert!(all.is_empty(), "{all:#?}");
+    // rsky-firehose has no public port; ufos is off.
+    let quiet = format!(
+        "{BASE}\n[services.constellation]\n\
+         [services.rsky-firehose]\ndomain = \"pds.example.com\"\n\
+         [services.rsky-firehose.settings]\nqueue_endpoint = \"http://127.0.0.1:8000\"\n\
+         [services.ufos]\nenable = false\n"
+    );
+    let (_, all) = diagnostics(&quiet);
+    assert!(all.is_empty(), "{all:#?}");
+}
+
+#[test]
+fn a_domain_is_a_lower_case_hostname() {
+    let text = format!("{BASE}\n[services.spacedust]\nenable = false\ndomain = \"Links\"\n");
+    let (_, d) = only(&text, "field");
+    assert_eq!(d.path, "services.spacedust.domain");
+    assert_eq!(
+        d.message,
+        "\"Links\" must be a fully qualified domain name in lower case, like pds.example.com."
+    );
+    let (_, all) = diagnostics(&text);
+    assert_eq!(all.len(), 1, "domain is a known key: {all:#?}");
+}
+
+#[test]
+fn a_wrong_proxy_kind_still_counts_as_a_proxy() {
+    // Like `ne = "none"` in rules (and the Nix validator): only "none" turns it off.
+    let text = format!(
+        "{BASE}\n[integrations.proxy]\nkind = 5\nmax_body_size_mb = 10\n\n\
+         [services.bluesky-pds]\n[services.constellation]\n"
+    );
+    let (_, all) = diagnostics(&text);
+    let codes: Vec<&str> = all.iter().map(|d| d.code.as_str()).collect();
+    for code in ["field", "body-size", "domain-clash"] {
+        assert!(codes.contains(&code), "no {code}: {all:#?}");
+    }
+}

@@ -81,7 +81,7 @@ fn check_json_gives_locations() {
     let p = write(
         &dir,
         "clash.toml",
-        "schema = 1\n[host]\nhostname = \"m\"\ndomain = \"m.example.com\"\nadmin_email = \"a@example.com\"\n[integrations.tls]\naccept_terms = true\n[integrations.secrets]\nbackend = \"generate\"\n[services.spacedust]\n[services.slingshot]\n",
+        "schema = 1\n[host]\nhostname = \"m\"\ndomain = \"m.example.com\"\nadmin_email = \"a@example.com\"\n[integrations.tls]\naccept_terms = true\n[integrations.secrets]\nbackend = \"generate\"\n[services.spacedust]\ndomain = \"s.m.example.com\"\n[services.slingshot]\n",
     );
     let out = wizard()
         .args(["check", "--json", "--answers"])

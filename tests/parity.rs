@@ -102,7 +102,7 @@ fn mutate(catalog: &Catalog, doc: &mut DocumentMut, rng: &mut Rng) {
     let ids: Vec<&String> = catalog.services.keys().collect();
     let id = (*rng.pick(&ids)).clone();
     let service = catalog.service(&id).unwrap();
-    match rng.below(9) {
+    match rng.below(10) {
         0 | 1 => edit::set(
             doc,
             &format!("services.{id}.enable"),
@@ -146,6 +146,22 @@ fn mutate(catalog: &Catalog, doc: &mut DocumentMut, rng: &mut Rng) {
                 edit::remove(doc, &format!("host.{}", f.key));
             } else {
                 edit::set(doc, &format!("host.{}", f.key), &random_value(rng));
+            }
+        }
+        9 => {
+            // A proxy name: the host's own domain (a clash with whatever is served there),
+            // one of its own, none (back to the default), or anything at all.
+            let path = format!("services.{id}.domain");
+            let host_domain = doc
+                .get("host")
+                .and_then(|h| h.get("domain"))
+                .and_then(|d| d.as_str())
+                .map(str::to_string);
+            match (rng.below(4), host_domain) {
+                (0, _) => edit::remove(doc, &path),
+                (1, Some(domain)) => edit::set(doc, &path, &Value::Str(domain)),
+                (2, Some(domain)) => edit::set(doc, &path, &Value::Str(format!("{id}.{domain}"))),
+                _ => edit::set(doc, &path, &random_value(rng)),
             }
         }
         _ => {
@@ -243,7 +259,7 @@ fn rust_and_nix_validators_agree_on_generated_plans() {
 
     let mut mismatches = Vec::new();
     let mut codes = BTreeSet::new();
-    let (mut valid, mut invalid) = (0, 0);
+    let (mut valid, mut invalid, mut domain_clashes) = (0, 0, 0);
     for (name, ours) in &rust {
         let theirs = comparable(nix_all[name].iter().map(|d| {
             (
@@ -263,6 +279,9 @@ fn rust_and_nix_validators_agree_on_generated_plans() {
             ours.iter()
                 .map(|d| d.1.split('/').next().unwrap().to_string()),
         );
+        if ours.iter().any(|d| d.1 == "domain-clash") {
+            domain_clashes += 1;
+        }
         if ours.iter().any(|d| d.0 == "error") {
             invalid += 1
         } else {
@@ -288,6 +307,7 @@ fn rust_and_nix_validators_agree_on_generated_plans() {
         "needs-postgres",
         "body-size",
         "fixed-port",
+        "domain-clash",
     ] {
         assert!(
             codes.contains(code),
@@ -295,5 +315,11 @@ fn rust_and_nix_validators_agree_on_generated_plans() {
         );
     }
     assert!(codes.iter().any(|c| c.starts_with("rule:")), "{codes:?}");
-    eprintln!("parity: {PLANS} plans, {valid} valid, {invalid} invalid, codes {codes:?}");
+    assert!(
+        domain_clashes >= PLANS / 20,
+        "only {domain_clashes} plans with a domain clash"
+    );
+    eprintln!(
+        "parity: {PLANS} plans, {valid} valid, {invalid} invalid, {domain_clashes} with a domain clash, codes {codes:?}"
+    );
 }

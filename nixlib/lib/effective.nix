@@ -69,6 +69,13 @@ let
       fieldValue (u.table (integrations.${at 1} or null)) (at 2) sectionFields.${at 1}.${at 2}
     else if n == 3 && at 0 == "services" && at 2 == "enable" then
       enabled (at 1)
+    # The name the proxy serves: the service's own `hostname` setting when its catalog
+    # has one, else the host's domain.
+    else if n == 3 && at 0 == "services" && services ? ${at 1} && at 2 == "domain" then
+      (let t = serviceTable (at 1); in
+      if t ? domain then t.domain
+      else if settingsOf (at 1) ? hostname then get "services.${at 1}.settings.hostname"
+      else get "host.domain")
     else if n == 4 && at 0 == "services" && services ? ${at 1} && at 2 == "settings"
       && settingsOf (at 1) ? ${at 3} then
       fieldValue (settingsTable (at 1)) (at 3) (settingsOf (at 1)).${at 3}

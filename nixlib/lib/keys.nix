@@ -56,6 +56,7 @@ let
       prefix = "services.${id}";
       parts = {
         enable = path: _: v: f.checkField path { type = "bool"; } v;
+        domain = path: _: v: f.checkField path { type = "hostname"; } v;
         ports = path: _: v: walk svc false path v (eff.portsOf id) (fixedPort svc);
         settings = path: _: v: walk svc true path v (eff.settingsOf id) f.checkField;
       };

@@ -95,7 +95,8 @@ let
       eff.enabledIds;
 
   portClashes = import ./ports.nix { inherit catalog eff cond; };
+  domainClashes = import ./domains.nix { inherit catalog eff; };
   keys = import ./keys.nix { inherit catalog eff; };
 in
 u.sortDiags (keys ++ hostRequired ++ integrationRequired ++ settingsRequired
-  ++ planRules ++ serviceRules ++ needsPostgres ++ needsServices ++ portClashes ++ bodySize)
+  ++ planRules ++ serviceRules ++ needsPostgres ++ needsServices ++ portClashes ++ domainClashes ++ bodySize)

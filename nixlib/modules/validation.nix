@@ -47,6 +47,11 @@ let
 
   nonNull = lib.filterAttrs (_: v: v != null);
 
+  # A repo_path (sops_file, agenix_dir) is a Nix path literal on NixOS and a "./…"
+  # string in the answers file; a path literal is inside the host's directory by
+  # construction, so its answers form is "./<name>" (never copied to the store here).
+  repoRelative = v: if builtins.isPath v then "./${baseNameOf (toString v)}" else v;
+
   answers = {
     schema = 1;
     host = nonNull {
@@ -54,7 +59,8 @@ let
       inherit (config.atproto.host) domain admin_email;
     };
     services = lib.genAttrs enabledIds serviceAnswers;
-    integrations = builtins.mapAttrs (_: nonNull) config.atproto.integration;
+    integrations = builtins.mapAttrs (_: section: nonNull (builtins.mapAttrs (_: repoRelative) section))
+      config.atproto.integration;
   };
 
   diagnostics = validate answers;

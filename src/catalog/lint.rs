@@ -276,6 +276,7 @@ fn resolve_known(catalog: &Catalog, service: Option<&Service>, path: &str) -> Op
             resolve_known(catalog, Some(s), &rest.join(".")).map(|_| path.to_string())
         }
         ["enable"] => service.map(|s| format!("services.{}.enable", s.id)),
+        ["domain"] => service.map(|s| format!("services.{}.domain", s.id)),
         ["settings", key] => service
             .and_then(|s| s.setting(key))
             .map(|_| path.to_string()),

@@ -5,6 +5,7 @@ use toml_edit::{DocumentMut, InlineTable, Item, Table, value};
 use super::PlanView;
 use super::schema::CURRENT;
 use crate::catalog::Catalog;
+use crate::validate::domains::serves_publicly;
 use crate::validate::ports::allocate;
 use crate::value::Value;
 
@@ -103,8 +104,10 @@ fn to_toml(v: &Value) -> toml_edit::Value {
 }
 
 /// Writes every effective value the file leaves to defaults (host and integration
-/// fields; enabled services' `enable`, settings, and ports from the allocator), so the
-/// file says completely what the host will be. Values already written never change.
+/// fields; enabled services' `enable`, `domain` when they have a public port, settings,
+/// and ports from the allocator), so the file says completely what the host will be.
+/// Values already written never change. Unlike ports, clashing domains are left as
+/// they are: a domain is a DNS name the operator owns, so only they can choose another.
 pub fn resolve(
     catalog: &Catalog,
     doc: &mut DocumentMut,
@@ -125,6 +128,10 @@ pub fn resolve(
     }
     for service in view.enabled_services() {
         paths.push(format!("services.{}.enable", service.id));
+        // The proxy's name for it, only where there is something to serve.
+        if serves_publicly(&view, service) {
+            paths.push(format!("services.{}.domain", service.id));
+        }
         paths.extend(
             service
                 .settings

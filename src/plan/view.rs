@@ -60,6 +60,15 @@ impl<'a> PlanView<'a> {
                 self.default_of(self.catalog.plan.integration_field(section, key)?)
             }
             ["services", id, "enable"] => Some(Value::Bool(self.is_enabled(id))),
+            // The name the proxy serves: the service's own `hostname` setting when its
+            // catalog has one, else the host's domain.
+            ["services", id, "domain"] => {
+                if self.catalog.service(id)?.setting("hostname").is_some() {
+                    self.get(&format!("services.{id}.settings.hostname"))
+                } else {
+                    self.get("host.domain")
+                }
+            }
             ["services", id, "settings", key] => {
                 self.default_of(self.catalog.service(id)?.setting(key)?)
             }
@@ -114,5 +123,48 @@ impl<'a> PlanView<'a> {
             Some(s) if !absolute => format!("services.{}.{path}", s.id),
             _ => path.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Answers;
+
+    fn domain(text: &str, id: &str) -> Option<Value> {
+        let answers = Answers::parse("t.toml", text).unwrap();
+        PlanView::new(Catalog::embedded(), &answers.tree).get(&format!("services.{id}.domain"))
+    }
+
+    const HOST: &str = "schema = 1\n[host]\ndomain = \"example.org\"\n";
+
+    #[test]
+    fn a_service_with_a_hostname_setting_is_served_at_it() {
+        // bluesky-pds's hostname defaults to {host.domain}, so both agree until it is set.
+        let s = |t: &str| Some(Value::Str(t.to_string()));
+        assert_eq!(domain(HOST, "bluesky-pds"), s("example.org"));
+        let text =
+            format!("{HOST}[services.bluesky-pds.settings]\nhostname = \"pds.example.org\"\n");
+        assert_eq!(domain(&text, "bluesky-pds"), s("pds.example.org"));
+        // feed-generator's hostname has no default: no domain, never host.domain.
+        assert_eq!(domain(HOST, "feed-generator"), None);
+        let text =
+            format!("{HOST}[services.feed-generator.settings]\nhostname = \"feed.example.org\"\n");
+        assert_eq!(domain(&text, "feed-generator"), s("feed.example.org"));
+    }
+
+    #[test]
+    fn a_service_without_one_is_served_at_host_domain_unless_written() {
+        let s = |t: &str| Some(Value::Str(t.to_string()));
+        assert_eq!(domain(HOST, "constellation"), s("example.org"));
+        assert_eq!(domain("schema = 1\n", "constellation"), None);
+        let text = format!("{HOST}[services.constellation]\ndomain = \"links.example.org\"\n");
+        assert_eq!(domain(&text, "constellation"), s("links.example.org"));
+        // A written domain wins over the hostname setting too, whatever its type.
+        let text = format!(
+            "{HOST}[services.bluesky-pds]\ndomain = 7\n[services.bluesky-pds.settings]\nhostname = \"pds.example.org\"\n"
+        );
+        assert_eq!(domain(&text, "bluesky-pds"), Some(Value::Int(7)));
+        assert_eq!(domain(HOST, "no-such-service"), None);
     }
 }

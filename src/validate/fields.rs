@@ -51,6 +51,10 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
                 check_port(view, v, &path, out);
             }
         }
+        // The proxy's name for the service: a `hostname` like host.domain, never required.
+        if let Some(v) = table.get("domain") {
+            check_pattern(view, FieldType::Hostname, v, &format!("{base}.domain"), out);
+        }
     }
 }
 
@@ -128,17 +132,27 @@ fn check_value(
             }
             _ => out.push(type_error(view, ty, value, path)),
         },
-        _ => {
-            let spec = view.catalog.type_spec(ty);
-            let ok = value.as_str().is_some_and(|s| {
-                spec.and_then(|t| t.max_length)
-                    .is_none_or(|max| s.len() <= max)
-                    && view.catalog.pattern(ty).is_none_or(|re| re.is_match(s))
-            });
-            if !ok {
-                out.push(type_error(view, ty, value, path));
-            }
-        }
+        _ => check_pattern(view, ty, value, path, out),
+    }
+}
+
+/// A string type of `_plan.toml [types]`: a string matching its pattern within its
+/// `max_length`.
+fn check_pattern(
+    view: &PlanView,
+    ty: FieldType,
+    value: &Value,
+    path: &str,
+    out: &mut Vec<Diagnostic>,
+) {
+    let spec = view.catalog.type_spec(ty);
+    let ok = value.as_str().is_some_and(|s| {
+        spec.and_then(|t| t.max_length)
+            .is_none_or(|max| s.len() <= max)
+            && view.catalog.pattern(ty).is_none_or(|re| re.is_match(s))
+    });
+    if !ok {
+        out.push(type_error(view, ty, value, path));
     }
 }
 

@@ -8,7 +8,7 @@ use crate::plan::PlanView;
 use crate::value::Value;
 
 const TOP_LEVEL: [&str; 4] = ["schema", "host", "integrations", "services"];
-const SERVICE_KEYS: [&str; 3] = ["enable", "ports", "settings"];
+const SERVICE_KEYS: [&str; 4] = ["enable", "domain", "ports", "settings"];
 const SECRET_WORDS: [&str; 5] = ["password", "secret", "token", "private_key", "api_key"];
 
 pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {

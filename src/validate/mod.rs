@@ -1,6 +1,7 @@
 //! Validation of a host plan against the catalog: the pure core behind `check`, the
 //! wizard's keystrokes and (through nixlib/lib/validate.nix, which mirrors it) the
 //! modules' assertions. docs/VALIDATION.md is the specification.
+pub mod domains;
 mod fields;
 mod keys;
 mod needs;
@@ -64,6 +65,7 @@ pub fn validate(catalog: &Catalog, tree: &BTreeMap<String, Value>) -> Vec<Diagno
     rules::check(&view, &mut out);
     needs::check(&view, &mut out);
     ports::check(&view, &mut out);
+    domains::check(&view, &mut out);
     // Field order makes this path, then code, then message: the order Nix sorts in.
     out.sort();
     out.dedup();

@@ -25,3 +25,38 @@ pub fn nix_instantiate() -> Option<PathBuf> {
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
+
+/// The folder holding nixpkgs' `lib/` for module evaluation (tier 3): `$NIXPKGS_LIB`,
+/// else `~/.cache/nixpkgs-lib` (README, "Module evaluation"). The project cannot
+/// download it, so when it is missing the caller skips and says exactly what to do.
+pub fn nixpkgs_lib() -> Option<PathBuf> {
+    let candidates = std::env::var_os("NIXPKGS_LIB")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache/nixpkgs-lib")));
+    for dir in candidates {
+        if dir.join("lib/default.nix").is_file() {
+            return Some(dir);
+        }
+    }
+    eprintln!(
+        "SKIPPED: module evaluation needs nixpkgs' lib: set NIXPKGS_LIB to a folder holding lib/ \
+         or put a copy at ~/.cache/nixpkgs-lib (README, \"Module evaluation\")"
+    );
+    None
+}
+
+/// Evaluates a Nix expression strictly to JSON, panicking with Nix's message on failure.
+pub fn eval_json(nix: &std::path::Path, expr: &str) -> serde_json::Value {
+    let out = Command::new(nix)
+        .args(["--eval", "--strict", "--json", "-E", expr])
+        .current_dir(repo())
+        .output()
+        .expect("run nix-instantiate");
+    assert!(
+        out.status.success(),
+        "nix-instantiate failed on {expr}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("nix-instantiate printed JSON")
+}

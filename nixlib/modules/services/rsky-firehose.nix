@@ -8,7 +8,9 @@ import ../../lib/service-module.nix {
     {
       config = lib.mkIf feedgen.enable {
         services.rsky-firehose.secrets.api_key = lib.mkDefault feedgen.secrets.api_key;
-        systemd.services.atproto-secrets-rsky-firehose.after = [ "atproto-secrets-rsky-feedgen.service" ];
+        systemd.services.atproto-secrets-rsky-firehose = lib.mkIf config.atproto.registry.rsky-firehose.secretsUnit {
+          after = [ "atproto-secrets-rsky-feedgen.service" ];
+        };
       };
     };
 }

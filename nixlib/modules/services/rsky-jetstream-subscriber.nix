@@ -8,7 +8,9 @@ import ../../lib/service-module.nix {
     {
       config = lib.mkIf feedgen.enable {
         services.rsky-jetstream-subscriber.secrets.api_key = lib.mkDefault feedgen.secrets.api_key;
-        systemd.services.atproto-secrets-rsky-jetstream-subscriber.after = [ "atproto-secrets-rsky-feedgen.service" ];
+        systemd.services.atproto-secrets-rsky-jetstream-subscriber = lib.mkIf config.atproto.registry.rsky-jetstream-subscriber.secretsUnit {
+          after = [ "atproto-secrets-rsky-feedgen.service" ];
+        };
       };
     };
 }

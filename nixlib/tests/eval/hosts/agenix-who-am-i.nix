@@ -1,0 +1,27 @@
+# agenix secrets for a service that takes keys as files (who-am-i) and one that takes
+# a variable (the indigo relay), without PostgreSQL.
+{
+  networking.hostName = "keys";
+  atproto.host = {
+    domain = "keys.example.com";
+    admin_email = "admin@example.com";
+  };
+  services.who-am-i = {
+    enable = true;
+    settings = {
+      base_url = "https://keys.example.com";
+      allowed_hosts = [ "keys.example.com" ];
+    };
+  };
+  services.indigo-relay = {
+    enable = true;
+    domain = "relay.keys.example.com";
+  };
+  atproto.integration = {
+    proxy.kind = "none";
+    secrets = {
+      backend = "agenix";
+      agenix_dir = ./.;
+    };
+  };
+}
