@@ -1,0 +1,108 @@
+{
+  description = "AT Protocol services on NixOS: packages, modules, integrations and the atproto-wizard";
+
+  inputs = {
+    nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
+    crane.url = "github:ipetkov/crane";
+  };
+
+  outputs =
+    { self, nixpkgs, crane }:
+    let
+      inherit (nixpkgs) lib;
+      systems = [ "x86_64-linux" "aarch64-linux" ];
+      forSystems = f: lib.genAttrs systems (system: f (pkgsFor system));
+      pkgsFor = system: import nixpkgs {
+        inherit system;
+        overlays = [ self.overlays.default ];
+      };
+
+      catalog = import ./nixlib/lib/catalog.nix { };
+      serviceIds = builtins.attrNames catalog.services;
+      profileNames = map (lib.removeSuffix ".toml")
+        (builtins.filter (lib.hasSuffix ".toml") (builtins.attrNames (builtins.readDir ./profiles)));
+
+      # Profile hosts for `checks`: a profile plus the least a NixOS system needs.
+      profileHost = pkgs: name: lib.nixosSystem {
+        system = pkgs.stdenv.hostPlatform.system;
+        modules = [
+          self.nixosModules.default
+          (./profiles + "/${name}.nix")
+          {
+            nixpkgs.overlays = [ self.overlays.default ];
+            boot.loader.grub.enable = false;
+            fileSystems."/" = { device = "none"; fsType = "tmpfs"; };
+            system.stateVersion = "25.11";
+          }
+        ];
+      };
+    in
+    {
+      overlays.default = import ./nixlib/pkgs/overlay.nix { inherit crane; };
+
+      nixosModules = {
+        default = ./nixlib/modules;
+        integration = ./nixlib/modules/integration;
+      }
+      // lib.genAttrs serviceIds (id: ./nixlib/modules/services + "/${id}.nix")
+      // lib.listToAttrs (map
+        (name: lib.nameValuePair "profile-${name}" {
+          imports = [ ./nixlib/modules (./profiles + "/${name}.nix") ];
+        })
+        profileNames);
+
+      packages = forSystems (pkgs:
+        lib.filterAttrs (_: lib.isDerivation) pkgs.atproto
+        // rec {
+          atproto-wizard = pkgs.callPackage ./nixlib/pkgs/atproto-wizard.nix { };
+          default = atproto-wizard;
+        });
+
+      apps = forSystems (pkgs: {
+        default = {
+          type = "app";
+          program = lib.getExe self.packages.${pkgs.stdenv.hostPlatform.system}.atproto-wizard;
+        };
+      });
+
+      lib = {
+        catalog = catalog;
+        validate = import ./nixlib/lib/validate.nix { inherit catalog; };
+        mkServiceModule = import ./nixlib/lib/service-module.nix;
+        hardening = import ./nixlib/lib/hardening.nix;
+      } // import ./nixlib/lib/packages.nix { inherit lib; };
+
+      templates = {
+        rust = {
+          path = ./templates/rust;
+          description = "A Rust AT Protocol service packaged with crane, with a NixOS module";
+        };
+        node = {
+          path = ./templates/node;
+          description = "A Node AT Protocol service packaged with buildNpmPackage, with a NixOS module";
+        };
+        go = {
+          path = ./templates/go;
+          description = "A Go AT Protocol service packaged with buildGoModule, with a NixOS module";
+        };
+        default = self.templates.rust;
+      };
+
+      checks = forSystems (pkgs:
+        # Each profile as a whole NixOS system: its assertions pass and it builds.
+        lib.listToAttrs (map
+          (name: lib.nameValuePair "profile-${name}" (profileHost pkgs name).config.system.build.toplevel)
+          profileNames)
+        # One VM test per service family (nixlib/tests/vm/).
+        // lib.mapAttrs'
+          (file: _: lib.nameValuePair "vm-${lib.removeSuffix ".nix" file}"
+            (pkgs.testers.runNixOSTest (import (./nixlib/tests/vm + "/${file}") { inherit self; })))
+          (builtins.readDir ./nixlib/tests/vm));
+
+      devShells = forSystems (pkgs: {
+        default = pkgs.mkShell {
+          packages = with pkgs; [ cargo rustc clippy rustfmt rust-analyzer nix nixfmt-rfc-style openssl ];
+        };
+      });
+    };
+}
