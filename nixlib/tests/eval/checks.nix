@@ -14,6 +14,17 @@ let
     brokenPds = eval ./hosts/broken-pds-nginx.nix;
     brokenOzone = eval ./hosts/broken-ozone.nix;
     agenix = eval ./hosts/agenix-who-am-i.nix;
+    # nixosModules.constellation alone brings the integration layer it needs.
+    loneConstellation = import ./eval.nix {
+      inherit libPath;
+      modules = [ ../../modules/services/constellation.nix ];
+      host = {
+        atproto.host = { domain = "c.example.com"; admin_email = "a@example.com"; };
+        services.constellation.enable = true;
+        atproto.integration.proxy.kind = "nginx";
+        atproto.integration.tls.accept_terms = true;
+      };
+    };
     constellationMetricsOff = eval {
       atproto.host = { domain = "c.example.com"; admin_email = "a@example.com"; };
       services.constellation.enable = true;
@@ -98,6 +109,12 @@ in
   (check "constellation max_old_backups without interval fails"
     (failedWith brokenOzone (ruleMessage "constellation" "old-backups-need-interval")) brokenOzone.failed)
   (check "ACME terms not accepted fails" (failedWith brokenOzone (planRuleMessage "acme-terms")) brokenOzone.failed)
+
+  (check "a lone service module evaluates with its proxy and checks"
+    (hosts.loneConstellation.failed == [ ]
+      && hosts.loneConstellation.config.services.nginx.virtualHosts ? "c.example.com"
+      && hosts.loneConstellation.config.atproto.diagnostics == [ ])
+    hosts.loneConstellation.failed)
 
   # Command lines: exactly the catalog's flags; a flag that needs another never alone.
   (check "constellation without metrics"

@@ -1,16 +1,16 @@
 # Evaluates a host (a NixOS module) with the ATProto modules and the declaration stub,
 # using nixpkgs' lib from `libPath` (the folder holding lib/: $NIXPKGS_LIB or
-# ~/.cache/nixpkgs-lib). Returns the config plus the failed assertions and warnings.
-{ libPath, host }:
+# ~/.cache/nixpkgs-lib); `modules` are the ATProto modules under test (all of them by
+# default, or a single nixosModules.<id>). Returns the config plus the failed assertions and warnings.
+{ libPath, host, modules ? [ ../../modules ] }:
 let
   lib = import (libPath + "/lib");
   result = lib.evalModules {
     modules = [
       ./stub-nixos.nix
-      ../../modules
       { _module.args.pkgs = import ./stub-pkgs.nix; }
       host
-    ];
+    ] ++ modules;
   };
   config = result.config;
 in
