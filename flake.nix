@@ -29,7 +29,6 @@
           self.nixosModules.default
           (./profiles + "/${name}.nix")
           {
-            nixpkgs.overlays = [ self.overlays.default ];
             boot.loader.grub.enable = false;
             fileSystems."/" = { device = "none"; fsType = "tmpfs"; };
             system.stateVersion = "25.11";
@@ -40,19 +39,29 @@
     {
       overlays.default = import ./nixlib/pkgs/overlay.nix { inherit crane; };
 
-      nixosModules = {
-        default = ./nixlib/modules;
-        integration = ./nixlib/modules/integration;
-      }
-      // lib.genAttrs serviceIds (id: ./nixlib/modules/services + "/${id}.nix")
-      // lib.listToAttrs (map
-        (name: lib.nameValuePair "profile-${name}" {
-          imports = [ ./nixlib/modules (./profiles + "/${name}.nix") ];
-        })
-        profileNames);
+      # Every module uses this flake's overlay (crane from the flake input).
+      nixosModules =
+        let
+          withOverlay = module: {
+            imports = [ module ];
+            atproto.overlay = self.overlays.default;
+          };
+        in
+        {
+          default = withOverlay ./nixlib/modules;
+          integration = withOverlay ./nixlib/modules/integration;
+        }
+        // lib.genAttrs serviceIds (id: withOverlay (./nixlib/modules/services + "/${id}.nix"))
+        // lib.listToAttrs (map
+          (name: lib.nameValuePair "profile-${name}" {
+            imports = [ (withOverlay ./nixlib/modules) (./profiles + "/${name}.nix") ];
+          })
+          profileNames);
 
       packages = forSystems (pkgs:
-        lib.filterAttrs (_: lib.isDerivation) pkgs.atproto
+        # who-am-i has no upstream licence, so nixpkgs treats it as unfree: it stays in
+        # pkgs.atproto for those who allow it, not in the flake's package list.
+        lib.filterAttrs (_: p: lib.isDerivation p && !(p.meta.unfree or false)) pkgs.atproto
         // rec {
           atproto-wizard = pkgs.callPackage ./nixlib/pkgs/atproto-wizard.nix { };
           default = atproto-wizard;

@@ -285,12 +285,14 @@ let
   #   workspace       one `buildPackage` of all `members` on top of
   #                   cargoArtifacts; $out/bin has every binary
   #   mkBinary        { pname, bin, version ? <workspace version>, atproto,
-  #                     meta ? {}, assets ? {}, aliases ? [],
+  #                     meta ? {}, assets ? {}, aliases ? [], extraBins ? [],
   #                     crate ? null, standalone ? false }: drv
   #
   # mkBinary, default (standalone = false): a small derivation that copies
-  # `bin` out of `workspace` (plus `assets` from `src`, plus `aliases` as
-  # symlinks to it). Why copy from one workspace build rather than run
+  # `bin` (the program, meta.mainProgram) and `extraBins` (companion tools of
+  # the same crate) out of `workspace`, plus `assets` from `src`, plus
+  # `aliases` as symlinks to `bin`.
+  # Why copy from one workspace build rather than run
   # `cargo build -p <crate> --bin <bin>` once per service: Cargo resolves
   # features per invocation, so a single-crate build sees a different feature
   # set for shared dependencies (tokio, serde, …) than the workspace-wide
@@ -356,6 +358,7 @@ let
           meta ? { },
           assets ? { },
           aliases ? [ ],
+          extraBins ? [ ],
           crate ? null,
           standalone ? false,
         }:
@@ -383,7 +386,9 @@ let
                     // {
                       pname = binPname;
                       inherit version cargoArtifacts;
-                      cargoExtraArgs = "${cargoExtraArgs} -p ${crate} --bin ${bin}";
+                      cargoExtraArgs = "${cargoExtraArgs} -p ${crate} ${
+                        lib.concatMapStringsSep " " (b: "--bin ${b}") ([ bin ] ++ extraBins)
+                      }";
                       postInstall =
                         lib.optionalString (assets != { }) (installAssetsScript binPname assets ".")
                         + "\n"
@@ -408,7 +413,9 @@ let
                 installPhase = ''
                   runHook preInstall
                   mkdir -p $out/bin
-                  cp ${workspace}/bin/${lib.escapeShellArg bin} $out/bin/
+                  ${lib.concatMapStringsSep "\n" (
+                    b: "cp ${workspace}/bin/${lib.escapeShellArg b} $out/bin/"
+                  ) ([ bin ] ++ extraBins)}
                   ${aliasLines}
                   ${lib.optionalString (assets != { }) (installAssetsScript binPname assets "${src}")}
                   runHook postInstall

@@ -83,8 +83,10 @@ in
 {
   imports = [ ./validation.nix ];
 
-  # pkgs.atproto.* for every host that imports any ATProto module.
-  config.nixpkgs.overlays = [ (import ../../overlay.nix) ];
+  # pkgs.atproto.* for every host that imports any ATProto module. The flake's modules
+  # set atproto.overlay to its own overlay (crane from the flake input); a plain
+  # import uses overlay.nix (crane pinned by hash).
+  config.nixpkgs.overlays = [ config.atproto.overlay ];
 
   options.atproto = {
     host = {
@@ -104,6 +106,14 @@ in
         })
         fields))
       catalog.plan.integrations;
+
+    overlay = mkOption {
+      internal = true;
+      type = types.unspecified;
+      default = import ../../overlay.nix;
+      defaultText = lib.literalExpression "import ./overlay.nix";
+      description = "The overlay that provides pkgs.atproto.";
+    };
 
     registry = mkOption {
       internal = true;

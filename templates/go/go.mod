@@ -1,0 +1,3 @@
+module example.com/my-atproto-service
+
+go 1.22
