@@ -5,5 +5,6 @@
 pub mod catalog;
 pub mod cli;
 pub mod plan;
+pub mod render;
 pub mod validate;
 pub mod value;

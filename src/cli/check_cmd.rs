@@ -35,7 +35,7 @@ pub fn run(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Outco
     Outcome { output, status }
 }
 
-fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome {
+pub(crate) fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome {
     let output = if as_json {
         let value = json!({
             "file": e.file,
@@ -56,7 +56,7 @@ fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome {
     }
 }
 
-fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: Style) -> String {
+pub(crate) fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: Style) -> String {
     let mut out = String::new();
     // In file order, so the report reads top to bottom alongside the file.
     let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();

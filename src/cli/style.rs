@@ -14,6 +14,12 @@ impl Style {
             colour: !no_color && std::io::stdout().is_terminal(),
         }
     }
+    pub fn for_stderr() -> Style {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
+        Style {
+            colour: !no_color && std::io::stderr().is_terminal(),
+        }
+    }
     pub fn plain() -> Style {
         Style { colour: false }
     }
