@@ -143,7 +143,11 @@ fn flake_outputs_have_every_module_and_template() {
     assert_eq!(out["profileErrors"], serde_json::json!([]));
     // An empty plan is not a host: the same validator says what is missing.
     assert!(
-        out["brokenErrors"].as_array().unwrap().iter().any(|c| c == "required"),
+        out["brokenErrors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "required"),
         "{}",
         out["brokenErrors"]
     );
