@@ -152,3 +152,108 @@ fn flake_outputs_have_every_module_and_template() {
         out["brokenErrors"]
     );
 }
+
+/// The modules and the secrets generator agree: for every service of a host that
+/// enables all of them with the `generate` backend, the arguments the module hands to
+/// nixlib/secrets/atproto-secrets.sh are accepted by the real script, which then writes
+/// every variable the service expects into its environment file.
+#[test]
+fn every_service_secret_spec_runs_through_the_generator() {
+    let Some((nix, lib)) = lib_and_nix() else {
+        return;
+    };
+    let openssl = std::process::Command::new("openssl")
+        .arg("version")
+        .output();
+    if !openssl.is_ok_and(|o| o.status.success()) {
+        if std::env::var("ATPROTO_REQUIRE_NIX").is_ok_and(|v| v == "1") {
+            panic!("openssl is required (ATPROTO_REQUIRE_NIX=1) but not installed");
+        }
+        eprintln!("SKIPPED: openssl not found");
+        return;
+    }
+    let expr = format!(
+        r#"let
+          r = import ./nixlib/tests/eval/eval.nix {{
+            libPath = {lib:?};
+            host = {{ lib, ... }}: {{
+              imports = [ ./nixlib/tests/eval/hosts/everything.nix ];
+              atproto.integration.secrets.backend = lib.mkForce "generate";
+            }};
+          }};
+          units = r.lib.filterAttrs (_: e: e.secretsUnit) r.config.atproto.registry;
+        in {{
+          failed = r.failed;
+          specs = builtins.mapAttrs (_: e: map (s: import ./nixlib/lib/secret-spec.nix {{
+            dir = "/var/lib/atproto-secrets/${{e.unit}}";
+            secret = s;
+          }}) e.composed) units;
+        }}"#,
+        lib = lib.display().to_string()
+    );
+    let out = eval_json(&nix, &expr);
+    assert_eq!(out["failed"], serde_json::json!([]));
+    let specs = out["specs"].as_object().unwrap();
+    assert!(
+        specs.len() >= 10,
+        "expected most services to have secrets: {specs:?}"
+    );
+
+    let script = repo().join("nixlib/secrets/atproto-secrets.sh");
+    let tmp = tempfile::tempdir().unwrap();
+    for (unit, unit_specs) in specs {
+        let unit_specs: Vec<&str> = unit_specs
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        let dir = tmp.path().join(unit);
+        std::fs::create_dir_all(&dir).unwrap();
+        // What the operator (or another unit, for a shared key) provides.
+        for spec in &unit_specs {
+            let (name, rest) = spec.split_once(':').unwrap();
+            if rest.starts_with("external") && !rest.contains(":optional") {
+                std::fs::write(dir.join(name), "provided-by-operator").unwrap();
+            }
+        }
+        let env_file = tmp.path().join(format!("{unit}.env"));
+        let run = std::process::Command::new("bash")
+            .arg(&script)
+            .arg("--dir")
+            .arg(&dir)
+            .arg("--env-file")
+            .arg(&env_file)
+            .args(&unit_specs)
+            .output()
+            .unwrap();
+        assert!(
+            run.status.success(),
+            "{unit}: the script refused the module's specs {unit_specs:?}:\n{}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let env = std::fs::read_to_string(&env_file).unwrap_or_default();
+        for spec in &unit_specs {
+            if let Some((head, var)) = spec.split_once('=') {
+                if head.contains(":optional") {
+                    continue;
+                }
+                assert!(
+                    env.lines().any(|l| l.starts_with(&format!("{var}="))),
+                    "{unit}: {var} is missing from the composed environment file"
+                );
+                if head.contains(":secp256k1-hex") {
+                    let line = env
+                        .lines()
+                        .find(|l| l.starts_with(&format!("{var}=")))
+                        .unwrap();
+                    let value = &line[var.len() + 1..];
+                    assert!(
+                        value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()),
+                        "{unit}: {var} is not a 64-character hex key"
+                    );
+                }
+            }
+        }
+    }
+}

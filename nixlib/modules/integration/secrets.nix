@@ -14,16 +14,7 @@ let
   dirOf = unit: "/var/lib/atproto-secrets/${unit}";
   script = ../../secrets/atproto-secrets.sh;
 
-  # The spec the script takes: NAME:GENERATOR[:BYTES][:optional][=ENVVAR]. A secret
-  # whose file is not in the unit's own directory is linked there and never generated.
-  spec = unit: x:
-    let
-      own = x.file == "${dirOf unit}/${x.name}";
-      generator = if own then x.generator else "external";
-      bytes = lib.optionalString (generator != "external" && (x.bytes or 0) > 0) ":${toString x.bytes}";
-      optional = lib.optionalString (!(x.required or true)) ":optional";
-      env = lib.optionalString ((x.env or "") != "") "=${x.env}";
-    in "${x.name}:${generator}${bytes}${optional}${env}";
+  spec = unit: secret: import ../../lib/secret-spec.nix { dir = dirOf unit; inherit secret; };
 
   links = unit: e: lib.concatMapStrings
     (x: lib.optionalString (x.file != "${dirOf unit}/${x.name}")
