@@ -2,6 +2,7 @@
 # `atproto-wizard apply` overwrites this file. To change the host, edit atproto.toml
 # (or run `atproto-wizard edit`), then run `atproto-wizard apply`.
 # Only values that differ from their defaults are written here.
+# atproto-wizard-sha256: fd2b4fa9ea715a90adefc2f3883cdbacad092d83d2d5813160b2f70533df8823
 { ... }:
 {
   # The host: [host] in atproto.toml.

@@ -2,6 +2,7 @@
 # `atproto-wizard apply` overwrites this file. To change the host, edit atproto.toml
 # (or run `atproto-wizard edit`), then run `atproto-wizard apply`.
 # Only values that differ from their defaults are written here.
+# atproto-wizard-sha256: 3b90fd160ccdb3a15c00bf4ab4350ef2bdb74d376d8b0ba7c995697d4a979e87
 { ... }:
 {
   # The host: [host] in atproto.toml.

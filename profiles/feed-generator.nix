@@ -2,6 +2,7 @@
 # `atproto-wizard apply` overwrites this file. To change the host, edit atproto.toml
 # (or run `atproto-wizard edit`), then run `atproto-wizard apply`.
 # Only values that differ from their defaults are written here.
+# atproto-wizard-sha256: e7b920c96515e5e3030923758a7a5fe0bcdc6cc82fc74dea2912ec3e00698f7c
 { ... }:
 {
   # The host: [host] in atproto.toml.

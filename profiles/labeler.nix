@@ -2,6 +2,7 @@
 # `atproto-wizard apply` overwrites this file. To change the host, edit atproto.toml
 # (or run `atproto-wizard edit`), then run `atproto-wizard apply`.
 # Only values that differ from their defaults are written here.
+# atproto-wizard-sha256: 5ad8485310a1d55a010aae45e6c6301aaa3b3f47eac94a04d61b803a0f6d70f4
 { ... }:
 {
   # The host: [host] in atproto.toml.

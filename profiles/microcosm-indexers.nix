@@ -2,6 +2,7 @@
 # `atproto-wizard apply` overwrites this file. To change the host, edit atproto.toml
 # (or run `atproto-wizard edit`), then run `atproto-wizard apply`.
 # Only values that differ from their defaults are written here.
+# atproto-wizard-sha256: cb3ad6d5cfe59ec6bfa65d3f6a948849425cf0c6c460bbf67874f705a5a5df64
 { ... }:
 {
   # The host: [host] in atproto.toml.

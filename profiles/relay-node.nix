@@ -2,6 +2,7 @@
 # `atproto-wizard apply` overwrites this file. To change the host, edit atproto.toml
 # (or run `atproto-wizard edit`), then run `atproto-wizard apply`.
 # Only values that differ from their defaults are written here.
+# atproto-wizard-sha256: bbb2461da07c3d83a4c201b2f64ba0ce23008026e02562410446bf9866b1f05b
 { ... }:
 {
   # The host: [host] in atproto.toml.

@@ -2,8 +2,11 @@
 //!
 //! The core (catalog, plan, validation) is pure: no I/O beyond reading a named file,
 //! no terminal. The command line and the interactive front ends sit on top of it.
+pub mod apply;
 pub mod catalog;
 pub mod cli;
+pub mod fsio;
+pub mod hostedit;
 pub mod plan;
 pub mod render;
 pub mod validate;

@@ -3,9 +3,9 @@
 mod support;
 
 use assert_cmd::Command;
+use atproto_wizard::apply::generated_atproto_nix;
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::plan::Answers;
-use atproto_wizard::render::render_atproto_nix;
 
 fn wizard() -> Command {
     let mut c = Command::cargo_bin("atproto-wizard").unwrap();
@@ -33,7 +33,7 @@ fn render_prints_atproto_nix_for_a_valid_plan() {
         assert_eq!(out.status.code(), Some(0));
         let text = String::from_utf8(out.stdout).unwrap();
         let answers = Answers::parse("atproto.toml", VALID).unwrap();
-        assert_eq!(text, render_atproto_nix(&answers.tree, Catalog::embedded()));
+        assert_eq!(text, generated_atproto_nix(&answers, Catalog::embedded()));
         assert!(
             text.contains("services.constellation.enable = true;"),
             "{text}"
@@ -112,10 +112,18 @@ fn render_names_the_files_it_can_print() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(&dir, "atproto.toml", VALID);
     let out = wizard()
-        .args(["render", "--file", "flake.nix", "--answers"])
+        .args([
+            "render",
+            "--file",
+            "hardware-configuration.nix",
+            "--answers",
+        ])
         .arg(&p)
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("atproto.nix"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for name in ["atproto.nix", "flake.nix", "configuration.nix"] {
+        assert!(stderr.contains(name), "{stderr}");
+    }
 }

@@ -3,9 +3,9 @@
 //! anything. This fails when one is missing or stale.
 mod support;
 
+use atproto_wizard::apply::generated_atproto_nix;
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::plan::Answers;
-use atproto_wizard::render::render_atproto_nix;
 
 const REGENERATE: &str = "regenerate them with scripts/render-profiles.sh and review the diff";
 
@@ -23,7 +23,7 @@ fn committed_profile_renders_are_current() {
         match path.extension().and_then(|e| e.to_str()) {
             Some("toml") => {
                 let answers = Answers::read(path).unwrap();
-                let expected = render_atproto_nix(&answers.tree, catalog);
+                let expected = generated_atproto_nix(&answers, catalog);
                 let nix = path.with_extension("nix");
                 match std::fs::read_to_string(&nix) {
                     Ok(committed) if committed == expected => {}

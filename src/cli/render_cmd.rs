@@ -6,9 +6,10 @@ use clap::ValueEnum;
 
 use super::check_cmd::{self, INVALID, UNREADABLE, VALID};
 use super::style::Style;
+use crate::apply::{generated_atproto_nix, generated_flake_nix, resolve_answers};
 use crate::catalog::Catalog;
 use crate::plan::Answers;
-use crate::render::render_atproto_nix;
+use crate::render::{HostContext, HostMode, render_configuration_nix};
 use crate::validate::validate;
 
 /// The host files `render` can print.
@@ -17,7 +18,18 @@ pub enum HostFile {
     /// The wizard-managed module: host, services and integrations.
     #[value(name = "atproto.nix")]
     AtprotoNix,
+    /// The host's flake (flake mode only).
+    #[value(name = "flake.nix")]
+    FlakeNix,
+    /// The configuration.nix written when the directory has none (as for a directory
+    /// that has a hardware-configuration.nix).
+    #[value(name = "configuration.nix")]
+    ConfigurationNix,
 }
+
+/// The exit status when the file asked for is not part of the host: `flake.nix` for a
+/// classic (non-flake) host. Nothing is printed on stdout.
+pub const NOT_IN_MODE: i32 = 2;
 
 /// What `render` prints: the file on stdout, diagnostics on stderr.
 pub struct Outcome {
@@ -52,7 +64,28 @@ pub fn run(catalog: &Catalog, path: &Path, file: HostFile, style: Style) -> Outc
         };
     }
     let stdout = match file {
-        HostFile::AtprotoNix => render_atproto_nix(&answers.tree, catalog),
+        // Exactly what `apply` writes: from the resolved answers, with the checksum line.
+        HostFile::AtprotoNix => generated_atproto_nix(&answers, catalog),
+        HostFile::FlakeNix if !HostMode::of(&answers.tree, catalog).has_flake() => {
+            return Outcome {
+                stdout: String::new(),
+                stderr: format!(
+                    "{stderr}{}: error: host.mode is \"classic\": this host has no flake.nix (its \
+                     atproto.nix fetches the modules itself); render atproto.nix or \
+                     configuration.nix, or set host.mode = \"flake\"\n",
+                    path.display()
+                ),
+                status: NOT_IN_MODE,
+            };
+        }
+        HostFile::FlakeNix => generated_flake_nix(&answers, catalog),
+        HostFile::ConfigurationNix => render_configuration_nix(
+            &resolve_answers(&answers, catalog).tree,
+            catalog,
+            &HostContext {
+                has_hardware_configuration: true,
+            },
+        ),
     };
     Outcome {
         stdout,

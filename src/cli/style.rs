@@ -42,4 +42,23 @@ impl Style {
     pub fn dim(&self, text: &str) -> String {
         self.paint("2", text)
     }
+    pub fn bold(&self, text: &str) -> String {
+        self.paint("1", text)
+    }
+    /// A diff's added line.
+    pub fn added(&self, text: &str) -> String {
+        self.paint("32", text)
+    }
+    /// A diff's removed line.
+    pub fn removed(&self, text: &str) -> String {
+        self.paint("31", text)
+    }
+    /// A diff's hunk header (`@@ … @@`).
+    pub fn hunk(&self, text: &str) -> String {
+        self.paint("36", text)
+    }
+    /// Whether this style colours anything.
+    pub fn is_coloured(&self) -> bool {
+        self.colour
+    }
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::nix::{Binding, Expr, File, print_file};
+use super::{HostMode, classic};
 use crate::catalog::{Catalog, Field, FieldType, Service};
 use crate::plan::PlanView;
 use crate::value::Value;
@@ -48,14 +49,31 @@ pub fn atproto_nix(answers: &BTreeMap<String, Value>, catalog: &Catalog) -> File
     if !integrations.is_empty() {
         top.push(Binding::new(&["atproto", "integration"], Expr::attrs(integrations)).blank());
     }
+    // A classic host has no flake to bring the modules: this file imports them itself
+    // (fetched in a `let`), so configuration.nix only ever needs ./atproto.nix.
+    let mut fetches = Vec::new();
+    if HostMode::of(answers, catalog) == HostMode::Classic {
+        let (lets, imports) = classic::module_imports(&view);
+        fetches = lets;
+        if let Some(first) = top.first_mut() {
+            first.blank_before = true;
+        }
+        top.insert(0, imports);
+    }
+    let body = if fetches.is_empty() {
+        Expr::attrs(top)
+    } else {
+        Expr::let_in(fetches, Expr::attrs(top))
+    };
     File {
         header: HEADER.iter().map(|s| s.to_string()).collect(),
-        body: Expr::lambda(&[], Expr::attrs(top)).shorthand(),
+        body: Expr::lambda(&[], body).shorthand(),
     }
 }
 
 /// `networking.hostName` and `atproto.host.{domain,admin_email}`. The other host fields
-/// shape `flake.nix` and `configuration.nix`, not this file.
+/// shape `flake.nix` and `configuration.nix`, not this file (except that a classic host's
+/// `host.flake_url` is fetched here: see [`classic`]).
 fn host(view: &PlanView) -> Vec<Binding> {
     let mut out = Vec::new();
     if let Some(Value::Str(name)) = view.raw("host.hostname") {

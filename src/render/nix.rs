@@ -17,8 +17,18 @@
 //!   long or quoted attribute path (more than four parts, or one needing quotes) so
 //!   does a string or path, and a set or list whose opening bracket would overflow;
 //! - comments are `# text` lines above a binding; one empty line may separate bindings;
-//! - a function (`{ lib, ... }:`) is only written as the whole file, its body on the
-//!   next line.
+//! - a function (`{ lib, ... }:`, `{ self, nixpkgs, ... }@inputs:`) has its body on the
+//!   next line, at the same indentation; as a binding's value it moves, with its body,
+//!   to the line after `=`. Its formals stay on one line up to two names (`...` not
+//!   counted) and when that line fits, and are written one per line otherwise;
+//! - `let` puts each binding on its own line between `let` and `in`, the body after `in`
+//!   at the same indentation;
+//! - a function call with a set (`nixpkgs.lib.nixosSystem { ... }`) opens the set on the
+//!   `=` line when `name = f {` fits in 100 columns; otherwise the function goes to the
+//!   next line and the set to the line after it, one level deeper. A call with a string
+//!   (`throw "..."`) is placed as a string is; in a list it is parenthesised. (Calls
+//!   with other arguments are written valid, but not checked against nixfmt);
+//! - a set holding only `inherit` (`{ inherit inputs; }`) stays on one line when it fits.
 use std::fmt::Write as _;
 
 /// The column limit nixfmt uses, not counting indentation.
@@ -39,6 +49,30 @@ pub enum Expr {
     Attrs(Vec<Binding>),
     /// `{ a, b, ... }: body`.
     Lambda(Box<Lambda>),
+    /// A variable or an attribute of one: `nixpkgs.lib.nixosSystem`. The first part is
+    /// the variable, written as given; the others are attribute names, quoted when they
+    /// are not identifiers (see [`Expr::select`]).
+    Select(Vec<String>),
+    /// A function applied to one argument: `nixpkgs.lib.nixosSystem { ... }`,
+    /// `throw "..."`. Curried calls nest: `Apply(Apply(f, a), b)` is `f a b`.
+    Apply(Box<Expr>, Box<Expr>),
+    /// `let bindings in body`.
+    Let(Vec<Binding>, Box<Expr>),
+    /// A double-quoted string with interpolations: `"${atproto-nix}/nixlib/modules"`.
+    /// Interpolated expressions should be one-line ones (variables, selections).
+    Interpolated(Vec<Part>),
+    /// `inherit a b;`: only meaningful as the value of a binding without a path, which
+    /// [`Binding::inherit`] makes.
+    Inherit(Vec<String>),
+}
+
+/// A piece of an [`Expr::Interpolated`] string.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// Literal text, escaped when printed.
+    Text(String),
+    /// `${expr}`.
+    Expr(Expr),
 }
 
 /// `path = value;`, with comment lines above it and maybe an empty line before those.
@@ -51,11 +85,14 @@ pub struct Binding {
     pub value: Expr,
 }
 
-/// A function with an attribute set pattern: `{ lib, ... }:` and its body.
+/// A function with an attribute set pattern: `{ lib, ... }:` (or, with `at`,
+/// `{ self, ... }@inputs:`) and its body.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Lambda {
     pub formals: Vec<String>,
     pub ellipsis: bool,
+    /// The name the whole argument is bound to: `@inputs`.
+    pub at: Option<String>,
     pub body: Expr,
 }
 
@@ -107,8 +144,36 @@ impl Expr {
         Expr::Lambda(Box::new(Lambda {
             formals: formals.iter().map(|s| s.to_string()).collect(),
             ellipsis: true,
+            at: None,
             body,
         }))
+    }
+
+    /// `{ formals..., ... }@name: body`.
+    pub fn lambda_at(formals: &[&str], name: &str, body: Expr) -> Expr {
+        Expr::Lambda(Box::new(Lambda {
+            formals: formals.iter().map(|s| s.to_string()).collect(),
+            ellipsis: true,
+            at: Some(name.to_string()),
+            body,
+        }))
+    }
+
+    /// A variable or a selection from one, from its dotted text:
+    /// `Expr::select("inputs.sops-nix.nixosModules.sops")`. For attribute names that
+    /// hold a dot themselves, build [`Expr::Select`] from the parts.
+    pub fn select(dotted: &str) -> Expr {
+        Expr::Select(dotted.split('.').map(str::to_string).collect())
+    }
+
+    /// `function argument`.
+    pub fn apply(function: Expr, argument: Expr) -> Expr {
+        Expr::Apply(Box::new(function), Box::new(argument))
+    }
+
+    /// `let bindings in body`.
+    pub fn let_in(bindings: impl IntoIterator<Item = Binding>, body: Expr) -> Expr {
+        Expr::Let(bindings.into_iter().collect(), Box::new(body))
     }
 
     /// Writes nested attribute sets that hold a single uncommented binding as attribute
@@ -122,6 +187,10 @@ impl Expr {
                 body: l.body.shorthand(),
                 ..*l
             })),
+            Expr::Apply(f, arg) => Expr::apply(f.shorthand(), arg.shorthand()),
+            Expr::Let(bindings, body) => {
+                Expr::let_in(bindings.into_iter().map(collapse), body.shorthand())
+            }
             other => other,
         }
     }
@@ -130,7 +199,9 @@ impl Expr {
 fn collapse(mut binding: Binding) -> Binding {
     loop {
         match binding.value {
-            Expr::Attrs(mut inner) if inner.len() == 1 && inner[0].comments.is_empty() => {
+            Expr::Attrs(mut inner)
+                if inner.len() == 1 && inner[0].comments.is_empty() && !inner[0].is_inherit() =>
+            {
                 let child = inner.pop().expect("one binding");
                 binding.path.extend(child.path);
                 binding.value = child.value;
@@ -159,11 +230,43 @@ impl Binding {
         self
     }
 
+    /// `inherit a b;`.
+    pub fn inherit(names: &[&str]) -> Binding {
+        Binding::new::<&str>(
+            &[],
+            Expr::Inherit(names.iter().map(|s| s.to_string()).collect()),
+        )
+    }
+
+    /// Whether this is an `inherit` rather than `path = value;`.
+    pub fn is_inherit(&self) -> bool {
+        self.path.is_empty() && matches!(self.value, Expr::Inherit(_))
+    }
+
     /// Separates the binding from the one before it by an empty line.
     pub fn blank(mut self) -> Binding {
         self.blank_before = true;
         self
     }
+}
+
+/// Fills prose into comment lines of at most `width` characters (a word longer than that
+/// gets a line of its own); line breaks in `text` are spaces. For comments that quote
+/// what the operator typed, whose length is unknown.
+pub fn fill(text: &str, width: usize) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && line.chars().count() + 1 + word.chars().count() > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    lines.push(line);
+    lines.join("\n")
 }
 
 /// Nix keywords (and `__curPos`, which the lexer treats as one): never bare names.
@@ -199,6 +302,36 @@ pub fn attr_name(name: &str) -> String {
 pub fn string_literal(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
+    escape_into(&mut out, s, false);
+    out.push('"');
+    out
+}
+
+/// A double-quoted Nix string with interpolations: literal text is escaped as in
+/// [`string_literal`] (a `$` just before an interpolation too), expressions are written
+/// as `${expr}`.
+pub fn interpolated_literal(parts: &[Part]) -> String {
+    let mut out = String::from('"');
+    for (i, part) in parts.iter().enumerate() {
+        match part {
+            Part::Text(text) => {
+                let before_interpolation = matches!(parts.get(i + 1), Some(Part::Expr(_)));
+                escape_into(&mut out, text, before_interpolation);
+            }
+            Part::Expr(expr) => {
+                out.push_str("${");
+                out.push_str(&inline(expr).unwrap_or_else(|| print_expr(expr)));
+                out.push('}');
+            }
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Escapes `s` for the inside of a double-quoted string; `brace_follows` says the text
+/// is followed by `${`, so a final `$` must be escaped too.
+fn escape_into(out: &mut String, s: &str, brace_follows: bool) {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -208,11 +341,10 @@ pub fn string_literal(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
+            '$' if brace_follows && chars.peek().is_none() => out.push_str("\\$"),
             c => out.push(c),
         }
     }
-    out.push('"');
-    out
 }
 
 /// A float as Nix reads it back: Nix needs a `.` before any exponent (`1.0e20`). Nix has
@@ -278,7 +410,9 @@ fn indent(out: &mut String, level: usize) {
     }
 }
 
-/// The one-line text of a scalar (anything but a non-empty list or set, or a function).
+/// The one-line text of an expression nixfmt always keeps on one line: scalars, empty
+/// lists and sets, variables and selections, strings with interpolations, and calls
+/// whose parts are all of those.
 fn inline(expr: &Expr) -> Option<String> {
     Some(match expr {
         Expr::Null => "null".to_string(),
@@ -289,19 +423,122 @@ fn inline(expr: &Expr) -> Option<String> {
         Expr::Path(p) => p.clone(),
         Expr::List(items) if items.is_empty() => "[ ]".to_string(),
         Expr::Attrs(bindings) if bindings.is_empty() => "{ }".to_string(),
+        Expr::Select(parts) => select_text(parts),
+        Expr::Interpolated(parts) => interpolated_literal(parts),
+        Expr::Apply(function, argument) => {
+            format!("{} {}", function_text(function)?, inline_item(argument)?)
+        }
         _ => return None,
     })
 }
 
-/// A list item: negative numbers need parentheses there.
+fn select_text(parts: &[String]) -> String {
+    let mut out = String::new();
+    for (i, part) in parts.iter().enumerate() {
+        if i == 0 {
+            out.push_str(part);
+        } else {
+            out.push('.');
+            out.push_str(&attr_name(part));
+        }
+    }
+    out
+}
+
+/// The function of a call, when it is one-line: a variable, a selection or a call.
+fn function_text(function: &Expr) -> Option<String> {
+    match function {
+        Expr::Select(_) | Expr::Apply(..) => inline(function),
+        _ => None,
+    }
+}
+
+/// A list item or a function's argument: negative numbers and calls need parentheses
+/// there.
 fn inline_item(expr: &Expr) -> Option<String> {
     let text = inline(expr)?;
-    let negative = match expr {
+    let parenthesised = match expr {
         Expr::Int(i) => *i < 0 && *i != i64::MIN,
         Expr::Float(f) => f.is_finite() && *f < 0.0,
+        Expr::Apply(..) => true,
         _ => false,
     };
-    Some(if negative { format!("({text})") } else { text })
+    Some(if parenthesised {
+        format!("({text})")
+    } else {
+        text
+    })
+}
+
+/// `{ inherit a b; }` for a set holding only uncommented `inherit`s.
+fn inherit_only(bindings: &[Binding]) -> Option<String> {
+    if bindings.is_empty() {
+        return None;
+    }
+    let mut out = String::from("{");
+    for binding in bindings {
+        let Expr::Inherit(names) = &binding.value else {
+            return None;
+        };
+        if !binding.is_inherit() || !binding.comments.is_empty() {
+            return None;
+        }
+        let _ = write!(out, " inherit {};", names.join(" "));
+    }
+    out.push_str(" }");
+    Some(out)
+}
+
+/// A function's pattern on one line (`{ self, nixpkgs, ... }@inputs:`), when nixfmt
+/// keeps it there: at most two names and a line that fits.
+fn compact_formals(l: &Lambda, before: usize) -> Option<String> {
+    let mut names: Vec<&str> = l.formals.iter().map(String::as_str).collect();
+    if names.len() > 2 {
+        return None;
+    }
+    if l.ellipsis {
+        names.push("...");
+    }
+    let mut text = if names.is_empty() {
+        "{ }".to_string()
+    } else {
+        format!("{{ {} }}", names.join(", "))
+    };
+    if let Some(at) = &l.at {
+        let _ = write!(text, "@{at}");
+    }
+    text.push(':');
+    (before + text.chars().count() <= WIDTH).then_some(text)
+}
+
+/// `{ ... }@name: body` on one line, when the formals and the body can be.
+fn one_line_lambda(l: &Lambda, before: usize) -> Option<String> {
+    let formals = compact_formals(l, before)?;
+    let body = inline(&l.body)?;
+    Some(format!("{formals} {body}"))
+}
+
+fn write_formals(out: &mut String, l: &Lambda, level: usize, before: usize) {
+    if let Some(text) = compact_formals(l, before) {
+        out.push_str(&text);
+        return;
+    }
+    out.push_str("{\n");
+    for name in &l.formals {
+        indent(out, level + 1);
+        out.push_str(name);
+        out.push_str(",\n");
+    }
+    if l.ellipsis {
+        indent(out, level + 1);
+        out.push_str("...\n");
+    }
+    indent(out, level);
+    out.push('}');
+    if let Some(at) = &l.at {
+        let _ = write!(out, "@{at}");
+    }
+    out.push(':');
 }
 
 /// Writes `expr` where the current line already holds `before` characters (not counting
@@ -314,6 +551,12 @@ fn write_expr(out: &mut String, expr: &Expr, level: usize, before: usize, after:
     match expr {
         Expr::List(items) => write_list(out, items, level, before, after),
         Expr::Attrs(bindings) => {
+            if let Some(text) = inherit_only(bindings)
+                && before + text.chars().count() + after <= WIDTH
+            {
+                out.push_str(&text);
+                return;
+            }
             out.push_str("{\n");
             for (i, binding) in bindings.iter().enumerate() {
                 write_binding(out, binding, level + 1, i == 0);
@@ -322,19 +565,48 @@ fn write_expr(out: &mut String, expr: &Expr, level: usize, before: usize, after:
             out.push('}');
         }
         Expr::Lambda(l) => {
-            out.push('{');
-            let mut formals: Vec<&str> = l.formals.iter().map(String::as_str).collect();
-            if l.ellipsis {
-                formals.push("...");
+            // nixfmt keeps `{ ... }@name: { }` on one line when it fits, but always puts
+            // the body of a plain `{ ... }:` on the next line.
+            if l.at.is_some()
+                && let Some(text) = one_line_lambda(l, before)
+                && before + text.chars().count() + after <= WIDTH
+            {
+                out.push_str(&text);
+                return;
             }
-            if formals.is_empty() {
-                out.push_str(" }:");
-            } else {
-                let _ = write!(out, " {} }}:", formals.join(", "));
-            }
+            write_formals(out, l, level, before);
             out.push('\n');
             indent(out, level);
-            write_expr(out, &l.body, level, 0, 0);
+            write_expr(out, &l.body, level, 0, after);
+        }
+        Expr::Apply(function, argument) => match function_text(function) {
+            Some(text) => {
+                out.push_str(&text);
+                out.push(' ');
+                let before = before + text.chars().count() + 1;
+                write_expr(out, argument, level, before, after);
+            }
+            // Not something the generated files hold: written valid, not nixfmt-exact.
+            None => {
+                out.push('(');
+                write_expr(out, function, level, before + 1, 0);
+                out.push_str(") ");
+                write_expr(out, argument, level, 0, after);
+            }
+        },
+        Expr::Let(bindings, body) => {
+            out.push_str("let\n");
+            for (i, binding) in bindings.iter().enumerate() {
+                write_binding(out, binding, level + 1, i == 0);
+            }
+            indent(out, level);
+            out.push_str("in\n");
+            indent(out, level);
+            write_expr(out, body, level, 0, after);
+        }
+        // Only meaningful inside a set (`Binding::inherit`); written as it would be there.
+        Expr::Inherit(names) => {
+            let _ = write!(out, "{{ inherit {}; }}", names.join(" "));
         }
         _ => unreachable!("scalars are written inline"),
     }
@@ -356,6 +628,12 @@ fn write_list(out: &mut String, items: &[Expr], level: usize, before: usize, aft
         indent(out, level + 1);
         match inline_item(item) {
             Some(text) => out.push_str(&text),
+            // A call with a set: `(f {`, the set's lines, `})`.
+            None if matches!(item, Expr::Apply(..) | Expr::Lambda(_)) => {
+                out.push('(');
+                write_expr(out, item, level + 1, 1, 1);
+                out.push(')');
+            }
             None => write_expr(out, item, level + 1, 0, 0),
         }
         out.push('\n');
@@ -374,6 +652,24 @@ fn write_binding(out: &mut String, binding: &Binding, level: usize, first: bool)
         out.push('\n');
     }
     indent(out, level);
+    if let (true, Expr::Inherit(names)) = (binding.path.is_empty(), &binding.value) {
+        let line = format!("inherit {};", names.join(" "));
+        if line.chars().count() <= WIDTH {
+            out.push_str(&line);
+            out.push('\n');
+        } else {
+            // One name per line, the `;` on its own.
+            out.push_str("inherit\n");
+            for name in names {
+                indent(out, level + 1);
+                out.push_str(name);
+                out.push('\n');
+            }
+            indent(out, level + 1);
+            out.push_str(";\n");
+        }
+        return;
+    }
     let path: Vec<String> = binding.path.iter().map(|p| attr_name(p)).collect();
     let lhs = path.join(".");
     out.push_str(&lhs);
@@ -383,14 +679,48 @@ fn write_binding(out: &mut String, binding: &Binding, level: usize, first: bool)
     let head = lhs.chars().count() + 2; // `lhs =`
     let value = &binding.value;
     let same_line = match inline(value) {
-        // A non-empty set or list opens on the `=` line when its bracket fits there.
-        None => simple || head + 2 <= WIDTH,
+        None => match value {
+            // A function moves to the next line with its body, unless all of it is one
+            // short line (`f = { ... }: { };`).
+            Expr::Lambda(l) => {
+                if let Some(text) = one_line_lambda(l, head + 1)
+                    && head + text.chars().count() + 2 <= WIDTH
+                {
+                    let _ = writeln!(out, " = {text};");
+                    return;
+                }
+                false
+            }
+            // `let` always starts on a line of its own.
+            Expr::Let(..) => false,
+            // `name = f {` when that fits. Else `f` on the next line and its argument on
+            // the line after, one level deeper; but after a long or quoted path that
+            // itself overflows, `f {` on the next line.
+            Expr::Apply(function, argument) => match function_text(function) {
+                Some(_) if !simple && head > WIDTH => false,
+                Some(text) if head + text.chars().count() + 3 > WIDTH => {
+                    out.push_str(" =\n");
+                    indent(out, level + 1);
+                    out.push_str(&text);
+                    out.push('\n');
+                    indent(out, level + 2);
+                    write_expr(out, argument, level + 2, 0, 1);
+                    out.push_str(";\n");
+                    return;
+                }
+                _ => true,
+            },
+            // A non-empty set or list opens on the `=` line when its bracket fits there.
+            _ => simple || head + 2 <= WIDTH,
+        },
         Some(text) => {
             let fits = head + text.chars().count() + 2 <= WIDTH; // `lhs = text;`
             match value {
                 // nixfmt never moves a string or a path to a line of its own after a
-                // plain name: it would gain nothing.
-                Expr::Str(_) | Expr::Path(_) => simple || fits,
+                // plain name: it would gain nothing. Nor a call.
+                Expr::Str(_) | Expr::Path(_) | Expr::Interpolated(_) | Expr::Apply(..) => {
+                    simple || fits
+                }
                 // Parenthesised, it opens on the `=` line like a set, and expands.
                 Expr::Int(i64::MIN) if !fits && (simple || head + 2 <= WIDTH) => {
                     out.push_str(" = (\n");
@@ -563,5 +893,252 @@ mod tests {
         assert_eq!(Expr::path("secrets"), None);
         assert_eq!(Expr::path("./a b"), None);
         assert_eq!(Expr::path("./${x}"), None);
+    }
+
+    /// nixfmt leaves `text` exactly as it is.
+    fn assert_nixfmt_fixed_point(text: &str) {
+        let formatted = nixfmt_rs::format(text)
+            .unwrap_or_else(|e| panic!("nixfmt cannot parse:\n{text}\n{e:?}"));
+        assert_eq!(formatted, text, "nixfmt would change this");
+    }
+
+    /// The shape of a host's flake.nix, written as nixfmt writes it.
+    #[test]
+    fn a_flake_with_a_named_function_a_call_and_selections_is_nixfmt_exact() {
+        let system = Expr::apply(
+            Expr::select("nixpkgs.lib.nixosSystem"),
+            Expr::attrs([
+                b(&["system"], Expr::str("x86_64-linux")),
+                b(
+                    &["specialArgs"],
+                    Expr::attrs([Binding::inherit(&["inputs"])]),
+                ),
+                b(
+                    &["modules"],
+                    Expr::List(vec![
+                        Expr::Path("./configuration.nix".into()),
+                        Expr::select("inputs.atproto-nix.nixosModules.default"),
+                    ]),
+                ),
+            ]),
+        );
+        let flake = Expr::attrs([
+            b(&["description"], Expr::str("d")),
+            b(
+                &["outputs"],
+                Expr::lambda_at(
+                    &["self", "nixpkgs"],
+                    "inputs",
+                    Expr::attrs([b(&["nixosConfigurations", "my.host"], system)]),
+                ),
+            )
+            .blank(),
+        ])
+        .shorthand();
+        let text = print_file(&File {
+            header: vec![],
+            body: flake,
+        });
+        assert_eq!(
+            text,
+            r#"{
+  description = "d";
+
+  outputs =
+    { self, nixpkgs, ... }@inputs:
+    {
+      nixosConfigurations."my.host" = nixpkgs.lib.nixosSystem {
+        system = "x86_64-linux";
+        specialArgs = { inherit inputs; };
+        modules = [
+          ./configuration.nix
+          inputs.atproto-nix.nixosModules.default
+        ];
+      };
+    };
+}
+"#
+        );
+        assert_nixfmt_fixed_point(&text);
+    }
+
+    #[test]
+    fn a_module_with_let_interpolation_and_calls_is_nixfmt_exact() {
+        let fetch = Expr::apply(
+            Expr::select("builtins.fetchTarball"),
+            Expr::attrs([b(&["url"], Expr::str("https://example.com/a.tar.gz"))]),
+        );
+        let body = Expr::let_in(
+            [
+                b(&["src"], fetch).comment("where"),
+                b(
+                    &["other"],
+                    Expr::apply(Expr::select("throw"), Expr::str("no")),
+                ),
+            ],
+            Expr::attrs([
+                b(
+                    &["imports"],
+                    Expr::List(vec![Expr::Interpolated(vec![
+                        Part::Expr(Expr::select("src")),
+                        Part::Text("/nixlib/modules".into()),
+                    ])]),
+                ),
+                b(
+                    &["x"],
+                    Expr::List(vec![
+                        Expr::apply(Expr::select("throw"), Expr::str("a")),
+                        Expr::apply(Expr::select("f"), Expr::attrs([b(&["a"], Expr::Int(1))])),
+                    ]),
+                ),
+                b(
+                    &["y"],
+                    Expr::let_in([b(&["z"], Expr::Int(1))], Expr::select("z")),
+                ),
+                b(
+                    &["f"],
+                    Expr::lambda_at(&["self"], "inputs", Expr::attrs([])),
+                ),
+            ]),
+        );
+        let text = print_file(&File {
+            header: vec!["h".into()],
+            body: Expr::lambda(&[], body).shorthand(),
+        });
+        assert_eq!(
+            text,
+            r#"# h
+{ ... }:
+let
+  # where
+  src = builtins.fetchTarball {
+    url = "https://example.com/a.tar.gz";
+  };
+  other = throw "no";
+in
+{
+  imports = [ "${src}/nixlib/modules" ];
+  x = [
+    (throw "a")
+    (f {
+      a = 1;
+    })
+  ];
+  y =
+    let
+      z = 1;
+    in
+    z;
+  f = { self, ... }@inputs: { };
+}
+"#
+        );
+        assert_nixfmt_fixed_point(&text);
+    }
+
+    #[test]
+    fn interpolated_strings_escape_their_text() {
+        let s = Expr::Interpolated(vec![
+            Part::Text("a\"$".into()),
+            Part::Expr(Expr::select("x")),
+            Part::Text("${b}\\$".into()),
+        ]);
+        assert_eq!(print_expr(&s), r#""a\"\$${x}\${b}\\$""#);
+        assert_eq!(
+            print_expr(&Expr::Interpolated(vec![Part::Expr(Expr::select(
+                "a.b-c.\"d\""
+            ))])),
+            r#""${a.b-c."\"d\""}""#
+        );
+    }
+
+    #[test]
+    fn selections_quote_attribute_names_that_need_it() {
+        let e = Expr::Select(vec!["inputs".into(), "my.host".into(), "default".into()]);
+        assert_eq!(print_expr(&e), r#"inputs."my.host".default"#);
+        assert_eq!(
+            print_expr(&Expr::select("inputs.sops-nix.nixosModules.sops")),
+            "inputs.sops-nix.nixosModules.sops"
+        );
+    }
+
+    #[test]
+    fn formals_stay_on_one_line_up_to_two_names() {
+        for (formals, at, expected) in [
+            (&[][..], None, "{ ... }:\n{ }"),
+            (&["a", "b"][..], None, "{ a, b, ... }:\n{ }"),
+            (&["a", "b"][..], Some("x"), "{ a, b, ... }@x: { }"),
+            (
+                &["a", "b", "c"][..],
+                None,
+                "{\n  a,\n  b,\n  c,\n  ...\n}:\n{ }",
+            ),
+        ] {
+            let mut l = Expr::lambda(formals, Expr::attrs([]));
+            if let (Some(at), Expr::Lambda(l)) = (at, &mut l) {
+                l.at = Some(at.to_string());
+            }
+            let text = print_expr(&l);
+            assert_eq!(text, expected);
+            assert_nixfmt_fixed_point(&format!("{text}\n"));
+        }
+    }
+
+    /// Every new form, at every width around nixfmt's 100 columns, after short, long and
+    /// quoted attribute paths.
+    #[test]
+    fn nixfmt_leaves_calls_selections_functions_and_inherits_alone_at_every_width() {
+        let set = Expr::attrs([b(&["system"], Expr::str("x"))]);
+        for n in 30..110 {
+            let long = "k".repeat(n);
+            let quoted = format!("1{}", "q".repeat(n));
+            let name = "n".repeat(n);
+            let values = [
+                Expr::apply(Expr::select("nixpkgs.lib.nixosSystem"), set.clone()),
+                Expr::apply(Expr::select("throw"), Expr::str(&name)),
+                Expr::select(&format!("a.{name}.c")),
+                Expr::Interpolated(vec![
+                    Part::Expr(Expr::select("src")),
+                    Part::Text(format!("/{name}")),
+                ]),
+                Expr::attrs([Binding::inherit(&["inputs", &name])]),
+                Expr::List(vec![Expr::apply(Expr::select("throw"), Expr::str(&name))]),
+                Expr::List(vec![Expr::Interpolated(vec![
+                    Part::Expr(Expr::select("src")),
+                    Part::Text(format!("/{name}")),
+                ])]),
+                Expr::List(vec![Expr::select(&format!("inputs.{name}.default"))]),
+                Expr::List(vec![Expr::apply(Expr::select("f"), set.clone())]),
+                Expr::lambda_at(&["self", &name], "inputs", set.clone()),
+                Expr::lambda_at(&["self", &name], "inputs", Expr::attrs([])),
+                Expr::lambda(&[&name], Expr::attrs([])),
+                Expr::let_in([b(&["x"], Expr::str(&name))], Expr::select("x")),
+            ];
+            for path in [
+                vec!["a", long.as_str()],
+                vec!["nixosConfigurations", long.as_str()],
+                vec!["a", "b", "c", "d", long.as_str()],
+                vec!["a", quoted.as_str()],
+            ] {
+                for value in &values {
+                    let function = Expr::lambda_at(
+                        &["self", "nixpkgs"],
+                        "inputs",
+                        Expr::attrs([b(&path, value.clone())]),
+                    );
+                    // At the top, and nested as a flake's outputs are.
+                    let nested = Expr::attrs([
+                        b(&["description"], Expr::str("d")),
+                        b(&["outputs"], function.clone()),
+                    ]);
+                    for body in [function, nested] {
+                        assert_nixfmt_fixed_point(&print_file(&File {
+                            header: vec![],
+                            body,
+                        }));
+                    }
+                }
+            }
+        }
     }
 }

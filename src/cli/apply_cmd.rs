@@ -1,0 +1,434 @@
+//! `atproto-wizard apply`: write the host's files into a directory. Validates the
+//! answers as `check` does, shows a diff of every file that would change, asks, then
+//! writes (backups first, each file atomically, in an order where nothing refers to a
+//! file not yet written). What to write is decided by the pure `crate::apply`; this
+//! file only reads, prints, asks and writes.
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use super::check_cmd;
+use super::style::Style;
+use crate::apply::{self, ApplyPlan, FileChange, RefusalKind};
+use crate::catalog::Catalog;
+use crate::fsio;
+use crate::plan::Answers;
+use crate::validate::validate;
+
+/// Exit status of `apply`.
+pub const DONE: i32 = 0;
+pub const INVALID: i32 = check_cmd::INVALID;
+pub const UNREADABLE: i32 = check_cmd::UNREADABLE;
+pub const REFUSED: i32 = 3;
+pub const NOT_CONFIRMED: i32 = 4;
+
+/// The command line's options.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub answers: PathBuf,
+    pub dir: PathBuf,
+    pub yes: bool,
+    pub dry_run: bool,
+    pub force: bool,
+}
+
+/// Asks the operator a yes/no question: `Some(answer)`, or `None` when there is no
+/// terminal to ask on.
+pub type Confirm<'a> = &'a mut dyn FnMut(&str) -> Option<bool>;
+
+/// Runs `apply`, printing to `out`; returns the exit status.
+pub fn run(
+    catalog: &Catalog,
+    opts: &Options,
+    style: Style,
+    confirm: Confirm,
+    out: &mut dyn Write,
+) -> i32 {
+    let mut p = Printer { out };
+    let answers = match Answers::read(&opts.answers) {
+        Ok(a) => a,
+        Err(e) => {
+            p.put(&check_cmd::unreadable(&e, false, style).output);
+            return UNREADABLE;
+        }
+    };
+    let diagnostics = validate(catalog, &answers.tree);
+    if !diagnostics.is_empty() {
+        p.put(&check_cmd::text_report(&answers, &diagnostics, style));
+    }
+    if diagnostics.iter().any(|d| d.is_error()) {
+        p.put("Nothing was written: fix the errors above, then run apply again.\n");
+        return INVALID;
+    }
+    let dir = &opts.dir;
+    let state = match fsio::host::read_dir_state(dir) {
+        Ok(s) => s,
+        Err(e) => {
+            p.put(&format!("{}: {e}\n", style.error("error")));
+            return UNREADABLE;
+        }
+    };
+    let plan = apply::plan_apply(&answers, catalog, &state, opts.force);
+
+    for change in &plan.changes {
+        p.put(&colour_diff(&change.diff(), style));
+    }
+    for refusal in &plan.refusals {
+        p.put(&format!(
+            "\n{}: {}: {}\n",
+            style.error("refused"),
+            refusal.path,
+            refusal.why
+        ));
+        if let Some(edits) = &refusal.hand_edits {
+            p.put("The edits by hand (what atproto-wizard wrote last time, then the file now):\n");
+            p.put(&colour_diff(edits, style));
+        } else if refusal.kind == RefusalKind::HandEdited {
+            p.put("atproto-wizard cannot tell which lines were edited: the whole diff below is what would change.\n");
+        }
+        if let Some(change) = &refusal.change {
+            p.put("What would be lost (the file now, then what apply would write):\n");
+            p.put(&colour_diff(&change.diff(), style));
+        }
+        p.put(&format!("What to do: {}\n", refusal.by_hand));
+    }
+
+    p.put(&summary(&plan, dir, style));
+    for note in &plan.notes {
+        p.put(&format!("{}: {note}\n", style.warning("note")));
+    }
+    if !plan.refusals.is_empty() {
+        p.put(&format!(
+            "{}: nothing was written.\n",
+            style.error("refused")
+        ));
+        return REFUSED;
+    }
+    if plan.changes.is_empty() {
+        p.put(&format!("No changes: {} is up to date.\n", dir.display()));
+        git_note(&mut p, &plan, dir);
+        return DONE;
+    }
+    let n = plan.changes.len();
+    let files = if n == 1 { "file" } else { "files" };
+    if opts.dry_run {
+        p.put(&format!(
+            "Dry run: {n} {files} would be written; nothing was written.\n"
+        ));
+        return DONE;
+    }
+    if !opts.yes {
+        match confirm(&format!("Write {n} {files}? [y/N] ")) {
+            Some(true) => {}
+            Some(false) => {
+                p.put("Nothing was written.\n");
+                return NOT_CONFIRMED;
+            }
+            None => {
+                p.put("Nothing was written: there is no terminal to ask for confirmation; pass --yes to write without asking.\n");
+                return NOT_CONFIRMED;
+            }
+        }
+    }
+    let status = write(&mut p, &plan.changes, dir, style);
+    if status == DONE {
+        git_note(&mut p, &plan, dir);
+    }
+    status
+}
+
+/// Backs up and writes the changes; returns the exit status.
+fn write(p: &mut Printer, changes: &[FileChange], dir: &Path, style: Style) -> i32 {
+    if let Err(e) = std::fs::create_dir_all(dir) {
+        p.put(&format!(
+            "{}: {}: {e}\n",
+            style.error("error"),
+            dir.display()
+        ));
+        return UNREADABLE;
+    }
+    // The operator may have edited a file while the question was on screen.
+    for change in changes {
+        let path = dir.join(&change.path);
+        let now = match std::fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(e) => {
+                p.put(&format!(
+                    "{}: {}: {e}\n",
+                    style.error("error"),
+                    path.display()
+                ));
+                return UNREADABLE;
+            }
+        };
+        if now != change.old {
+            p.put(&format!(
+                "{}: {} changed since apply read it; nothing was written: run apply again.\n",
+                style.error("refused"),
+                path.display()
+            ));
+            return REFUSED;
+        }
+    }
+    let mut backups = Vec::new();
+    for change in changes.iter().filter(|c| c.old.is_some()) {
+        let path = dir.join(&change.path);
+        match fsio::backup(&path) {
+            Ok(b) => backups.push((change.path.clone(), b)),
+            Err(e) => {
+                p.put(&format!(
+                    "{}: cannot back up {}: {e}\nNothing was written.\n",
+                    style.error("error"),
+                    path.display()
+                ));
+                return UNREADABLE;
+            }
+        }
+    }
+    for (i, change) in changes.iter().enumerate() {
+        let path = dir.join(&change.path);
+        if let Err(e) = fsio::write_atomic(&path, change.new.as_bytes()) {
+            p.put(&format!(
+                "{}: cannot write {}: {e}\n",
+                style.error("error"),
+                path.display()
+            ));
+            let left: Vec<&str> = changes[i..].iter().map(|c| c.path.as_str()).collect();
+            p.put(&format!(
+                "Not written: {}. The files written before are complete; the backups are kept.\n",
+                left.join(", ")
+            ));
+            return UNREADABLE;
+        }
+        let backup = backups
+            .iter()
+            .find(|(name, _)| *name == change.path)
+            .map(|(_, b)| {
+                format!(
+                    " (the old one is in {})",
+                    b.file_name().map_or(b.display().to_string(), |n| n
+                        .to_string_lossy()
+                        .into_owned())
+                )
+            })
+            .unwrap_or_default();
+        p.put(&format!("wrote {}{backup}\n", path.display()));
+    }
+    let n = changes.len();
+    p.put(&format!(
+        "{}\n",
+        style.ok(&format!(
+            "Wrote {n} file{} in {}.",
+            if n == 1 { "" } else { "s" },
+            dir.display()
+        ))
+    ));
+    DONE
+}
+
+/// One line per host file: what happens to it and why.
+fn summary(plan: &ApplyPlan, dir: &Path, style: Style) -> String {
+    let mut rows: Vec<(String, String, String)> = Vec::new();
+    for c in &plan.changes {
+        let (added, removed) = apply::diff::stat(&c.diff());
+        let verb = if c.old.is_none() { "create" } else { "update" };
+        rows.push((
+            verb.into(),
+            c.path.clone(),
+            format!("{} (+{added} -{removed})", c.why),
+        ));
+    }
+    for r in &plan.refusals {
+        let what = match r.kind {
+            RefusalKind::HandEdited => "edited by hand; --force replaces it",
+            RefusalKind::CannotEdit => "cannot be edited safely; change it by hand",
+        };
+        rows.push(("refuse".into(), r.path.clone(), what.into()));
+    }
+    for u in &plan.unchanged {
+        rows.push(("keep".into(), u.clone(), "already up to date".into()));
+    }
+    let order = |name: &str| {
+        apply::WRITE_ORDER
+            .iter()
+            .position(|n| *n == name)
+            .unwrap_or(usize::MAX)
+    };
+    rows.sort_by_key(|(_, path, _)| order(path));
+    let width = rows.iter().map(|(_, p, _)| p.len()).max().unwrap_or(0);
+    let mut out = format!("\n{}\n", style.bold(&format!("In {}:", dir.display())));
+    for (verb, path, why) in rows {
+        let verb_text = format!("{verb:<7}");
+        let verb = match verb.as_str() {
+            "refuse" => style.error(&verb_text),
+            "keep" => style.dim(&verb_text),
+            _ => style.ok(&verb_text),
+        };
+        out.push_str(&format!("  {verb} {path:<width$}  {why}\n"));
+    }
+    out
+}
+
+fn git_note(p: &mut Printer, plan: &ApplyPlan, dir: &Path) {
+    if plan.git_add.is_empty() {
+        return;
+    }
+    p.put(&format!(
+        "git: a flake only sees the files git tracks; run `git -C {} add {}`\n",
+        shell_word(&dir.display().to_string()),
+        plan.git_add.join(" ")
+    ));
+}
+
+/// A path quoted for a POSIX shell when it needs it.
+fn shell_word(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=".contains(c));
+    if plain {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// A unified diff with its headers bold, hunk headers cyan, removed lines red and added
+/// lines green (when the style colours at all).
+pub fn colour_diff(diff: &str, style: Style) -> String {
+    if !style.is_coloured() {
+        return diff.to_string();
+    }
+    let mut out = String::with_capacity(diff.len() * 2);
+    for line in diff.split_inclusive('\n') {
+        let (text, end) = match line.strip_suffix('\n') {
+            Some(t) => (t, "\n"),
+            None => (line, ""),
+        };
+        let painted = if text.starts_with("--- ") || text.starts_with("+++ ") {
+            style.bold(text)
+        } else if text.starts_with("@@") {
+            style.hunk(text)
+        } else if text.starts_with('+') {
+            style.added(text)
+        } else if text.starts_with('-') {
+            style.removed(text)
+        } else {
+            text.to_string()
+        };
+        out.push_str(&painted);
+        out.push_str(end);
+    }
+    out
+}
+
+/// Writes to the output, ignoring a closed pipe (`apply … | head`).
+struct Printer<'a> {
+    out: &'a mut dyn Write,
+}
+
+impl Printer<'_> {
+    fn put(&mut self, text: &str) {
+        let _ = self.out.write_all(text.as_bytes());
+        let _ = self.out.flush();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_diffs_stay_plain() {
+        let d = "--- a/x\n+++ b/x\n@@ -1 +1 @@\n-a\n+b\n";
+        assert_eq!(colour_diff(d, Style::plain()), d);
+    }
+
+    fn options(dir: &Path) -> Options {
+        Options {
+            answers: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("profiles/relay-node.toml"),
+            dir: dir.to_path_buf(),
+            yes: false,
+            dry_run: false,
+            force: false,
+        }
+    }
+
+    fn run_with(opts: &Options, answer: Option<bool>) -> (i32, String, Vec<String>) {
+        let mut asked = Vec::new();
+        let mut confirm = |q: &str| {
+            asked.push(q.to_string());
+            answer
+        };
+        let mut out = Vec::new();
+        let status = run(
+            Catalog::embedded(),
+            opts,
+            Style::plain(),
+            &mut confirm,
+            &mut out,
+        );
+        (status, String::from_utf8(out).unwrap(), asked)
+    }
+
+    #[test]
+    fn the_operator_is_asked_and_yes_writes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("host");
+        let (status, out, asked) = run_with(&options(&dir), Some(true));
+        assert_eq!(status, DONE, "{out}");
+        assert_eq!(asked, ["Write 4 files? [y/N] "]);
+        assert!(dir.join("atproto.nix").exists());
+        // Nothing left to ask about the second time.
+        let (status, out, asked) = run_with(&options(&dir), Some(true));
+        assert_eq!(status, DONE);
+        assert!(asked.is_empty());
+        assert!(out.contains("No changes"), "{out}");
+    }
+
+    #[test]
+    fn no_means_nothing_is_written() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("host");
+        let (status, out, _) = run_with(&options(&dir), Some(false));
+        assert_eq!(status, NOT_CONFIRMED);
+        assert!(out.ends_with("Nothing was written.\n"), "{out}");
+        assert!(!dir.exists());
+    }
+
+    #[test]
+    fn a_file_changed_while_asking_stops_the_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        let configuration = dir.join("configuration.nix");
+        std::fs::write(&configuration, "{ ... }:\n{\n  imports = [ ];\n}\n").unwrap();
+        let mut confirm = |_: &str| {
+            std::fs::write(
+                &configuration,
+                "{ ... }:\n{\n  imports = [ ./mine.nix ];\n}\n",
+            )
+            .unwrap();
+            Some(true)
+        };
+        let mut out = Vec::new();
+        let status = run(
+            Catalog::embedded(),
+            &options(&dir),
+            Style::plain(),
+            &mut confirm,
+            &mut out,
+        );
+        let out = String::from_utf8(out).unwrap();
+        assert_eq!(status, REFUSED, "{out}");
+        assert!(out.contains("changed since apply read it"), "{out}");
+        assert!(!dir.join("atproto.nix").exists());
+        let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(names.len(), 1, "only configuration.nix, no backup");
+    }
+
+    #[test]
+    fn paths_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("/etc/nixos"), "/etc/nixos");
+        assert_eq!(shell_word("/tmp/my host"), "'/tmp/my host'");
+        assert_eq!(shell_word("it's"), "'it'\\''s'");
+    }
+}

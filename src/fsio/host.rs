@@ -1,0 +1,145 @@
+//! Reading a host directory into [`DirState`]: its files' text, whether
+//! `hardware-configuration.nix` is there, and what git tracks.
+use std::collections::BTreeSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use crate::apply::{
+    ATPROTO_NIX, ATPROTO_TOML, CONFIGURATION_NIX, DirState, FLAKE_NIX, GitState,
+    HARDWARE_CONFIGURATION_NIX,
+};
+
+/// What `dir` holds. A missing directory reads as empty (`apply` creates it). A file
+/// that exists but cannot be read, or is not UTF-8, is an error naming it.
+pub fn read_dir_state(dir: &Path) -> io::Result<DirState> {
+    let read = |name: &str| -> io::Result<Option<String>> {
+        let path = dir.join(name);
+        match fs::read(&path) {
+            Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
+                io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{}: not UTF-8 text", path.display()),
+                )
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
+        }
+    };
+    if dir.exists() && !dir.is_dir() {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("{}: not a directory", dir.display()),
+        ));
+    }
+    Ok(DirState {
+        flake_nix: read(FLAKE_NIX)?,
+        configuration_nix: read(CONFIGURATION_NIX)?,
+        atproto_nix: read(ATPROTO_NIX)?,
+        atproto_toml: read(ATPROTO_TOML)?,
+        has_hardware_configuration: dir.join(HARDWARE_CONFIGURATION_NIX).exists(),
+        git: git_state(dir),
+    })
+}
+
+/// What git tracks of the host's files, when `dir` (or, when it does not exist yet,
+/// its nearest existing parent) is inside a git work tree. `None` when it is not, or
+/// when git is not installed.
+pub fn git_state(dir: &Path) -> Option<GitState> {
+    let (base, rel) = nearest_existing(dir);
+    let inside = Command::new("git")
+        .arg("-C")
+        .arg(&base)
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !inside.status.success() || String::from_utf8_lossy(&inside.stdout).trim() != "true" {
+        return None;
+    }
+    let names = [
+        FLAKE_NIX,
+        CONFIGURATION_NIX,
+        HARDWARE_CONFIGURATION_NIX,
+        ATPROTO_NIX,
+        ATPROTO_TOML,
+    ];
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(&base)
+        .args(["ls-files", "-z", "--"])
+        .args(names.iter().map(|n| rel.join(n)))
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    let listed: BTreeSet<PathBuf> = out
+        .stdout
+        .split(|b| *b == 0)
+        .filter(|s| !s.is_empty())
+        .map(|s| PathBuf::from(String::from_utf8_lossy(s).into_owned()))
+        .collect();
+    let tracked = names
+        .iter()
+        .filter(|n| listed.contains(&rel.join(n)))
+        .map(|n| n.to_string())
+        .collect();
+    Some(GitState { tracked })
+}
+
+/// The nearest existing directory at or above `dir`, and `dir` relative to it.
+fn nearest_existing(dir: &Path) -> (PathBuf, PathBuf) {
+    let mut base = dir.to_path_buf();
+    let mut rel = PathBuf::new();
+    while !base.is_dir() {
+        match (base.parent(), base.file_name()) {
+            (Some(parent), Some(name)) => {
+                rel = Path::new(name).join(&rel);
+                base = if parent.as_os_str().is_empty() {
+                    PathBuf::from(".")
+                } else {
+                    parent.to_path_buf()
+                };
+            }
+            _ => break,
+        }
+    }
+    (base, rel)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_directory_reads_as_empty() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = read_dir_state(&dir.path().join("not/yet")).unwrap();
+        assert_eq!(state.flake_nix, None);
+        assert!(!state.has_hardware_configuration);
+    }
+
+    #[test]
+    fn files_are_read_and_non_utf8_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("configuration.nix"), "{ }\n").unwrap();
+        fs::write(dir.path().join("hardware-configuration.nix"), "{ }\n").unwrap();
+        let state = read_dir_state(dir.path()).unwrap();
+        assert_eq!(state.configuration_nix.as_deref(), Some("{ }\n"));
+        assert!(state.has_hardware_configuration);
+        fs::write(dir.path().join("atproto.nix"), [0xff, 0xfe]).unwrap();
+        let e = read_dir_state(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("atproto.nix: not UTF-8"), "{e}");
+    }
+
+    #[test]
+    fn the_nearest_existing_parent_is_found() {
+        let dir = tempfile::tempdir().unwrap();
+        let (base, rel) = nearest_existing(&dir.path().join("a/b"));
+        assert_eq!(base, dir.path());
+        assert_eq!(rel, PathBuf::from("a/b"));
+    }
+}

@@ -1,0 +1,8 @@
+{ config, pkgs, ... }:
+{
+  imports = [
+    ./hardware-configuration.nix
+    ./atproto.nix
+  ];
+  system.stateVersion = "24.11";
+}

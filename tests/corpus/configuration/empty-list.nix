@@ -1,0 +1,5 @@
+{ ... }:
+{
+  imports = [ ];
+  boot.isContainer = true;
+}

@@ -1,0 +1,8 @@
+{ config, ... }:
+{
+  imports = [
+    # modules go here
+  ];
+
+  services.nginx.enable = true;
+}

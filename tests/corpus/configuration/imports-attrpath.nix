@@ -1,0 +1,4 @@
+{ ... }:
+{
+  imports.hardware = ./hardware-configuration.nix;
+}

@@ -1,0 +1,4 @@
+{ ... }:
+{
+  imports = map (name: ./modules + "/${name}.nix") [ "base" "users" "web" ];
+}

@@ -1,0 +1,6 @@
+{ ... }:
+{
+  imports = [ ./hardware-configuration.nix ];
+  services.openssh.enable = true;
+  imports = [ ./users.nix ];
+}

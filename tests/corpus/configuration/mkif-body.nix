@@ -1,0 +1,4 @@
+{ config, lib, ... }:
+lib.mkIf (config.networking.hostName == "pds") {
+  services.openssh.enable = true;
+}

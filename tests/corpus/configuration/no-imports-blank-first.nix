@@ -1,0 +1,6 @@
+{ pkgs, ... }:
+{
+
+  services.postgresql.enable = true;
+  services.postgresql.package = pkgs.postgresql_16;
+}

@@ -1,0 +1,4 @@
+{
+  imports = [ ./hardware-configuration.nix ];
+  networking.hostName = "no-args";
+}

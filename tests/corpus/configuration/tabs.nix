@@ -1,0 +1,8 @@
+{ config, pkgs, ... }:
+{
+	networking.hostName = "tabby";
+	services.openssh = {
+		enable = true;
+		settings.PasswordAuthentication = false;
+	};
+}

@@ -1,0 +1,7 @@
+{ ... }:
+{
+  imports = [
+    ./hardware-configuration.nix
+  ];
+}
+# vim: set ts=2 sw=2 et:

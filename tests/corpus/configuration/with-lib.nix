@@ -1,0 +1,8 @@
+{ config, lib, pkgs, ... }:
+with lib;
+{
+  imports = [
+    ./hardware-configuration.nix # hardware
+  ]; # modules
+  services.fail2ban.enable = mkDefault true;
+}

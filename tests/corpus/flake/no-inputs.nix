@@ -1,0 +1,9 @@
+{
+  description = "uses the registry's nixpkgs";
+
+  outputs = { self, nixpkgs }: {
+    nixosConfigurations.pds = nixpkgs.lib.nixosSystem {
+      modules = [ ./configuration.nix ];
+    };
+  };
+}
