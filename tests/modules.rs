@@ -257,3 +257,70 @@ fn every_service_secret_spec_runs_through_the_generator() {
         }
     }
 }
+
+/// The whole journey on the Nix side: `apply` writes a host from each profile into an
+/// empty directory, and that directory's flake.nix, evaluated as nixos-rebuild would
+/// (nixosSystem over the declaration stub, atproto-nix = this repository), has no
+/// failed assertion and runs the profile's services.
+#[test]
+fn applied_profiles_evaluate_through_their_flake() {
+    let Some((nix, lib)) = lib_and_nix() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    for profile in [
+        "community-pds",
+        "relay-node",
+        "microcosm-indexers",
+        "feed-generator",
+        "labeler",
+        "dev-host",
+    ] {
+        let dir = tmp.path().join(profile);
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_atproto-wizard"))
+            .args(["apply", "--yes", "--answers"])
+            .arg(repo().join(format!("profiles/{profile}.toml")))
+            .arg("--dir")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            status.status.success(),
+            "apply {profile}: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        let expr = format!(
+            "import ./nixlib/tests/eval/host-flake.nix {{ libPath = {:?}; dir = {}; }}",
+            lib.display().to_string(),
+            dir.display()
+        );
+        let hosts = eval_json(&nix, &expr);
+        let hosts = hosts.as_object().unwrap();
+        assert_eq!(hosts.len(), 1, "{profile}: one nixosConfigurations entry");
+        let (name, host) = hosts.iter().next().unwrap();
+        assert_eq!(
+            host["failed"],
+            serde_json::json!([]),
+            "{profile} ({name}) fails its assertions"
+        );
+        let answers: toml::Value = toml::from_str(
+            &std::fs::read_to_string(repo().join(format!("profiles/{profile}.toml"))).unwrap(),
+        )
+        .unwrap();
+        assert_eq!(name, answers["host"]["hostname"].as_str().unwrap());
+        let units: Vec<&str> = host["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u.as_str().unwrap())
+            .collect();
+        for (id, service) in answers["services"].as_table().unwrap() {
+            if service.get("enable").and_then(|e| e.as_bool()) == Some(true) {
+                assert!(
+                    units.contains(&id.as_str()),
+                    "{profile}: unit {id} missing from {units:?}"
+                );
+            }
+        }
+    }
+}

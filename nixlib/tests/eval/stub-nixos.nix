@@ -44,6 +44,9 @@ in
     environment.systemPackages = opt (types.listOf types.unspecified) [ ];
     environment.etc = attrsOfSub { text = lines; source = opt (types.nullOr types.path) null; };
 
+    nix.settings.experimental-features = strs;
+    services.openssh.enable = bool;
+
     networking.hostName = opt types.str "nixos";
     networking.firewall = {
       enable = opt types.bool true;
