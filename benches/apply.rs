@@ -6,20 +6,9 @@ use std::hint::black_box;
 
 use atproto_wizard::apply::{DirState, plan_apply};
 use atproto_wizard::catalog::Catalog;
-use atproto_wizard::plan::Answers;
 use criterion::{Criterion, criterion_group, criterion_main};
 
-fn largest_plan(catalog: &Catalog) -> Answers {
-    let mut text = String::from(
-        "schema = 1\n[host]\nhostname = \"big\"\ndomain = \"big.example.com\"\nadmin_email = \"a@example.com\"\n\
-         [integrations.secrets]\nbackend = \"generate\"\n[integrations.tls]\naccept_terms = true\n\
-         [integrations.monitoring]\nprometheus = true\ngrafana = true\nnode_exporter = true\n",
-    );
-    for id in catalog.services.keys() {
-        text.push_str(&format!("[services.{id}]\nenable = true\n"));
-    }
-    Answers::parse("big.toml", &text).unwrap()
-}
+use atproto_wizard::plan::samples::largest_plan;
 
 const CONFIGURATION: &str = "# Edit this configuration file to define what should be installed on\n\
 # your system.\n\n{ config, pkgs, ... }:\n\n{\n  imports =\n    [ # Include the results of the hardware scan.\n      ./hardware-configuration.nix\n    ];\n\n  boot.loader.grub.enable = true;\n  services.openssh.enable = true;\n  system.stateVersion = \"25.11\"; # Did you read the comment?\n}\n";

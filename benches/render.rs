@@ -11,20 +11,7 @@ use atproto_wizard::value::Value;
 use criterion::{Criterion, criterion_group, criterion_main};
 use toml_edit::DocumentMut;
 
-fn largest_plan(catalog: &Catalog) -> String {
-    let mut text = String::from(
-        "schema = 1\n[host]\nhostname = \"big\"\ndomain = \"big.example.com\"\nadmin_email = \"a@example.com\"\n\
-         [integrations.secrets]\nbackend = \"generate\"\n[integrations.tls]\naccept_terms = true\n\
-         [integrations.monitoring]\nprometheus = true\ngrafana = true\nnode_exporter = true\n",
-    );
-    for id in catalog.services.keys() {
-        text.push_str(&format!("[services.{id}]\nenable = true\n"));
-    }
-    let answers = Answers::parse("big.toml", &text).unwrap();
-    let mut doc: DocumentMut = text.parse().unwrap();
-    edit::resolve(catalog, &mut doc, &answers.tree);
-    doc.to_string()
-}
+use atproto_wizard::plan::samples::largest_plan_text as largest_plan;
 
 /// The largest plan with every service setting changed from its default, so that
 /// every one of them is written: the most output `render` can give.

@@ -8,14 +8,13 @@ use std::path::Path;
 use std::process::Command;
 
 use atproto_wizard::catalog::{Catalog, FieldType};
-use atproto_wizard::plan::{Answers, PlanView, edit};
+use atproto_wizard::plan::{Answers, PlanView};
 use atproto_wizard::render::nix::{self, Binding, Expr};
 use atproto_wizard::render::render_atproto_nix;
 use atproto_wizard::validate::validate;
 use atproto_wizard::value::Value;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
-use toml_edit::DocumentMut;
 
 // ------------------------------------------------------------------ helpers
 
@@ -176,22 +175,7 @@ fn profiles() -> Vec<(String, Answers)> {
     out
 }
 
-/// Every catalog service enabled and every value resolved, as `benches/validate.rs`
-/// builds its largest plan.
-fn largest_plan(catalog: &Catalog) -> Answers {
-    let mut text = String::from(
-        "schema = 1\n[host]\nhostname = \"big\"\ndomain = \"big.example.com\"\nadmin_email = \"a@example.com\"\n\
-         [integrations.secrets]\nbackend = \"generate\"\n[integrations.tls]\naccept_terms = true\n\
-         [integrations.monitoring]\nprometheus = true\ngrafana = true\nnode_exporter = true\n",
-    );
-    for id in catalog.services.keys() {
-        text.push_str(&format!("[services.{id}]\nenable = true\n"));
-    }
-    let answers = Answers::parse("big.toml", &text).unwrap();
-    let mut doc: DocumentMut = text.parse().unwrap();
-    edit::resolve(catalog, &mut doc, &answers.tree);
-    Answers::parse("big.toml", &doc.to_string()).unwrap()
-}
+use atproto_wizard::plan::samples::largest_plan;
 
 fn set(tree: &mut BTreeMap<String, Value>, path: &str, value: Value) {
     let parts: Vec<&str> = path.split('.').collect();

@@ -1,6 +1,7 @@
 //! The operator's host plan: the answers file, read, versioned and viewed with defaults.
 pub mod edit;
 pub mod load;
+pub mod samples;
 pub mod schema;
 pub mod view;
 
