@@ -1,10 +1,11 @@
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
 
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::cli::{
-    Cli, Command, apply_cmd, catalog_cmd, check_cmd, render_cmd, style::Style,
+    Cli, Command, apply_cmd, catalog_cmd, check_cmd, preview_cmd, render_cmd, style::Style,
 };
 
 fn main() -> ExitCode {
@@ -50,15 +51,71 @@ fn main() -> ExitCode {
             );
             ExitCode::from(status as u8)
         }
-        None => {
+        Some(Command::Preview {
+            dir,
+            host,
+            build,
+            deep,
+            full,
+            probes,
+            no_rebuild,
+            nix_args,
+            against,
+        }) => preview(preview_cmd::Options {
+            dir,
+            host,
+            build,
+            deep,
+            full,
+            probes,
+            no_rebuild,
+            nix_args,
+            against: Some(against),
+        }),
+        None => wizard(PathBuf::from("./atproto-host"), None, false, false, false),
+        Some(Command::New {
+            dir,
+            profile,
+            plain,
+            ascii,
+        }) => wizard(dir, profile, false, plain, ascii),
+        Some(Command::Edit { dir, plain, ascii }) => wizard(dir, None, true, plain, ascii),
+    }
+}
+
+/// The interactive wizard: full screen, or line prompts with --plain or where a full
+/// screen cannot be used; without a terminal, a pointer to `apply --answers`.
+fn wizard(dir: PathBuf, profile: Option<String>, edit: bool, plain: bool, ascii: bool) -> ExitCode {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() {
+        eprintln!("{}", atproto_wizard::lineui::NO_TERMINAL);
+        return ExitCode::from(2);
+    }
+    let full = !plain && atproto_wizard::tui::full_screen_possible();
+    let result = if full {
+        atproto_wizard::tui::run(&atproto_wizard::tui::Options {
+            dir,
+            edit,
+            profile,
+            ascii,
+        })
+    } else {
+        if !plain {
             eprintln!(
-                "The interactive wizard is not written yet. Today atproto-wizard can:\n  \
-                 atproto-wizard catalog                 list the services it knows\n  \
-                 atproto-wizard check --answers FILE    validate a host plan (see profiles/)\n  \
-                 atproto-wizard render --answers FILE   print the atproto.nix it generates\n  \
-                 atproto-wizard apply --answers FILE --dir DIR   write the host's files\n\
-                 Run atproto-wizard --help for details."
+                "This terminal cannot show the full-screen wizard (TERM=dumb, or output is not a terminal): asking line by line instead."
             );
+        }
+        atproto_wizard::lineui::run(&atproto_wizard::lineui::LineOptions {
+            dir,
+            profile,
+            edit,
+            ascii,
+        })
+    };
+    match result {
+        Ok(status) => ExitCode::from(status as u8),
+        Err(e) => {
+            eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
     }
@@ -80,4 +137,24 @@ fn ask_on_terminal(question: &str) -> Option<bool> {
         }
         Ok(_) => Some(matches!(line.trim().to_lowercase().as_str(), "y" | "yes")),
     }
+}
+
+/// `preview`: Ctrl-C (and SIGTERM) cancel the running tool instead of leaving it
+/// behind in its own process group.
+fn preview(opts: preview_cmd::Options) -> ExitCode {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+    let flag = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
+    }
+    let interrupt = atproto_wizard::preview::CancelToken::from_flag(flag);
+    let status = preview_cmd::run(
+        Catalog::embedded(),
+        &opts,
+        Style::for_stdout(),
+        &mut std::io::stdout(),
+        &interrupt,
+    );
+    ExitCode::from(status as u8)
 }

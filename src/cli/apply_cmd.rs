@@ -136,94 +136,77 @@ pub fn run(
     status
 }
 
-/// Backs up and writes the changes; returns the exit status.
+/// Backs up and writes the changes (`fsio::host::write_changes`, shared with the
+/// wizard), printing what happened; returns the exit status.
 fn write(p: &mut Printer, changes: &[FileChange], dir: &Path, style: Style) -> i32 {
-    if let Err(e) = std::fs::create_dir_all(dir) {
-        p.put(&format!(
-            "{}: {}: {e}\n",
-            style.error("error"),
-            dir.display()
-        ));
-        return UNREADABLE;
-    }
-    // The operator may have edited a file while the question was on screen.
-    for change in changes {
-        let path = dir.join(&change.path);
-        let now = match std::fs::read_to_string(&path) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
-            Err(e) => {
-                p.put(&format!(
-                    "{}: {}: {e}\n",
-                    style.error("error"),
-                    path.display()
-                ));
-                return UNREADABLE;
-            }
-        };
-        if now != change.old {
+    use crate::fsio::host::{WriteFailure, write_changes};
+    let print_written = |p: &mut Printer, written: &[fsio::host::Written]| {
+        for w in written {
+            let backup = w
+                .backup
+                .as_ref()
+                .map(|b| format!(" (the old one is in {b})"))
+                .unwrap_or_default();
+            p.put(&format!("wrote {}{backup}\n", w.path.display()));
+        }
+    };
+    match write_changes(dir, changes) {
+        Ok(written) => {
+            print_written(p, &written);
+            let n = changes.len();
+            p.put(&format!(
+                "{}\n",
+                style.ok(&format!(
+                    "Wrote {n} file{} in {}.",
+                    if n == 1 { "" } else { "s" },
+                    dir.display()
+                ))
+            ));
+            DONE
+        }
+        Err(WriteFailure::CreateDir(path, e)) | Err(WriteFailure::Read(path, e)) => {
+            p.put(&format!(
+                "{}: {}: {e}\n",
+                style.error("error"),
+                path.display()
+            ));
+            UNREADABLE
+        }
+        Err(WriteFailure::Changed(path)) => {
             p.put(&format!(
                 "{}: {} changed since apply read it; nothing was written: run apply again.\n",
                 style.error("refused"),
                 path.display()
             ));
-            return REFUSED;
+            REFUSED
         }
-    }
-    let mut backups = Vec::new();
-    for change in changes.iter().filter(|c| c.old.is_some()) {
-        let path = dir.join(&change.path);
-        match fsio::backup(&path) {
-            Ok(b) => backups.push((change.path.clone(), b)),
-            Err(e) => {
-                p.put(&format!(
-                    "{}: cannot back up {}: {e}\nNothing was written.\n",
-                    style.error("error"),
-                    path.display()
-                ));
-                return UNREADABLE;
-            }
-        }
-    }
-    for (i, change) in changes.iter().enumerate() {
-        let path = dir.join(&change.path);
-        if let Err(e) = fsio::write_atomic(&path, change.new.as_bytes()) {
+        Err(WriteFailure::Backup(path, e)) => {
             p.put(&format!(
-                "{}: cannot write {}: {e}\n",
+                "{}: cannot back up {}: {e}\nNothing was written.\n",
                 style.error("error"),
                 path.display()
             ));
-            let left: Vec<&str> = changes[i..].iter().map(|c| c.path.as_str()).collect();
+            UNREADABLE
+        }
+        Err(WriteFailure::Write {
+            path,
+            error,
+            written,
+            left,
+        }) => {
+            print_written(p, &written);
+            p.put(&format!(
+                "{}: cannot write {}: {error}\n",
+                style.error("error"),
+                path.display()
+            ));
             p.put(&format!(
                 "Not written: {}. The files written before are complete; the backups are kept.\n",
                 left.join(", ")
             ));
-            return UNREADABLE;
+            UNREADABLE
         }
-        let backup = backups
-            .iter()
-            .find(|(name, _)| *name == change.path)
-            .map(|(_, b)| {
-                format!(
-                    " (the old one is in {})",
-                    b.file_name().map_or(b.display().to_string(), |n| n
-                        .to_string_lossy()
-                        .into_owned())
-                )
-            })
-            .unwrap_or_default();
-        p.put(&format!("wrote {}{backup}\n", path.display()));
     }
-    let n = changes.len();
-    p.put(&format!(
-        "{}\n",
-        style.ok(&format!(
-            "Wrote {n} file{} in {}.",
-            if n == 1 { "" } else { "s" },
-            dir.display()
-        ))
-    ));
-    DONE
 }
 
 /// One line per host file: what happens to it and why.

@@ -2,6 +2,7 @@
 pub mod apply_cmd;
 pub mod catalog_cmd;
 pub mod check_cmd;
+pub mod preview_cmd;
 pub mod render_cmd;
 pub mod style;
 
@@ -19,6 +20,41 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Start a new host: the interactive wizard (the default with no command).
+    ///
+    /// Full screen where the terminal allows it; line prompts with --plain, or by
+    /// themselves when TERM=dumb or stdout is not a terminal. Without a terminal at all
+    /// it says to use `apply --answers` and exits with 2. Nothing is written before the
+    /// Write step. Exit status: 0 written (or nothing to change), 2 unreadable or no
+    /// terminal, 4 quit without writing.
+    New {
+        /// The host's configuration directory (created when written).
+        #[arg(long, value_name = "DIR", default_value = "./atproto-host")]
+        dir: PathBuf,
+        /// Start from this profile (community-pds, relay-node, feed-generator, labeler,
+        /// microcosm-indexers, dev-host, custom) instead of choosing one.
+        #[arg(long, value_name = "NAME")]
+        profile: Option<String>,
+        /// Line prompts instead of the full screen (screen readers, serial consoles).
+        #[arg(long)]
+        plain: bool,
+        /// Only ASCII: no box drawing, no symbols.
+        #[arg(long)]
+        ascii: bool,
+    },
+    /// Change an existing host: the wizard over DIR/atproto.toml, every step filled in;
+    /// the review shows what will change before anything is written.
+    Edit {
+        /// The host's configuration directory (with its atproto.toml).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+        /// Line prompts instead of the full screen.
+        #[arg(long)]
+        plain: bool,
+        /// Only ASCII: no box drawing, no symbols.
+        #[arg(long)]
+        ascii: bool,
+    },
     /// List the services this wizard knows: kind, status, ports and needs.
     Catalog {
         /// Print JSON instead of a table.
@@ -92,5 +128,60 @@ pub enum Command {
         /// by hand. It is backed up first.
         #[arg(long)]
         force: bool,
+    },
+    /// Preview what switching to the host would do, and check it with Nix, before
+    /// anything is switched.
+    ///
+    /// By default runs `nixos-rebuild dry-build` (what would be built and fetched) and
+    /// `nixos-rebuild dry-activate` (which units would start, stop, restart or reload;
+    /// needs root) on DIR; --build also builds the system and compares it with the
+    /// running one (`nix store diff-closures /run/current-system ./result`). Every line
+    /// the tools print is shown with the step's name in front, then a summary. Where
+    /// nixos-rebuild is not available (not NixOS) it prints the commands that would run
+    /// on the host instead. --deep first evaluates the host with Nix (`nix eval` for a
+    /// flake, `nix-instantiate` for a classic host) and reports failed assertions and
+    /// warnings at their place in atproto.toml; --full also evaluates the whole system
+    /// (toplevel.drvPath). --probes runs the preflight probes (DNS, ports 80/443, disk,
+    /// memory, NixOS, root, flakes); they are advisory and never change the exit status.
+    /// Ctrl-C stops the running tool and everything it started.
+    ///
+    /// Exit status: 0 when everything that ran found nothing wrong (warnings allowed);
+    /// 1 when the host fails (failed assertions, or Nix or nixos-rebuild stopped at an
+    /// error in the host's files); 2 when DIR is not a host (no atproto.toml, flake.nix
+    /// or configuration.nix, or its atproto.toml is unreadable); 3 when a step could not
+    /// run here (nixos-rebuild or Nix missing, not NixOS, no network for the flake's
+    /// inputs, a path only the host has), saying what to run instead; 130 when
+    /// interrupted.
+    Preview {
+        /// The host's configuration directory (where `apply` wrote it).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+        /// The host's name in flake.nix (default: host.hostname in DIR/atproto.toml,
+        /// or the flake's only nixosConfigurations entry).
+        #[arg(long, value_name = "NAME")]
+        host: Option<String>,
+        /// Also build the system and show the packages added, removed and upgraded
+        /// against the running system.
+        #[arg(long)]
+        build: bool,
+        /// Evaluate the host with Nix first: failed assertions and warnings.
+        #[arg(long)]
+        deep: bool,
+        /// With the deep check, also evaluate the whole system (implies --deep).
+        #[arg(long)]
+        full: bool,
+        /// Run the preflight probes first (advisory).
+        #[arg(long)]
+        probes: bool,
+        /// Leave out nixos-rebuild (for --deep or --probes alone, as in CI).
+        #[arg(long)]
+        no_rebuild: bool,
+        /// An extra argument for the deep check's nix eval / nix-instantiate, like
+        /// `--nix-arg=--show-trace`; repeat for more.
+        #[arg(long = "nix-arg", value_name = "ARG", allow_hyphen_values = true)]
+        nix_args: Vec<String>,
+        /// With --build, the system to compare the new one with.
+        #[arg(long, value_name = "PATH", default_value = "/run/current-system")]
+        against: PathBuf,
     },
 }

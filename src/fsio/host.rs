@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use crate::apply::{
-    ATPROTO_NIX, ATPROTO_TOML, CONFIGURATION_NIX, DirState, FLAKE_NIX, GitState,
+    ATPROTO_NIX, ATPROTO_TOML, CONFIGURATION_NIX, DirState, FLAKE_NIX, FileChange, GitState,
     HARDWARE_CONFIGURATION_NIX,
 };
 
@@ -88,6 +88,84 @@ pub fn git_state(dir: &Path) -> Option<GitState> {
         .map(|n| n.to_string())
         .collect();
     Some(GitState { tracked })
+}
+
+/// One file [`write_changes`] wrote, and where the old one went.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written {
+    pub path: PathBuf,
+    /// The file name of the backup of the replaced file, if it replaced one.
+    pub backup: Option<String>,
+}
+
+/// Why [`write_changes`] stopped. Every variant but `Write` means nothing was written.
+#[derive(Debug)]
+pub enum WriteFailure {
+    /// The directory could not be created.
+    CreateDir(PathBuf, io::Error),
+    /// A file could not be read to check it is still as planned.
+    Read(PathBuf, io::Error),
+    /// A file changed since the plan was made (edited while the operator was asked).
+    Changed(PathBuf),
+    /// A replaced file could not be backed up.
+    Backup(PathBuf, io::Error),
+    /// A file could not be written: the ones before it are written and complete, the
+    /// ones from it on (`left`, names) are not; the backups are kept.
+    Write {
+        path: PathBuf,
+        error: io::Error,
+        written: Vec<Written>,
+        left: Vec<String>,
+    },
+}
+
+/// Writes planned changes into `dir`, as `apply` and the wizard both do: creates the
+/// directory, checks no file changed since it was read, backs up every file it
+/// replaces (`<name>.<UTC time>.bak`), then writes each file atomically in the plan's
+/// order. Returns what was written.
+pub fn write_changes(dir: &Path, changes: &[FileChange]) -> Result<Vec<Written>, WriteFailure> {
+    fs::create_dir_all(dir).map_err(|e| WriteFailure::CreateDir(dir.to_path_buf(), e))?;
+    for change in changes {
+        let path = dir.join(&change.path);
+        let now = match fs::read_to_string(&path) {
+            Ok(text) => Some(text),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+            Err(e) => return Err(WriteFailure::Read(path, e)),
+        };
+        if now != change.old {
+            return Err(WriteFailure::Changed(path));
+        }
+    }
+    let mut backups = Vec::new();
+    for change in changes.iter().filter(|c| c.old.is_some()) {
+        let path = dir.join(&change.path);
+        match super::backup(&path) {
+            Ok(b) => backups.push((change.path.clone(), b)),
+            Err(e) => return Err(WriteFailure::Backup(path, e)),
+        }
+    }
+    let mut written = Vec::new();
+    for (i, change) in changes.iter().enumerate() {
+        let path = dir.join(&change.path);
+        if let Err(error) = super::write_atomic(&path, change.new.as_bytes()) {
+            return Err(WriteFailure::Write {
+                path,
+                error,
+                written,
+                left: changes[i..].iter().map(|c| c.path.clone()).collect(),
+            });
+        }
+        let backup = backups
+            .iter()
+            .find(|(name, _)| *name == change.path)
+            .map(|(_, b)| {
+                b.file_name().map_or(b.display().to_string(), |n| {
+                    n.to_string_lossy().into_owned()
+                })
+            });
+        written.push(Written { path, backup });
+    }
+    Ok(written)
 }
 
 /// The nearest existing directory at or above `dir`, and `dir` relative to it.

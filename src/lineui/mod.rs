@@ -1,0 +1,101 @@
+//! The line mode (`--plain`): the wizard's questions as line prompts (inquire) over the
+//! same core as the full-screen wizard, for screen readers, serial consoles and
+//! `ssh -t` on bad links. The flow is in [`flow`]; it talks through a [`Prompter`], the
+//! terminal one ([`terminal::Terminal`]) or a script in tests ([`Scripted`]).
+//!
+//! Without a terminal (stdin not a TTY) it asks nothing: it says to write an answers
+//! file and use `apply --answers`, and exits with status 2.
+pub mod flow;
+pub mod prompter;
+mod review;
+pub mod terminal;
+pub mod text;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result, bail};
+
+use crate::apply::ATPROTO_TOML;
+use crate::catalog::Catalog;
+use crate::cli::style::Style;
+use crate::wizard::profiles;
+
+pub use flow::{DONE, Look, NO_TERMINAL, NOT_WRITTEN, REFUSED, Start, UNREADABLE};
+pub use prompter::{Input, Prompter, Reply, Scripted};
+
+/// What `--plain` was asked to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LineOptions {
+    /// The host's configuration directory.
+    pub dir: PathBuf,
+    /// A profile to start a new host from (`--profile NAME`).
+    pub profile: Option<String>,
+    /// Change the existing host: start from DIR/atproto.toml.
+    pub edit: bool,
+    /// Only ASCII characters on the terminal.
+    pub ascii: bool,
+}
+
+/// Runs the line mode on the terminal; returns the exit status: 0 written (or nothing
+/// to change), 2 no terminal or unreadable answers, 3 `apply` refused, 4 cancelled or
+/// not confirmed (nothing written).
+pub fn run(opts: &LineOptions) -> Result<i32> {
+    if !std::io::stdin().is_terminal() {
+        eprintln!("{NO_TERMINAL}");
+        return Ok(UNREADABLE);
+    }
+    // Everything goes to stderr, where inquire draws its prompts.
+    let style = Style::for_stderr();
+    let mut terminal = terminal::Terminal::new(opts.ascii, style.is_coloured());
+    let look = Look {
+        style,
+        width: terminal::Terminal::width(),
+    };
+    Ok(run_with(&mut terminal, Catalog::embedded(), opts, look))
+}
+
+/// Runs the line mode with any prompter (a script in tests); returns the exit status.
+pub fn run_with(
+    prompter: &mut dyn Prompter,
+    catalog: &'static Catalog,
+    opts: &LineOptions,
+    look: Look,
+) -> i32 {
+    match start_of(opts) {
+        Ok(start) => flow::run(prompter, catalog, &opts.dir, start, look),
+        Err(e) => {
+            prompter.say(&format!("{}: {e:#}\n", look.style.error("error")));
+            UNREADABLE
+        }
+    }
+}
+
+fn start_of(opts: &LineOptions) -> Result<Start> {
+    if opts.edit {
+        let path = opts.dir.join(ATPROTO_TOML);
+        let text = std::fs::read_to_string(&path).with_context(|| {
+            format!(
+                "cannot read {}: edit changes a host atproto-wizard wrote; for a new host use \
+                 atproto-wizard new --dir {}",
+                path.display(),
+                opts.dir.display()
+            )
+        })?;
+        return Ok(Start::Edit { text });
+    }
+    let profile = match opts.profile.as_deref() {
+        None => None,
+        Some(name) => match profiles::find(name) {
+            Some(p) => Some(p.name),
+            None => {
+                let names: Vec<&str> = profiles::all().iter().map(|p| p.name).collect();
+                bail!(
+                    "no profile {name:?}; the profiles are: {}",
+                    names.join(", ")
+                );
+            }
+        },
+    };
+    Ok(Start::New { profile })
+}

@@ -1,0 +1,378 @@
+//! The line mode's last steps: the review (the plain summary, every error and warning,
+//! the unified diff of the files `apply` would write), the question "Write these
+//! files?", the write itself through `apply`'s write path, and what to do next.
+use crate::apply::{self, ApplyPlan, RefusalKind};
+use crate::catalog::Level;
+use crate::cli::apply_cmd::colour_diff;
+use crate::fsio;
+use crate::render::HostMode;
+use crate::validate::Diagnostic;
+use crate::wizard::ANSWERS_NAME;
+use crate::wizard::questions::{self as q, StepKind};
+use crate::wizard::summary::summarize;
+
+use super::flow::{DONE, Flow, Nav, R, REFUSED, UNREADABLE, plural};
+use super::prompter::{SelectAsk, TextAsk};
+
+impl Flow<'_> {
+    pub(super) fn review_step(&mut self) -> R<Nav> {
+        self.visited.insert(StepKind::Review);
+        loop {
+            self.header(&StepKind::Review);
+            self.say("Summary:\n");
+            let lines = summarize(&self.draft.view()).lines();
+            for line in lines {
+                let indent = line.len() - line.trim_start().len();
+                self.para(line.trim_start(), 2 + indent);
+            }
+            let diagnostics = self.draft.diagnostics().to_vec();
+            let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
+            if diagnostics.is_empty() {
+                self.say("Problems: none.\n");
+            } else {
+                self.say(&format!(
+                    "Problems: {} error{}, {} warning{}.\n",
+                    errors.len(),
+                    plural(errors.len()),
+                    diagnostics.len() - errors.len(),
+                    plural(diagnostics.len() - errors.len())
+                ));
+                for d in &diagnostics {
+                    let step = self.step_title(&self.step_of_path(&d.path));
+                    let word = self.level_word(d.level);
+                    self.para(
+                        &format!("{word}: {} (at {}, step {step})", d.message, d.path),
+                        2,
+                    );
+                }
+            }
+            if !errors.is_empty() {
+                match self.fix_errors(&errors)? {
+                    Some(nav) => return Ok(nav),
+                    None => continue,
+                }
+            }
+            return self.files();
+        }
+    }
+
+    pub(super) fn step_title(&self, kind: &StepKind) -> String {
+        q::steps(self.catalog, &self.draft.view())
+            .into_iter()
+            .find(|s| s.kind == *kind)
+            .map_or_else(|| "Start".to_string(), |s| s.title)
+    }
+
+    /// With errors: choose one to fix (its question is asked), go back or quit.
+    /// `None` means: review again.
+    fn fix_errors(&mut self, errors: &[&Diagnostic]) -> R<Option<Nav>> {
+        self.para(
+            "Nothing can be written while the plan has errors. Choose one to answer its \
+             question again, or go back through the steps.",
+            0,
+        );
+        let mut options: Vec<String> = errors
+            .iter()
+            .map(|d| format!("Fix {}: {}", d.path, d.message))
+            .collect();
+        options.push("< Back: the previous step".into());
+        options.push("Quit without writing".into());
+        let chosen = self.select(&SelectAsk {
+            message: "Fix which?".into(),
+            options,
+            start: 0,
+            hint: "up/down to move, Enter to choose, Esc quits".into(),
+        })?;
+        if chosen == errors.len() {
+            return Ok(Some(Nav::Back));
+        }
+        if chosen > errors.len() {
+            self.cancel()?;
+            return Ok(None);
+        }
+        let path = errors[chosen].path.clone();
+        let step = self.step_of_path(&path);
+        if step == StepKind::Services {
+            self.services_step()?;
+            return Ok(None);
+        }
+        let questions = self.questions(&step);
+        match questions.iter().position(|x| x.path == path) {
+            Some(i) => {
+                let question = questions[i].clone();
+                self.say(&format!("\n{}\n", self.step_title(&step)));
+                self.ask(&question, i + 1, questions.len())?;
+            }
+            None => {
+                let word = self.level_word(Level::Error);
+                self.para(
+                    &format!(
+                        "{word}: no question sets {path}: it is written in {ANSWERS_NAME} by \
+                         hand. Quit, change or remove it there, and run atproto-wizard edit \
+                         again."
+                    ),
+                    2,
+                );
+            }
+        }
+        Ok(None)
+    }
+
+    /// The files: what `apply` would write, the diff, then the question.
+    fn files(&mut self) -> R<Nav> {
+        let state = match fsio::host::read_dir_state(&self.dir) {
+            Ok(s) => s,
+            Err(e) => {
+                let word = self.look.style.error("error");
+                self.say(&format!("{word}: {e}\n"));
+                return Ok(Nav::Exit(UNREADABLE));
+            }
+        };
+        let plan = apply::plan_apply(self.draft.answers(), self.catalog, &state, false);
+        self.show_plan(&plan);
+        if !plan.refusals.is_empty() {
+            let options = vec![
+                "< Back: the previous step".to_string(),
+                "Quit without writing".to_string(),
+            ];
+            let chosen = self.select(&SelectAsk {
+                message: "Nothing can be written here. Now?".into(),
+                options,
+                start: 0,
+                hint: "up/down to move, Enter to choose".into(),
+            })?;
+            return Ok(match chosen {
+                0 => Nav::Back,
+                _ => {
+                    self.say("Nothing was written.\n");
+                    Nav::Exit(REFUSED)
+                }
+            });
+        }
+        if plan.changes.is_empty() {
+            self.say(&format!(
+                "No changes: {} already holds these files.\n",
+                self.dir.display()
+            ));
+            return Ok(Nav::Exit(DONE));
+        }
+        loop {
+            let typed = self.text(&TextAsk {
+                message: "Write these files? (y/N)".into(),
+                default: None,
+                hint: "y writes them; n or Enter writes nothing; < goes back to change answers"
+                    .into(),
+            })?;
+            match typed.trim().to_ascii_lowercase().as_str() {
+                "y" | "yes" => return Ok(Nav::Exit(self.write(&plan))),
+                "<" => return Ok(Nav::Back),
+                "?" => self.para(
+                    "Yes writes the files listed above into the directory: each replaced \
+                     file is first copied to <name>.<time>.bak, and each file is replaced \
+                     in one step, as atproto-wizard apply does. No writes nothing.",
+                    2,
+                ),
+                "" | "n" | "no" => {
+                    self.say("Nothing was written.\n");
+                    self.cancel()?;
+                }
+                _ => {
+                    let word = self.level_word(Level::Error);
+                    self.say(&format!("  {word}: answer y or n (or < to go back).\n"));
+                }
+            }
+        }
+    }
+
+    fn show_plan(&mut self, plan: &ApplyPlan) {
+        let style = self.look.style;
+        if !plan.changes.is_empty() {
+            self.say("\nThe changes, file by file (unified diff):\n");
+        }
+        for change in &plan.changes {
+            self.say(&colour_diff(&change.diff(), style));
+        }
+        for refusal in &plan.refusals {
+            let word = style.error("refused");
+            self.say(&format!("\n{word}: {}: {}\n", refusal.path, refusal.why));
+            if let Some(edits) = &refusal.hand_edits {
+                self.say("The edits by hand:\n");
+                self.say(&colour_diff(edits, style));
+            }
+            if refusal.kind == RefusalKind::HandEdited {
+                self.para(
+                    "To replace it anyway (a backup is kept), run atproto-wizard apply \
+                     --force with these answers.",
+                    2,
+                );
+            }
+            self.para(&format!("What to do: {}", refusal.by_hand), 2);
+        }
+        self.say(&format!("\nIn {}:\n", self.dir.display()));
+        for c in &plan.changes {
+            let (added, removed) = apply::diff::stat(&c.diff());
+            let verb = if c.old.is_none() { "create" } else { "update" };
+            self.para(
+                &format!("{verb} {}: {} (+{added} -{removed})", c.path, c.why),
+                2,
+            );
+        }
+        for r in &plan.refusals {
+            self.say(&format!("  refuse {}\n", r.path));
+        }
+        for u in &plan.unchanged {
+            self.say(&format!("  keep {}: already up to date\n", u));
+        }
+        for note in &plan.notes {
+            let word = style.warning("note");
+            self.para(&format!("{word}: {note}"), 2);
+        }
+    }
+
+    /// Writes through `apply`'s own write path (`fsio::host::write_changes`: the same
+    /// check that nothing changed meanwhile, backups, atomic writes, in the same order),
+    /// then says what to do next.
+    fn write(&mut self, plan: &ApplyPlan) -> i32 {
+        use crate::fsio::host::{WriteFailure, Written, write_changes};
+        let style = self.look.style;
+        let error = style.error("error");
+        let say_written = |flow: &mut Self, written: &[Written]| {
+            for w in written {
+                let backup = w
+                    .backup
+                    .as_ref()
+                    .map(|b| format!(" (the old one is in {b})"))
+                    .unwrap_or_default();
+                flow.say(&format!("wrote {}{backup}\n", w.path.display()));
+            }
+        };
+        match write_changes(&self.dir, &plan.changes) {
+            Ok(written) => {
+                say_written(self, &written);
+                let n = written.len();
+                self.say(&format!(
+                    "{}\n",
+                    style.ok(&format!(
+                        "Wrote {n} file{} in {}.",
+                        plural(n),
+                        self.dir.display()
+                    ))
+                ));
+                if !plan.git_add.is_empty() {
+                    self.para(
+                        &format!(
+                            "git: a flake only sees the files git tracks; run `git -C {} add {}`",
+                            self.dir.display(),
+                            plan.git_add.join(" ")
+                        ),
+                        0,
+                    );
+                }
+                // The answers are on disk now: nothing left to lose.
+                self.start_text = self.draft.text().to_string();
+                self.next_steps();
+                DONE
+            }
+            Err(WriteFailure::CreateDir(path, e) | WriteFailure::Read(path, e)) => {
+                self.say(&format!(
+                    "{error}: {}: {e}\nNothing was written.\n",
+                    path.display()
+                ));
+                UNREADABLE
+            }
+            Err(WriteFailure::Changed(path)) => {
+                self.say(&format!(
+                    "{}: {} changed while you answered; nothing was written: run the wizard \
+                     again to see the new diff.\n",
+                    style.error("refused"),
+                    path.display()
+                ));
+                REFUSED
+            }
+            Err(WriteFailure::Backup(path, e)) => {
+                self.say(&format!(
+                    "{error}: cannot back up {}: {e}\nNothing was written.\n",
+                    path.display()
+                ));
+                UNREADABLE
+            }
+            Err(WriteFailure::Write {
+                path,
+                error: e,
+                written,
+                left,
+            }) => {
+                say_written(self, &written);
+                self.say(&format!(
+                    "{error}: cannot write {}: {e}\nNot written: {}. The files written before \
+                     are complete; the backups are kept.\n",
+                    path.display(),
+                    left.join(", ")
+                ));
+                UNREADABLE
+            }
+        }
+    }
+
+    fn next_steps(&mut self) {
+        let view = self.draft.view();
+        let host = view
+            .get("host.hostname")
+            .map(|v| v.to_string())
+            .unwrap_or_default();
+        let dir = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
+        let dir = dir.display().to_string();
+        let flake = HostMode::of(self.draft.tree(), self.catalog).has_flake();
+        let summary = summarize(&view);
+        self.say("\nWhat next:\n");
+        let switch = if flake {
+            format!("sudo nixos-rebuild switch --flake {dir}#{host}")
+        } else {
+            format!("sudo nixos-rebuild switch -I nixos-config={dir}/configuration.nix")
+        };
+        self.item(
+            "1. On the host, see what switching would do (nixos-rebuild dry-build and \
+             dry-activate; nothing is switched):",
+            2,
+            3,
+        );
+        self.say(&format!("       atproto-wizard preview {dir}\n"));
+        self.say(&format!("  2. Then switch to it:\n       {switch}\n"));
+        let mut n = 3;
+        if !summary.dns.is_empty() {
+            let names: Vec<&str> = summary.dns.iter().map(|r| r.name.as_str()).collect();
+            self.item(
+                &format!(
+                    "{n}. Point these DNS names at the machine (A and AAAA records): {}.",
+                    names.join(", ")
+                ),
+                2,
+                3,
+            );
+            n += 1;
+        }
+        for secret in summary
+            .secrets
+            .iter()
+            .filter(|s| s.generated && s.name == "admin_password")
+        {
+            self.item(
+                &format!(
+                    "{n}. The {} admin password is made on the host at the first start and \
+                     is never shown here. Read it once there with:",
+                    secret.owner
+                ),
+                2,
+                3,
+            );
+            self.say(&format!("       sudo cat {}\n", secret.location));
+            n += 1;
+        }
+        self.item(
+            &format!("{n}. To change answers later (add --plain for these line prompts):"),
+            2,
+            3,
+        );
+        self.say(&format!("       atproto-wizard edit {dir}\n"));
+    }
+}

@@ -1,0 +1,351 @@
+//! Terminal events to [`Action`]s, and the key hints for the bar at the bottom. The
+//! same key means different things while editing a value, in an overlay, or on a list:
+//! the state says which.
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+
+use super::form;
+use super::theme::Theme;
+use super::widgets;
+use crate::wizard::action::Action;
+use crate::wizard::layout::{list_start, panes};
+use crate::wizard::questions::{QuestionKind, StepKind};
+use crate::wizard::state::{Mode, Overlay, WizardState};
+
+/// Every key, for the help overlay (and README): (keys, what they do).
+pub const KEYS: &[(&str, &str)] = &[
+    (
+        "Up/Down, Tab/Shift-Tab",
+        "move between questions (or problems, choices)",
+    ),
+    (
+        "Enter",
+        "edit a value, toggle yes/no, choose from a list; in Review, go to the problem's field; at Write, write",
+    ),
+    ("Space", "turn a yes/no question or a service on or off"),
+    (
+        "Esc",
+        "cancel an edit or close a window; otherwise back one step",
+    ),
+    (
+        "Left/Right, PgUp/PgDn",
+        "previous / next step (when not editing)",
+    ),
+    ("d, Delete", "put the value back to its default"),
+    ("g", "jump to any step"),
+    ("r", "go to the review (after fixing a problem)"),
+    ("?", "this help"),
+    (
+        "q, Ctrl-C",
+        "quit; asks first when there are answers not written yet",
+    ),
+    ("Mouse", "click a step or a question; the wheel scrolls"),
+    (
+        "While editing",
+        "type; Left/Right, Home/End move; Backspace/Delete erase; Ctrl-U clears; Enter keeps; Esc cancels",
+    ),
+    (
+        "In Review",
+        "Up/Down select a problem, Space/b page through the files' diff",
+    ),
+];
+
+/// The action for a terminal event, if any.
+pub fn map_event(state: &WizardState, event: &Event) -> Option<Action> {
+    match event {
+        Event::Key(k) if k.kind != KeyEventKind::Release => map_key(state, k),
+        Event::Mouse(m) => map_mouse(state, m),
+        Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+        _ => None,
+    }
+}
+
+fn map_key(state: &WizardState, k: &KeyEvent) -> Option<Action> {
+    let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    if ctrl && matches!(k.code, KeyCode::Char('c')) {
+        return Some(Action::Quit);
+    }
+    if let Some(overlay) = &state.overlay {
+        return Some(match (overlay, k.code) {
+            (Overlay::ConfirmQuit | Overlay::ConfirmProfile(_), KeyCode::Char('y' | 'Y')) => {
+                Action::Yes
+            }
+            (Overlay::ConfirmQuit | Overlay::ConfirmProfile(_), KeyCode::Char('n' | 'N')) => {
+                Action::No
+            }
+            (Overlay::ConfirmQuit | Overlay::ConfirmProfile(_), KeyCode::Char('q')) => Action::No,
+            (_, KeyCode::Up | KeyCode::BackTab) | (_, KeyCode::Char('k')) => Action::Up,
+            (_, KeyCode::Down | KeyCode::Tab) | (_, KeyCode::Char('j')) => Action::Down,
+            (_, KeyCode::Home) => Action::First,
+            (_, KeyCode::End) => Action::Last,
+            (_, KeyCode::PageUp) => Action::PageUp,
+            (_, KeyCode::PageDown) => Action::PageDown,
+            (_, KeyCode::Enter) => Action::Enter,
+            (Overlay::Help { .. }, KeyCode::Char(' ')) => Action::PageDown,
+            (_, KeyCode::Char(' ')) => Action::Toggle,
+            (_, KeyCode::Esc) => Action::Back,
+            (Overlay::Help { .. }, KeyCode::Char('q')) => Action::Back,
+            (Overlay::Choice { .. }, KeyCode::Char(c)) => Action::Type(c),
+            _ => Action::Back,
+        });
+    }
+    if state.edit.is_some() {
+        return match k.code {
+            KeyCode::Char('u') if ctrl => Some(Action::ClearLine),
+            KeyCode::Char('a') if ctrl => Some(Action::CursorHome),
+            KeyCode::Char('e') if ctrl => Some(Action::CursorEnd),
+            KeyCode::Char(c) if !ctrl => Some(Action::Type(c)),
+            KeyCode::Backspace => Some(Action::Backspace),
+            KeyCode::Delete => Some(Action::DeleteChar),
+            KeyCode::Left => Some(Action::CursorLeft),
+            KeyCode::Right => Some(Action::CursorRight),
+            KeyCode::Home => Some(Action::CursorHome),
+            KeyCode::End => Some(Action::CursorEnd),
+            KeyCode::Enter => Some(Action::Enter),
+            KeyCode::Esc => Some(Action::Back),
+            KeyCode::Up | KeyCode::BackTab => Some(Action::Up),
+            KeyCode::Down | KeyCode::Tab => Some(Action::Down),
+            _ => None,
+        };
+    }
+    let review = state.step == StepKind::Review;
+    match k.code {
+        KeyCode::Up | KeyCode::BackTab | KeyCode::Char('k') => Some(Action::Up),
+        KeyCode::Down | KeyCode::Tab | KeyCode::Char('j') => Some(Action::Down),
+        KeyCode::Home => Some(Action::First),
+        KeyCode::End => Some(Action::Last),
+        KeyCode::Left | KeyCode::PageUp => Some(Action::PrevStep),
+        KeyCode::Right | KeyCode::PageDown => Some(Action::NextStep),
+        KeyCode::Enter => Some(Action::Enter),
+        KeyCode::Char(' ') if review => Some(Action::PageDown),
+        KeyCode::Char('b') if review => Some(Action::PageUp),
+        KeyCode::Char(' ') => Some(Action::Toggle),
+        KeyCode::Esc => Some(Action::Back),
+        KeyCode::Char('?') => Some(Action::Help),
+        KeyCode::Char('q') => Some(Action::Quit),
+        KeyCode::Char('g') => Some(Action::JumpList),
+        KeyCode::Char('r') => Some(Action::ToReview),
+        KeyCode::Char('d') | KeyCode::Delete => Some(Action::Reset),
+        // Letters are commands here; typing a value starts with Enter.
+        _ => None,
+    }
+}
+
+fn map_mouse(state: &WizardState, m: &MouseEvent) -> Option<Action> {
+    let (x, y) = (m.column, m.row);
+    match m.kind {
+        MouseEventKind::ScrollUp => return Some(Action::ScrollUp),
+        MouseEventKind::ScrollDown => return Some(Action::ScrollDown),
+        MouseEventKind::Down(MouseButton::Left) => {}
+        _ => return None,
+    }
+    if let Some(overlay) = &state.overlay {
+        return match overlay {
+            Overlay::Jump { .. } | Overlay::Choice { .. } => {
+                let list = widgets::overlay_list_area(state)?;
+                list.contains(x, y)
+                    .then(|| Action::ClickItem((y - list.y) as usize))
+            }
+            _ => None,
+        };
+    }
+    let p = panes(state.size, &state.step);
+    let steps = p.steps.inner();
+    if steps.contains(x, y) {
+        let n = state.steps().len();
+        let start = list_start(&vec![1; n], state.step_index(), steps.height as usize);
+        let i = start + (y - steps.y) as usize;
+        return (i < n).then_some(Action::ClickStep(i));
+    }
+    let main = p.main.inner();
+    if !main.contains(x, y) {
+        return None;
+    }
+    let row = (y - main.y) as usize;
+    match &state.step {
+        StepKind::Start if state.mode == Mode::New => Some(Action::ClickItem(row)),
+        StepKind::Review => Some(Action::ClickItem(row)),
+        StepKind::Start | StepKind::Write | StepKind::Done => None,
+        step => {
+            let top = form::header_height(step) as usize;
+            let row = row.checked_sub(top)?;
+            let questions = state.questions();
+            let theme = Theme::new(state.look);
+            let rows = form::rows(state, &questions, main.width, &theme);
+            let height = main.height.saturating_sub(top as u16);
+            let first = form::first_shown(&rows, state.focus(), height);
+            let mut at = 0;
+            for (i, r) in rows.iter().enumerate().skip(first) {
+                at += r.lines.len();
+                if row < at {
+                    return Some(Action::ClickItem(i));
+                }
+            }
+            None
+        }
+    }
+}
+
+/// The key hints for the bar: (key, what), for what the state shows now.
+pub fn hints(state: &WizardState) -> Vec<(&'static str, &'static str)> {
+    let ud = state.look.up_down();
+    let lr = state.look.left_right();
+    if let Some(o) = &state.overlay {
+        return match o {
+            Overlay::Help { .. } => vec![(ud, "scroll"), ("Esc", "close")],
+            Overlay::ConfirmQuit => vec![("y", "quit, lose the answers"), ("n", "stay")],
+            Overlay::ConfirmProfile(_) => vec![("y", "replace the answers"), ("n", "keep them")],
+            Overlay::Jump { .. } => vec![(ud, "choose"), ("Enter", "go"), ("Esc", "close")],
+            Overlay::Choice { .. } => vec![(ud, "choose"), ("Enter", "set"), ("Esc", "cancel")],
+        };
+    }
+    if state.edit.is_some() {
+        return vec![
+            ("Enter", "keep"),
+            ("Esc", "cancel"),
+            ("Tab", "keep, next"),
+            ("Ctrl-U", "clear"),
+            ("?", "help"),
+        ];
+    }
+    match &state.step {
+        StepKind::Start if state.mode == Mode::New => vec![
+            (ud, "choose"),
+            ("Enter", "use this profile"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        StepKind::Start => vec![
+            ("Enter", "begin"),
+            (lr, "step"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        StepKind::Services => vec![
+            (ud, "move"),
+            ("Space", "on/off"),
+            (lr, "step"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        StepKind::Review => vec![
+            (ud, "problems"),
+            ("Enter", "fix"),
+            ("Space/b", "page"),
+            (lr, "step"),
+            ("q", "quit"),
+        ],
+        StepKind::Write => vec![("Enter", "write"), ("Esc", "back"), ("q", "quit")],
+        StepKind::Done => vec![(ud, "scroll"), ("Enter", "quit"), ("Esc", "back")],
+        _ => {
+            let enter = match state.focused_question().map(|q| q.kind) {
+                Some(QuestionKind::Bool) => "toggle",
+                Some(QuestionKind::Choice(_)) => "choose",
+                _ => "edit",
+            };
+            vec![
+                (ud, "move"),
+                ("Enter", enter),
+                ("d", "default"),
+                (lr, "step"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::PathBuf;
+
+    use crossterm::event::{KeyEventState, MouseEvent};
+
+    use super::*;
+    use crate::apply::DirState;
+    use crate::catalog::Catalog;
+    use crate::wizard::profiles;
+
+    fn state() -> WizardState {
+        WizardState::new_host(
+            Catalog::embedded(),
+            PathBuf::from("/x"),
+            DirState::default(),
+            profiles::find("community-pds"),
+        )
+    }
+
+    fn click(x: u16, y: u16) -> Event {
+        Event::Mouse(MouseEvent {
+            kind: MouseEventKind::Down(MouseButton::Left),
+            column: x,
+            row: y,
+            modifiers: KeyModifiers::NONE,
+        })
+    }
+
+    fn key(code: KeyCode) -> Event {
+        Event::Key(KeyEvent {
+            code,
+            modifiers: KeyModifiers::NONE,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        })
+    }
+
+    #[test]
+    fn clicks_land_on_the_step_or_question_drawn_there() {
+        let s = state();
+        let p = panes(s.size, &s.step);
+        let steps = p.steps.inner();
+        assert_eq!(
+            map_event(&s, &click(steps.x + 2, steps.y + 3)),
+            Some(Action::ClickStep(3))
+        );
+        let main = p.main.inner();
+        assert_eq!(
+            map_event(&s, &click(main.x + 4, main.y + 2)),
+            Some(Action::ClickItem(2))
+        );
+        // Below the last question: nothing.
+        assert_eq!(
+            map_event(&s, &click(main.x + 4, main.y + main.height - 1)),
+            None
+        );
+        let wheel = Event::Mouse(MouseEvent {
+            kind: MouseEventKind::ScrollDown,
+            column: main.x,
+            row: main.y,
+            modifiers: KeyModifiers::NONE,
+        });
+        assert_eq!(map_event(&s, &wheel), Some(Action::ScrollDown));
+    }
+
+    #[test]
+    fn letters_are_commands_unless_editing() {
+        let mut s = state();
+        assert_eq!(map_event(&s, &key(KeyCode::Char('q'))), Some(Action::Quit));
+        assert_eq!(map_event(&s, &key(KeyCode::Char('?'))), Some(Action::Help));
+        assert_eq!(map_event(&s, &key(KeyCode::Right)), Some(Action::NextStep));
+        assert_eq!(map_event(&s, &key(KeyCode::BackTab)), Some(Action::Up));
+        crate::wizard::update::update(&mut s, Action::Enter);
+        assert!(s.edit.is_some());
+        assert_eq!(
+            map_event(&s, &key(KeyCode::Char('q'))),
+            Some(Action::Type('q'))
+        );
+        assert_eq!(
+            map_event(&s, &key(KeyCode::Right)),
+            Some(Action::CursorRight)
+        );
+        assert_eq!(map_event(&s, &key(KeyCode::Esc)), Some(Action::Back));
+        let ctrl_c = Event::Key(KeyEvent {
+            code: KeyCode::Char('c'),
+            modifiers: KeyModifiers::CONTROL,
+            kind: KeyEventKind::Press,
+            state: KeyEventState::NONE,
+        });
+        assert_eq!(map_event(&s, &ctrl_c), Some(Action::Quit));
+    }
+}

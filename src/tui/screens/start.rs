@@ -1,0 +1,65 @@
+//! The Start step: a new host chooses what to run (a profile, or custom); an edited
+//! host is told where its answers come from.
+use ratatui::Frame;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use crate::tui::theme::Theme;
+use crate::tui::widgets::{block, rect};
+use crate::wizard::layout::Area;
+use crate::wizard::profiles;
+use crate::wizard::state::{Mode, WizardState};
+use crate::wizard::text::truncate;
+
+pub fn draw(f: &mut Frame, area: Area, state: &WizardState, theme: &Theme) {
+    let look = state.look;
+    if state.mode == Mode::Edit {
+        let text = vec![
+            Line::from(Span::styled(
+                format!("Editing {}", state.dir.join("atproto.toml").display()),
+                theme.heading(),
+            )),
+            Line::raw(""),
+            Line::raw(
+                "Every step is filled in from this host's answers. Change what you want (add a service, move to PostgreSQL, turn on backups): nothing is written until the Write step, and the Review shows exactly what will change in each file first.",
+            ),
+            Line::raw(""),
+            Line::from(vec![
+                Span::styled("Enter", theme.key()),
+                Span::raw(" or "),
+                Span::styled(look.left_right(), theme.key()),
+                Span::raw(" to go through the steps."),
+            ]),
+        ];
+        f.render_widget(
+            Paragraph::new(text)
+                .wrap(Wrap { trim: false })
+                .block(block("Start", theme)),
+            rect(area),
+        );
+        return;
+    }
+    let width = area.inner().width as usize;
+    let lines: Vec<Line> = profiles::all()
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let focused = i == state.focus();
+            let chosen = state.profile == Some(p.name);
+            let marker = if focused { look.current() } else { " " };
+            let mark = if chosen { "(x)" } else { "( )" };
+            let text = truncate(
+                &format!("{marker} {mark} {}", p.title),
+                width,
+                look.ellipsis(),
+            );
+            let style = if focused { theme.focus() } else { Style::new() };
+            Line::from(Span::styled(format!("{text:<width$}"), style))
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(lines).block(block("Start: what will this host run?", theme)),
+        rect(area),
+    );
+}

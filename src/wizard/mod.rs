@@ -1,0 +1,29 @@
+//! The interactive wizard's pure core: no terminal, no I/O. Both front ends sit on it:
+//! the full-screen wizard (`crate::tui`) and the line mode (`crate::lineui`).
+//!
+//! - [`questions`]: the steps and their questions, from the catalog and the plan.
+//! - [`Draft`]: the answers being edited (toml_edit, comments kept), always validated
+//!   with `crate::validate`; set, clear and answer a question there.
+//! - [`profiles`]: the Start step's presets.
+//! - [`summary`]: the review's plain summary (services, firewall, DNS, secrets, needs).
+//! - The full-screen wizard's model: [`state`] (everything shown), [`action`] (what
+//!   the operator asked for), [`update`] (the only place the state changes),
+//!   [`review`] (the review document) and [`layout`] (where the panes are).
+pub mod action;
+pub mod draft;
+pub mod layout;
+pub mod profiles;
+pub mod questions;
+pub mod review;
+pub mod state;
+pub mod summary;
+pub mod text;
+pub mod update;
+
+pub use action::{Action, Effect};
+pub use draft::{ANSWERS_NAME, Draft};
+pub use questions::{
+    Question, QuestionKind, Step, StepKind, display_value, parse_answer, questions, steps,
+};
+pub use state::WizardState;
+pub use update::update;

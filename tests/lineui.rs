@@ -1,0 +1,507 @@
+//! The line mode's journeys (`--plain`), driven through `lineui::run_with` by a scripted
+//! prompter: the same flow the terminal runs, with every prompt and answer in a
+//! transcript. Files written are compared with what `atproto-wizard apply` writes.
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use assert_cmd::Command;
+use atproto_wizard::catalog::Catalog;
+use atproto_wizard::lineui::{self, Input, LineOptions, Look, Scripted};
+
+fn new_host(dir: &Path, profile: Option<&str>) -> LineOptions {
+    LineOptions {
+        dir: dir.to_path_buf(),
+        profile: profile.map(String::from),
+        edit: false,
+        ascii: false,
+    }
+}
+
+fn edit_host(dir: &Path) -> LineOptions {
+    LineOptions {
+        dir: dir.to_path_buf(),
+        profile: None,
+        edit: true,
+        ascii: false,
+    }
+}
+
+fn run(opts: &LineOptions, script: Vec<Input>) -> (i32, Scripted) {
+    let mut p = Scripted::new(script);
+    let code = lineui::run_with(&mut p, Catalog::embedded(), opts, Look::default());
+    assert!(
+        p.finished(),
+        "{} scripted answers left unused\n{}",
+        p.left(),
+        p.transcript
+    );
+    (code, p)
+}
+
+/// The transcript with every run of whitespace made one space (help text is wrapped).
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn t(s: &str) -> Input {
+    Input::Type(s.into())
+}
+
+fn choose(s: &str) -> Input {
+    Input::Choose(s.into())
+}
+
+fn keep() -> Input {
+    choose("Keep these answers")
+}
+
+/// Keeps the answers of the nine integration steps.
+fn keep_integrations() -> Vec<Input> {
+    vec![keep(); 9]
+}
+
+/// Every file in a directory (not recursive) with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (
+                e.file_name().to_string_lossy().into_owned(),
+                std::fs::read(e.path()).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn apply(answers: &Path, dir: &Path) -> String {
+    let out = Command::cargo_bin("atproto-wizard")
+        .unwrap()
+        .env("NO_COLOR", "1")
+        .args(["apply", "--yes", "--answers"])
+        .arg(answers)
+        .arg("--dir")
+        .arg(dir)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    stdout
+}
+
+/// A first-time PDS host: choose the community PDS, answer the host questions, keep
+/// the rest, write.
+fn first_pds_script() -> Vec<Input> {
+    let mut script = vec![
+        choose("community-pds"),
+        Input::Enter, // go through the host questions
+        t("mypds"),
+        t("pds.example.net"),
+        t("ops@example.net"),
+        Input::Enter, // flake_url
+        Input::Enter, // nixpkgs
+        Input::Enter, // mode (a list: the cursor is on the current choice)
+        Input::Enter, // system
+        Input::Enter, // state_version
+        Input::Enter, // services as the profile has them
+        keep(),       // the PDS's settings
+    ];
+    script.extend(keep_integrations());
+    script.push(t("y"));
+    script
+}
+
+#[test]
+fn a_first_time_pds_host_writes_exactly_what_apply_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let (code, p) = run(&new_host(&dir, None), first_pds_script());
+    assert_eq!(code, 0, "{}", p.transcript);
+    let written = files(&dir);
+    let names: Vec<&str> = written.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "atproto.nix",
+            "atproto.toml",
+            "configuration.nix",
+            "flake.nix"
+        ]
+    );
+    let toml = String::from_utf8(written["atproto.toml"].clone()).unwrap();
+    assert!(toml.contains("hostname = \"mypds\""), "{toml}");
+    assert!(toml.contains("domain = \"pds.example.net\""), "{toml}");
+    // The profile's comments survive.
+    assert!(
+        toml.contains("# the PDS keeps its data in SQLite"),
+        "{toml}"
+    );
+
+    // `apply` with the written answers into another empty directory: the same bytes.
+    let other = tmp.path().join("by-apply");
+    apply(&dir.join("atproto.toml"), &other);
+    assert_eq!(files(&other), written);
+    // And into the same directory: nothing to change.
+    let again = apply(&dir.join("atproto.toml"), &dir);
+    assert!(again.contains("No changes"), "{again}");
+
+    // The review showed the summary, the diff, and the next commands followed.
+    let tr = &p.transcript;
+    assert!(tr.contains("*.pds.example.net"), "{tr}");
+    assert!(tr.contains("+++ b/atproto.nix"), "{tr}");
+    assert!(tr.contains("+  networking.hostName = \"mypds\";"), "{tr}");
+    assert!(tr.contains("sudo nixos-rebuild switch --flake "), "{tr}");
+    assert!(tr.contains("#mypds"), "{tr}");
+    assert!(
+        tr.contains("sudo cat /var/lib/atproto-secrets/bluesky-pds/admin_password"),
+        "{tr}"
+    );
+    assert!(!tr.contains('\u{1b}'), "no colour in plain style");
+}
+
+#[test]
+fn going_back_returns_to_the_previous_question_and_step_and_keeps_answers() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let mut script = vec![
+        choose("community-pds"),
+        Input::Enter, // go through the host questions
+        t("mypds"),
+        t("<"),                               // at Domain: back to Hostname
+        Input::Enter,                         // Hostname keeps mypds: on to Domain again
+        t("<"),                               // back to Hostname
+        t("<"),                               // back from the first question: the step's choice
+        choose("< Back"),                     // the previous step: Start
+        Input::Enter,                         // the same profile: the answers stay
+        keep(),                               // Host
+        Input::Toggle(vec!["< Back".into()]), // Services: back to Host
+        keep(),                               // Host
+        Input::Enter,                         // Services
+        keep(),                               // the PDS
+    ];
+    script.extend(keep_integrations());
+    script.extend([
+        t("<"),     // at "Write these files?": back to the last step
+        keep(),     // Secrets
+        t("n"),     // do not write...
+        Input::Yes, // ...and discard
+    ]);
+    let (code, p) = run(&new_host(&dir, None), script);
+    assert_eq!(code, lineui::NOT_WRITTEN, "{}", p.transcript);
+    assert!(!dir.exists(), "nothing written");
+
+    let asked: Vec<&str> = p.asked.iter().map(String::as_str).collect();
+    let hostname = asked.iter().filter(|a| a.ends_with("Hostname")).count();
+    let domain = asked.iter().filter(|a| a.ends_with("Domain")).count();
+    assert_eq!((hostname, domain), (3, 2), "{asked:?}");
+    assert_eq!(
+        asked
+            .iter()
+            .filter(|a| **a == "What will this host run?")
+            .count(),
+        2
+    );
+    assert_eq!(asked.iter().filter(|a| **a == "Which services?").count(), 2);
+    assert_eq!(
+        asked
+            .iter()
+            .filter(|a| **a == "Write these files? (y/N)")
+            .count(),
+        2
+    );
+    // Going back kept the answer: Hostname was offered with mypds as its value.
+    assert!(
+        p.transcript.contains("? [1/8] Hostname (mypds)"),
+        "{}",
+        p.transcript
+    );
+    assert!(
+        p.transcript.contains("Hostname: mypds\n"),
+        "{}",
+        p.transcript
+    );
+    assert!(p.transcript.contains("Discard your answers? (y/N)"));
+}
+
+#[test]
+fn an_invalid_answer_is_asked_again_with_the_validators_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let script = vec![
+        choose("custom"),
+        Input::Enter, // go through the host questions
+        Input::Enter, // Hostname has no value: required
+        t("Bad Name"),
+        t("box1"),
+        t("not a domain"),
+        t("box.example.net"),
+        t("ops@example.net"),
+        t("?"), // the help of flake_url
+        Input::Enter,
+        Input::Cancel,
+        Input::Yes, // discard
+    ];
+    let (code, p) = run(&new_host(&dir, None), script);
+    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert!(!dir.exists());
+    let tr = &flat(&p.transcript);
+    // The same words as `check`.
+    assert!(
+        tr.contains("error: Set host.hostname, like pds1. Try again"),
+        "{tr}"
+    );
+    assert!(
+        tr.contains(
+            "error: \"Bad Name\" must be a host name label: lower-case letters, digits and '-', like pds1."
+        ),
+        "{tr}"
+    );
+    assert!(
+        tr.contains("error: \"not a domain\" must be a fully qualified domain name"),
+        "{tr}"
+    );
+    let asked = |label: &str| {
+        p.asked
+            .iter()
+            .filter(|a| a.to_lowercase().ends_with(&label.to_lowercase()))
+            .count()
+    };
+    assert_eq!(asked("Hostname"), 3);
+    assert_eq!(asked("Domain"), 2);
+    assert_eq!(asked("Admin email"), 1);
+    // `?` showed the catalog's help for the field and asked again.
+    assert_eq!(asked("Flake url"), 2);
+    assert!(
+        tr.to_lowercase().contains("flake url (host.flake_url):"),
+        "{tr}"
+    );
+    assert!(
+        tr.contains("It becomes an input of the host's flake.nix."),
+        "{tr}"
+    );
+}
+
+#[test]
+fn an_answer_that_does_not_parse_is_explained_and_asked_again() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let script = vec![
+        keep(),       // Host (profile given on the command line)
+        Input::Enter, // Services
+        Input::Enter, // go through the PDS's questions
+        Input::Enter, // Domain
+        t("80a"),     // Port: http
+        t("70000"),
+        t("3000"),
+        Input::Cancel,
+        Input::Yes,
+    ];
+    let (code, p) = run(&new_host(&dir, Some("community-pds")), script);
+    assert_eq!(code, lineui::NOT_WRITTEN);
+    let tr = &flat(&p.transcript);
+    assert!(
+        tr.contains("error: type a port number between 1 and 65535. Try again."),
+        "{tr}"
+    );
+    assert!(
+        tr.contains("error: a port is a number between 1 and 65535. Try again."),
+        "{tr}"
+    );
+    assert_eq!(
+        p.asked.iter().filter(|a| a.ends_with("Port: http")).count(),
+        3
+    );
+}
+
+#[test]
+fn cancelling_halfway_leaves_the_directory_untouched() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().to_path_buf();
+    std::fs::write(
+        dir.join("configuration.nix"),
+        "{ ... }:\n{\n  imports = [ ./hardware-configuration.nix ];\n}\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join("hardware-configuration.nix"), "{ ... }: { }\n").unwrap();
+    let before = files(&dir);
+    let script = vec![
+        Input::Enter, // go through the host questions
+        t("x1"),
+        Input::Cancel, // at Domain
+        Input::No,     // do not discard: Domain again
+        t("x.example.net"),
+        Input::Cancel, // at Admin email
+        Input::Yes,    // discard
+    ];
+    let (code, p) = run(&new_host(&dir, Some("community-pds")), script);
+    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert_eq!(files(&dir), before, "the directory is as it was");
+    let domain = p.asked.iter().filter(|a| a.ends_with("Domain")).count();
+    assert_eq!(domain, 2);
+    assert!(
+        p.transcript.contains("Nothing was written;"),
+        "{}",
+        p.transcript
+    );
+}
+
+#[test]
+fn cancelling_before_any_change_asks_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    apply(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/dev-host.toml"),
+        &dir,
+    );
+    let before = files(&dir);
+    let (code, p) = run(&edit_host(&dir), vec![Input::Cancel]);
+    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert!(!p.transcript.contains("Discard"), "{}", p.transcript);
+    assert_eq!(files(&dir), before);
+}
+
+#[test]
+fn editing_a_pds_host_to_add_constellation_shows_the_change_then_writes_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    apply(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/community-pds.toml"),
+        &dir,
+    );
+    let before = files(&dir);
+    let mut script = vec![
+        keep(), // Host
+        Input::Toggle(vec!["(constellation)".into()]),
+        keep(), // the PDS
+        keep(), // Constellation
+    ];
+    script.extend(keep_integrations());
+    script.extend([
+        // Constellation on the PDS's name clashes: the review lists the error; fix it.
+        choose("Fix services.constellation.domain"),
+        t("links.example.com"),
+        t("y"),
+    ]);
+    let (code, p) = run(&edit_host(&dir), script);
+    let tr = &p.transcript;
+    assert_eq!(code, 0, "{tr}");
+    assert!(tr.contains("error: Constellation and Bluesky PDS"), "{tr}");
+    // The review shows exactly what changes: the answers and the generated module.
+    assert!(
+        tr.contains("--- a/atproto.toml\n+++ b/atproto.toml\n"),
+        "{tr}"
+    );
+    assert!(tr.contains("+[services.constellation]\n"), "{tr}");
+    assert!(tr.contains("+domain = \"links.example.com\"\n"), "{tr}");
+    assert!(
+        tr.contains("--- a/atproto.nix\n+++ b/atproto.nix\n"),
+        "{tr}"
+    );
+    assert!(tr.contains("services.constellation"), "{tr}");
+    assert!(tr.contains("update atproto.toml"), "{tr}");
+    assert!(tr.contains("keep configuration.nix"), "{tr}");
+    assert!(tr.contains("links.example.com  (Constellation)"), "{tr}");
+
+    let after = files(&dir);
+    let toml = String::from_utf8(after["atproto.toml"].clone()).unwrap();
+    assert!(toml.contains("[services.constellation]"), "{toml}");
+    // The operator's comments stay; the old files are backed up.
+    assert!(
+        toml.contains("# the PDS keeps its data in SQLite"),
+        "{toml}"
+    );
+    assert!(
+        after
+            .keys()
+            .any(|k| k.starts_with("atproto.toml.") && k.ends_with(".bak")),
+        "{:?}",
+        after.keys()
+    );
+    assert_eq!(after["configuration.nix"], before["configuration.nix"]);
+    // `apply` with what was written finds nothing to change.
+    let again = apply(&dir.join("atproto.toml"), &dir);
+    assert!(again.contains("No changes"), "{again}");
+}
+
+#[test]
+fn editing_without_changes_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    apply(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/relay-node.toml"),
+        &dir,
+    );
+    let before = files(&dir);
+    // Edit mode starts at Host and offers to keep each step's answers.
+    let mut script = vec![Input::Enter, Input::Enter];
+    let steps = {
+        let text = std::fs::read_to_string(dir.join("atproto.toml")).unwrap();
+        let answers = atproto_wizard::plan::Answers::parse("t", &text).unwrap();
+        let view = atproto_wizard::plan::PlanView::new(Catalog::embedded(), &answers.tree);
+        view.enabled_services().count()
+    };
+    script.extend(vec![Input::Enter; steps + 9]);
+    let (code, p) = run(&edit_host(&dir), script);
+    assert_eq!(code, 0, "{}", p.transcript);
+    assert!(p.transcript.contains("No changes: "), "{}", p.transcript);
+    assert_eq!(files(&dir), before);
+}
+
+#[test]
+fn edit_without_an_answers_file_says_what_to_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, p) = run(&edit_host(tmp.path()), vec![]);
+    assert_eq!(code, lineui::UNREADABLE);
+    assert!(
+        p.transcript.contains("atproto-wizard new --dir"),
+        "{}",
+        p.transcript
+    );
+}
+
+#[test]
+fn an_unknown_profile_lists_the_profiles() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, p) = run(&new_host(tmp.path(), Some("nope")), vec![]);
+    assert_eq!(code, lineui::UNREADABLE);
+    assert!(
+        p.transcript.contains("community-pds, relay-node"),
+        "{}",
+        p.transcript
+    );
+}
+
+#[test]
+fn a_problem_no_question_sets_is_explained_at_the_review() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    apply(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/dev-host.toml"),
+        &dir,
+    );
+    // A typo by hand in the answers file.
+    let path = dir.join("atproto.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace(
+        "[services.constellation.settings]\n",
+        "[services.constellation.settings]\njetstrem = \"x\"\n",
+    );
+    std::fs::write(&path, &text).unwrap();
+    let before = files(&dir);
+    // Host, Services, then the PDS, constellation and the nine integrations.
+    let mut script = vec![keep(), Input::Enter];
+    script.extend(vec![keep(); 2 + 9]);
+    script.extend([
+        choose("Fix services.constellation.settings.jetstrem"),
+        choose("Quit without writing"),
+    ]);
+    let (code, p) = run(&edit_host(&dir), script);
+    assert_eq!(code, lineui::NOT_WRITTEN);
+    let tr = flat(&p.transcript);
+    assert!(tr.contains("did you mean jetstream?"), "{tr}");
+    assert!(
+        tr.contains("no question sets services.constellation.settings.jetstrem"),
+        "{tr}"
+    );
+    assert_eq!(files(&dir), before);
+}

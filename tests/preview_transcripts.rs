@@ -1,0 +1,190 @@
+//! The preview's parsers against recorded transcripts (tests/data/preview/): the
+//! summary numbers must be the ones in the transcript, both its headers and its lists.
+use std::path::PathBuf;
+
+use atproto_wizard::preview::parse::diff_closures::ChangeKind;
+use atproto_wizard::preview::parse::{
+    EvalProblem, Size, failed_assertions, lines_of, parse_diff_closures, parse_dry_activate,
+    parse_dry_build, parse_eval_failure, warnings,
+};
+
+fn transcript(name: &str) -> Vec<String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data/preview")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    lines_of(&text)
+}
+
+/// The number a header line of the transcript states (`these 23 derivations …`).
+fn header_count(lines: &[String], what: &str) -> usize {
+    lines
+        .iter()
+        .find_map(|l| {
+            let rest = l.strip_prefix("these ")?;
+            let (n, tail) = rest.split_once(' ')?;
+            tail.starts_with(what).then(|| n.parse().unwrap())
+        })
+        .unwrap()
+}
+
+#[test]
+fn first_switch_dry_build() {
+    let lines = transcript("pds-first-switch.dry-build.txt");
+    let out = parse_dry_build(&lines);
+    assert_eq!(out.builds(), header_count(&lines, "derivations"));
+    assert_eq!(out.fetches(), header_count(&lines, "paths"));
+    // The lists agree with the headers.
+    assert_eq!(out.to_build.len(), 23);
+    assert_eq!(out.to_fetch.len(), 41);
+    assert_eq!(out.download, Size::parse("96.9 MiB"));
+    assert!(
+        out.build_names()
+            .contains(&"nixos-system-pds1-25.11.20260504.7a2622e".to_string())
+    );
+    assert_eq!(
+        out.summary(),
+        "23 derivations to build, 41 paths to fetch (96.9 MiB download, 402.3 MiB unpacked)"
+    );
+}
+
+#[test]
+fn first_switch_dry_activate() {
+    let out = parse_dry_activate(&transcript("pds-first-switch.dry-activate.txt"));
+    assert!(out.seen && out.activates && out.restart_systemd);
+    assert_eq!(out.start.len(), 10);
+    assert_eq!(
+        out.started(),
+        [
+            "atproto-secrets-bluesky-pds.service",
+            "bluesky-pds.service",
+            "caddy.service",
+            "fail2ban.service",
+            "grafana.service",
+            "prometheus-node-exporter.service",
+            "prometheus.service",
+            "restic-backups-atproto.timer",
+        ]
+    );
+    assert_eq!(
+        out.restarted(),
+        [
+            "nscd.service",
+            "systemd-journald.service",
+            "systemd-sysctl.service"
+        ]
+    );
+    assert!(out.stopped().is_empty());
+    assert_eq!(
+        out.summary(),
+        [
+            "start 8 units: atproto-secrets-bluesky-pds.service, bluesky-pds.service, caddy.service, fail2ban.service, grafana.service, prometheus-node-exporter.service, prometheus.service, restic-backups-atproto.timer",
+            "restart 3 units: nscd.service, systemd-journald.service, systemd-sysctl.service",
+            "reload 1 unit: dbus-broker.service",
+            "re-execute systemd",
+        ]
+    );
+}
+
+#[test]
+fn upgrade_dry_build_in_old_nix_sizes() {
+    let lines = transcript("pds-upgrade.dry-build.txt");
+    let out = parse_dry_build(&lines);
+    assert_eq!((out.builds(), out.to_build.len()), (14, 14));
+    assert_eq!((out.fetches(), out.to_fetch.len()), (9, 9));
+    assert_eq!(header_count(&lines, "paths"), 9);
+    assert_eq!(out.download, Size::parse("247.64 MiB"));
+    assert_eq!(
+        out.summary(),
+        "14 derivations to build, 9 paths to fetch (247.6 MiB download, 1.2 GiB unpacked)"
+    );
+}
+
+#[test]
+fn upgrade_dry_activate() {
+    let out = parse_dry_activate(&transcript("pds-upgrade.dry-activate.txt"));
+    assert_eq!(
+        out.restarted(),
+        [
+            "bluesky-pds.service",
+            "grafana.service",
+            "prometheus-node-exporter.service",
+            "systemd-journald.service",
+        ]
+    );
+    assert!(out.started().is_empty() && out.stopped().is_empty());
+    assert_eq!(out.reload, ["caddy.service", "dbus-broker.service"]);
+    assert_eq!(out.not_stopped, ["sshd.service"]);
+    assert_eq!(
+        out.notes,
+        [
+            "would remove user ‘constellation’",
+            "would remove group ‘constellation’"
+        ]
+    );
+    assert_eq!(
+        out.summary(),
+        [
+            "restart 4 units: bluesky-pds.service, grafana.service, prometheus-node-exporter.service, systemd-journald.service",
+            "reload 2 units: caddy.service, dbus-broker.service",
+            "leave running although changed 1 unit: sshd.service",
+            "re-execute systemd",
+        ]
+    );
+}
+
+#[test]
+fn upgrade_closure_diff() {
+    let lines = transcript("pds-upgrade.diff-closures.txt");
+    let diff = parse_diff_closures(&lines);
+    let non_empty = lines.iter().filter(|l| !l.trim().is_empty()).count();
+    assert_eq!(
+        diff.changes.len(),
+        non_empty,
+        "every line is a change: {:?}",
+        diff.other
+    );
+    let names =
+        |k: ChangeKind| -> Vec<String> { diff.of_kind(k).iter().map(|c| c.name.clone()).collect() };
+    assert_eq!(names(ChangeKind::Added), ["zstd"]);
+    assert_eq!(
+        names(ChangeKind::Removed),
+        ["constellation", "rocksdb", "unit-constellation.service"]
+    );
+    assert_eq!(names(ChangeKind::Upgraded).len(), 9);
+    assert_eq!(names(ChangeKind::Changed), ["linux"]);
+    assert_eq!(names(ChangeKind::SizeOnly), ["dbus", "etc"]);
+    assert_eq!(
+        diff.summary(),
+        "16 packages changed: 1 added, 3 removed, 9 upgraded, 1 changed version, 2 changed size only; closure size -42.5 MiB"
+    );
+    let caddy = &diff.of_kind(ChangeKind::Upgraded)[2];
+    assert_eq!(caddy.describe(), "caddy 2.10.0 → 2.10.2 (+96.3 KiB)");
+}
+
+#[test]
+fn failed_assertions_after_a_trace() {
+    let lines = transcript("eval-failed-assertions.txt");
+    let failed = failed_assertions(&lines);
+    assert_eq!(failed.len(), 2);
+    assert!(
+        failed[0].starts_with("atproto.integration.tls.handles: Bluesky PDS gives users handles")
+    );
+    assert_eq!(
+        failed[1],
+        "The ‘fileSystems’ option does not specify your root file system."
+    );
+    assert_eq!(warnings(&lines).len(), 1);
+    assert!(matches!(parse_eval_failure(&lines), EvalProblem::Assertions(a) if a == failed));
+}
+
+#[test]
+fn offline_is_explained() {
+    let problem = parse_eval_failure(&transcript("eval-offline.txt"));
+    assert!(problem.is_environment());
+    let words = problem.explain();
+    assert!(
+        words.contains("could not download https://api.github.com/repos/NixOS/nixpkgs/commits/nixos-25.11 (Couldn't resolve host name (6))"),
+        "{words}"
+    );
+}
