@@ -29,6 +29,10 @@ fn bin() -> &'static str {
 
 impl Wizard {
     fn start(args: &[&str]) -> Wizard {
+        Wizard::start_with_env(args, &[])
+    }
+
+    fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Wizard {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 24,
@@ -41,6 +45,9 @@ impl Wizard {
         cmd.args(args);
         cmd.env("TERM", "xterm-256color");
         cmd.env("NO_COLOR", "1");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
         cmd.cwd(std::env::temp_dir());
         let child = pty.slave.spawn_command(cmd).expect("spawn the wizard");
         drop(pty.slave);
@@ -230,6 +237,41 @@ fn a_relay_node() {
     let other = tmp.path().join("by-apply");
     assert!(apply(&dir.join("atproto.toml"), &other).status.success());
     assert_eq!(host_files(&other), host_files(&dir));
+}
+
+#[test]
+fn the_preview_at_the_done_step_explains_why_it_cannot_run_here() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("relay");
+    // An empty PATH: neither nixos-rebuild nor nix is found, as on a machine that is
+    // not NixOS, whatever this one has.
+    let bin_dir = tmp.path().join("empty-bin");
+    std::fs::create_dir(&bin_dir).unwrap();
+    let mut w = Wizard::start_with_env(
+        &[
+            "new",
+            "--dir",
+            dir.to_str().unwrap(),
+            "--profile",
+            "relay-node",
+            "--ascii",
+        ],
+        &[("PATH", bin_dir.to_str().unwrap())],
+    );
+    w.wait_for("Host: the machine");
+    w.replace_field("relay7");
+    w.jump_from_end(1);
+    w.wait_for("Press Enter to write");
+    w.send(ENTER);
+    w.wait_for("Wrote 4 files");
+    w.wait_for("p preview");
+    w.send("p");
+    w.wait_for("cannot run here");
+    w.wait_for("On the host, run:");
+    w.wait_for("nixos-rebuild dry-build");
+    w.wait_for("Preview: finished");
+    w.send("q");
+    assert_eq!(w.exit_status(), 0);
 }
 
 #[test]

@@ -4,8 +4,12 @@ use std::path::PathBuf;
 
 use atproto_wizard::apply::DirState;
 use atproto_wizard::catalog::Catalog;
+use atproto_wizard::catalog::Level;
+use atproto_wizard::preview::deep::Finding;
+use atproto_wizard::preview::rebuild::CannotRun;
 use atproto_wizard::tui::draw::draw;
 use atproto_wizard::wizard::action::Action;
+use atproto_wizard::wizard::preview::PreviewEvent;
 use atproto_wizard::wizard::profiles;
 use atproto_wizard::wizard::state::{Look, WizardState};
 use atproto_wizard::wizard::update::update;
@@ -167,6 +171,123 @@ fn write() {
 fn write_blocked_by_errors() {
     let s = at(new_state(Some("custom")), StepKind::Write);
     snap("write-blocked", &s);
+}
+
+fn written(profile: &str) -> WizardState {
+    use atproto_wizard::wizard::state::{WriteOutcome, WrittenFile};
+    let mut s = new_state(Some(profile));
+    let text = s.draft.text().to_string();
+    let files = [
+        "atproto.toml",
+        "atproto.nix",
+        "configuration.nix",
+        "flake.nix",
+    ]
+    .iter()
+    .map(|p| WrittenFile {
+        path: p.to_string(),
+        created: true,
+        backup: None,
+    })
+    .collect();
+    update(
+        &mut s,
+        Action::Written(WriteOutcome::Written {
+            files,
+            notes: vec![],
+            git_add: vec![],
+            answers_text: text,
+        }),
+    );
+    s
+}
+
+fn preview(s: &mut WizardState, events: Vec<PreviewEvent>) {
+    update(s, Action::Preview);
+    for e in events {
+        update(s, Action::PreviewEvent(e));
+    }
+}
+
+#[test]
+fn done_preview_running() {
+    let mut s = written("community-pds");
+    let mut events = vec![
+        PreviewEvent::Phase("Preview".into()),
+        PreviewEvent::Started {
+            index: 0,
+            total: 2,
+            step: "dry-build".into(),
+            title: "what would be built and fetched".into(),
+            command: "nixos-rebuild dry-build --flake /srv/host#pds".into(),
+        },
+    ];
+    for i in 0..30 {
+        events.push(PreviewEvent::Line {
+            step: "dry-build".into(),
+            text: format!("  /nix/store/{i:02}aaaaaaaaaaaaaaaaaaaaaaaaaaaaa-unit-{i}.drv"),
+        });
+    }
+    preview(&mut s, events);
+    snap("done-preview-running", &s);
+}
+
+#[test]
+fn done_preview_cannot_run() {
+    let mut s = written("community-pds");
+    preview(
+        &mut s,
+        vec![
+            PreviewEvent::Phase("Preview".into()),
+            PreviewEvent::Rebuild {
+                summary: vec![
+                    "nixos-rebuild: not run here (the commands to run on the host are above)"
+                        .into(),
+                ],
+                cannot_run: Some(CannotRun {
+                    why: "nixos-rebuild is not installed here: it comes with NixOS. Run the \
+                          preview on the host itself."
+                        .into(),
+                    commands: vec![
+                        "nixos-rebuild dry-build --flake /srv/host#pds".into(),
+                        "nixos-rebuild dry-activate --flake /srv/host#pds".into(),
+                    ],
+                }),
+                notes: vec![],
+                cancelled: false,
+            },
+            PreviewEvent::End,
+        ],
+    );
+    snap("done-preview-cannot-run", &s);
+}
+
+#[test]
+fn done_deep_check_failure_on_a_step() {
+    let mut s = written("community-pds");
+    let c = Catalog::embedded();
+    preview(
+        &mut s,
+        vec![
+            PreviewEvent::Phase("Deep check".into()),
+            PreviewEvent::Deep {
+                findings: vec![Finding::from_text(
+                    Level::Error,
+                    "atproto.integration.tls.handles: handle subdomains need a wildcard \
+                     certificate: choose a DNS provider",
+                    c,
+                )],
+                summary: "1 assertion failed, 0 warnings".into(),
+                notes: vec![],
+                cancelled: false,
+            },
+            PreviewEvent::Note(
+                "nixos-rebuild was left out: the deep check found errors. Fix them first.".into(),
+            ),
+            PreviewEvent::End,
+        ],
+    );
+    snap("done-deep-failure", &s);
 }
 
 #[test]

@@ -46,6 +46,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "type; Left/Right, Home/End move; Backspace/Delete erase; Ctrl-U clears; Enter keeps; Esc cancels",
     ),
     (
+        "p (Done step)",
+        "preview the written host: the deep check (with Nix) and nixos-rebuild dry-build/dry-activate, streamed; Esc or Ctrl-C cancels it",
+    ),
+    (
         "In Review",
         "Up/Down select a problem, Space/b page through the files' diff",
     ),
@@ -63,6 +67,13 @@ pub fn map_event(state: &WizardState, event: &Event) -> Option<Action> {
 
 fn map_key(state: &WizardState, k: &KeyEvent) -> Option<Action> {
     let ctrl = k.modifiers.contains(KeyModifiers::CONTROL);
+    let previewing = state.preview.as_ref().is_some_and(|p| p.running);
+    if previewing
+        && state.overlay.is_none()
+        && (k.code == KeyCode::Esc || (ctrl && k.code == KeyCode::Char('c')))
+    {
+        return Some(Action::CancelPreview);
+    }
     if ctrl && matches!(k.code, KeyCode::Char('c')) {
         return Some(Action::Quit);
     }
@@ -126,6 +137,7 @@ fn map_key(state: &WizardState, k: &KeyEvent) -> Option<Action> {
         KeyCode::Char('q') => Some(Action::Quit),
         KeyCode::Char('g') => Some(Action::JumpList),
         KeyCode::Char('r') => Some(Action::ToReview),
+        KeyCode::Char('p') if state.step == StepKind::Done => Some(Action::Preview),
         KeyCode::Char('d') | KeyCode::Delete => Some(Action::Reset),
         // Letters are commands here; typing a value starts with Enter.
         _ => None,
@@ -237,7 +249,23 @@ pub fn hints(state: &WizardState) -> Vec<(&'static str, &'static str)> {
             ("q", "quit"),
         ],
         StepKind::Write => vec![("Enter", "write"), ("Esc", "back"), ("q", "quit")],
-        StepKind::Done => vec![(ud, "scroll"), ("Enter", "quit"), ("Esc", "back")],
+        StepKind::Done if state.preview.as_ref().is_some_and(|p| p.running) => vec![
+            (ud, "scroll"),
+            ("Esc/Ctrl-C", "cancel the preview"),
+            ("q", "quit"),
+        ],
+        StepKind::Done if state.preview.as_ref().is_some_and(|p| p.open) => vec![
+            (ud, "scroll"),
+            ("p", "preview again"),
+            ("Esc", "next steps"),
+            ("Enter", "quit"),
+        ],
+        StepKind::Done => vec![
+            ("p", "preview"),
+            (ud, "scroll"),
+            ("Enter", "quit"),
+            ("Esc", "back"),
+        ],
         _ => {
             let enter = match state.focused_question().map(|q| q.kind) {
                 Some(QuestionKind::Bool) => "toggle",

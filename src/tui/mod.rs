@@ -6,6 +6,7 @@
 pub mod draw;
 pub mod form;
 pub mod input;
+pub mod preview;
 pub mod screens;
 pub mod theme;
 pub mod widgets;
@@ -196,22 +197,34 @@ fn event_loop(
     state: &mut WizardState,
     signal: &AtomicUsize,
 ) -> Result<i32> {
+    let mut jobs = preview::Runner::default();
     loop {
         terminal.draw(|f| draw::draw(f, state))?;
         let ev = loop {
             let sig = signal.load(Ordering::Relaxed);
             if sig != 0 {
+                jobs.cancel();
                 return Ok(128 + sig as i32);
             }
+            // The preview's jobs report between keys: fold that in and redraw.
+            let reported = jobs.poll();
+            if !reported.is_empty() {
+                for action in reported {
+                    update(state, action);
+                }
+                break None;
+            }
             if event::poll(Duration::from_millis(100))? {
-                break event::read()?;
+                break Some(event::read()?);
             }
         };
-        let Some(action) = input::map_event(state, &ev) else {
+        let Some(action) = ev.and_then(|ev| input::map_event(state, &ev)) else {
             continue;
         };
         match update(state, action) {
             Effect::None => {}
+            Effect::StartPreview => jobs.start(&state.dir, state.catalog()),
+            Effect::CancelPreview => jobs.cancel(),
             Effect::Quit(_) => {
                 let done = state.written() || (state.mode == Mode::Edit && !state.dirty());
                 return Ok(if done { DONE } else { NOT_WRITTEN });

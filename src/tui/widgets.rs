@@ -139,7 +139,7 @@ pub fn help_text(state: &WizardState) -> (String, Vec<String>) {
         ),
         StepKind::Done => (
             "Done".into(),
-            vec!["The files are written. The commands to run next are listed; nothing has been built or switched yet.".into()],
+            vec!["The files are written. The commands to run next are listed; nothing has been built or switched yet. p previews the host here: Nix checks its assertions (when Nix is installed) and nixos-rebuild shows what would be built and restarted, or what to run on the host when this is not NixOS. Esc or Ctrl-C cancels it.".into()],
         ),
         _ => match state.focused_question() {
             None => (

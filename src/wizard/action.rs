@@ -1,6 +1,7 @@
 //! What the operator asked for, independent of the key or click that said it. The
 //! edge (`crate::tui::input`) turns terminal events into these; [`super::update`]
 //! applies them to the state.
+use super::preview::PreviewEvent;
 use super::state::WriteOutcome;
 use crate::apply::DirState;
 
@@ -60,6 +61,12 @@ pub enum Action {
     Written(WriteOutcome),
     /// The edge read the host directory again (after writing).
     DirRead(DirState),
+    /// `p` at the Done step: preview the written host (deep check, nixos-rebuild).
+    Preview,
+    /// Esc or Ctrl-C while the preview runs: stop it.
+    CancelPreview,
+    /// What the running preview reported (the edge polls its jobs every tick).
+    PreviewEvent(PreviewEvent),
 }
 
 /// What the edge must do after an update.
@@ -71,4 +78,9 @@ pub enum Effect {
     Write,
     /// Leave the wizard with this exit status.
     Quit(i32),
+    /// Start the preview of the written directory as background jobs; report with
+    /// [`Action::PreviewEvent`].
+    StartPreview,
+    /// Cancel the running preview's jobs (kill their child processes).
+    CancelPreview,
 }

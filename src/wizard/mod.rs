@@ -8,10 +8,12 @@
 //! - [`summary`]: the review's plain summary (services, firewall, DNS, secrets, needs).
 //! - The full-screen wizard's model: [`state`] (everything shown), [`action`] (what
 //!   the operator asked for), [`update`] (the only place the state changes),
-//!   [`review`] (the review document) and [`layout`] (where the panes are).
+//!   [`review`] (the review document), [`layout`] (where the panes are) and
+//!   [`preview`] (the preview pane at the Done step, fed by the edge's jobs).
 pub mod action;
 pub mod draft;
 pub mod layout;
+pub mod preview;
 pub mod profiles;
 pub mod questions;
 pub mod review;

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use toml_edit::DocumentMut;
 
 use super::draft::Draft;
+use super::preview::PreviewPane;
 use super::profiles::Profile;
 use super::questions::{self, Question, QuestionKind, Step, StepKind};
 use crate::apply::{ApplyPlan, DirState};
@@ -165,6 +166,8 @@ pub struct WizardState {
     /// The terminal's size (columns, rows).
     pub size: (u16, u16),
     pub look: Look,
+    /// The preview started at the Done step (`p`), running or ended.
+    pub preview: Option<PreviewPane>,
 }
 
 impl WizardState {
@@ -195,6 +198,7 @@ impl WizardState {
             message: None,
             size: (80, 24),
             look: Look::default(),
+            preview: None,
         };
         if let Some(p) = profile {
             s.draft = p.draft(catalog);
@@ -233,6 +237,7 @@ impl WizardState {
             message: None,
             size: (80, 24),
             look: Look::default(),
+            preview: None,
         };
         s.visited.insert(StepKind::Start);
         s.visited.insert(StepKind::Host);
@@ -331,9 +336,12 @@ impl WizardState {
     /// A step's status: errors (once seen), warnings, done (once seen) or to do.
     pub fn step_status(&self, step: &StepKind) -> StepStatus {
         let diags = self.diagnostics_of(step);
-        let errors = diags.iter().filter(|d| d.level == Level::Error).count();
-        let warnings = diags.len() - errors;
-        let seen = self.seen(step);
+        // The deep check's failed assertions and warnings count as the step's own.
+        let (deep_errors, deep_warnings) = self.preview.as_ref().map_or((0, 0), |p| p.counts(step));
+        let errors = diags.iter().filter(|d| d.level == Level::Error).count() + deep_errors;
+        let warnings = diags.len() + deep_errors + deep_warnings - errors;
+        // The deep check's findings show at once: the operator ran it to see them.
+        let seen = self.seen(step) || deep_errors > 0;
         match step {
             StepKind::Start => {
                 if self.mode == Mode::Edit || self.profile.is_some() {

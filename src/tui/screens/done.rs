@@ -8,12 +8,13 @@ use ratatui::widgets::Paragraph;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{block, rect};
 use crate::wizard::layout::Area;
-use crate::wizard::review::{LineStyle, done_lines};
+use crate::wizard::review::LineStyle;
 use crate::wizard::state::WizardState;
+use crate::wizard::update::done_pane_lines;
 
 pub fn draw(f: &mut Frame, area: Area, state: &WizardState, theme: &Theme) {
     let inner = area.inner();
-    let all = done_lines(state, inner.width as usize);
+    let all = done_pane_lines(state, inner.width as usize);
     let max = all.len().saturating_sub(inner.height as usize);
     let lines: Vec<Line> = all
         .into_iter()
@@ -22,6 +23,8 @@ pub fn draw(f: &mut Frame, area: Area, state: &WizardState, theme: &Theme) {
             let style = match l.style {
                 LineStyle::Ok => theme.ok(),
                 LineStyle::Warning => theme.warning(),
+                LineStyle::Error => theme.error(),
+                LineStyle::Dim => theme.dim(),
                 LineStyle::Heading => theme.heading(),
                 LineStyle::DiffHunk => theme.key(),
                 _ => Style::new(),
@@ -29,10 +32,19 @@ pub fn draw(f: &mut Frame, area: Area, state: &WizardState, theme: &Theme) {
             Line::from(Span::styled(l.text, style))
         })
         .collect();
-    let title = if max > 0 {
-        "Done (Up/Down scroll)"
-    } else {
-        "Done"
+    let scroll = if max > 0 { " (Up/Down scroll)" } else { "" };
+    let title = match &state.preview {
+        Some(p) if p.open && p.running => format!(
+            "{}{}",
+            if p.cancelling { "Cancelling: " } else { "" },
+            p.progress.as_deref().unwrap_or("Preview: starting")
+        ),
+        Some(p) if p.open && p.cancelled => format!("Preview: cancelled{scroll}"),
+        Some(p) if p.open => format!("Preview: finished{scroll}"),
+        _ => format!("Done{scroll}"),
     };
-    f.render_widget(Paragraph::new(lines).block(block(title, theme)), rect(area));
+    f.render_widget(
+        Paragraph::new(lines).block(block(&title, theme)),
+        rect(area),
+    );
 }
