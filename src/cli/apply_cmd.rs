@@ -142,12 +142,7 @@ fn write(p: &mut Printer, changes: &[FileChange], dir: &Path, style: Style) -> i
     use crate::fsio::host::{WriteFailure, write_changes};
     let print_written = |p: &mut Printer, written: &[fsio::host::Written]| {
         for w in written {
-            let backup = w
-                .backup
-                .as_ref()
-                .map(|b| format!(" (the old one is in {b})"))
-                .unwrap_or_default();
-            p.put(&format!("wrote {}{backup}\n", w.path.display()));
+            p.put(&format!("{w}\n"));
         }
     };
     match write_changes(dir, changes) {
@@ -164,47 +159,26 @@ fn write(p: &mut Printer, changes: &[FileChange], dir: &Path, style: Style) -> i
             ));
             DONE
         }
-        Err(WriteFailure::CreateDir(path, e)) | Err(WriteFailure::Read(path, e)) => {
+        Err(failure) => {
+            if let WriteFailure::Write { written, .. } = &failure {
+                print_written(p, written);
+            }
+            let label = if failure.is_refusal() {
+                "refused"
+            } else {
+                "error"
+            };
             p.put(&format!(
-                "{}: {}: {e}\n",
-                style.error("error"),
-                path.display()
+                "{}: {}\n",
+                style.error(label),
+                failure
+                    .describe("changed since apply read it; nothing was written: run apply again.")
             ));
-            UNREADABLE
-        }
-        Err(WriteFailure::Changed(path)) => {
-            p.put(&format!(
-                "{}: {} changed since apply read it; nothing was written: run apply again.\n",
-                style.error("refused"),
-                path.display()
-            ));
-            REFUSED
-        }
-        Err(WriteFailure::Backup(path, e)) => {
-            p.put(&format!(
-                "{}: cannot back up {}: {e}\nNothing was written.\n",
-                style.error("error"),
-                path.display()
-            ));
-            UNREADABLE
-        }
-        Err(WriteFailure::Write {
-            path,
-            error,
-            written,
-            left,
-        }) => {
-            print_written(p, &written);
-            p.put(&format!(
-                "{}: cannot write {}: {error}\n",
-                style.error("error"),
-                path.display()
-            ));
-            p.put(&format!(
-                "Not written: {}. The files written before are complete; the backups are kept.\n",
-                left.join(", ")
-            ));
-            UNREADABLE
+            if failure.is_refusal() {
+                REFUSED
+            } else {
+                UNREADABLE
+            }
         }
     }
 }

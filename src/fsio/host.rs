@@ -119,6 +119,50 @@ pub enum WriteFailure {
     },
 }
 
+/// `wrote <path> (the old one is in <backup>)`, as apply and the line mode report it.
+impl std::fmt::Display for Written {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "wrote {}", self.path.display())?;
+        if let Some(backup) = &self.backup {
+            write!(f, " (the old one is in {backup})")?;
+        }
+        Ok(())
+    }
+}
+
+impl WriteFailure {
+    /// A file changed since it was read: a refusal, not an error (nothing is wrong on disk).
+    pub fn is_refusal(&self) -> bool {
+        matches!(self, WriteFailure::Changed(_))
+    }
+
+    /// What went wrong, in the words every front end prints. `changed` finishes the
+    /// sentence for a file that changed since it was read, after its path, because each
+    /// front end says differently how to try again.
+    pub fn describe(&self, changed: &str) -> String {
+        match self {
+            WriteFailure::CreateDir(path, e) | WriteFailure::Read(path, e) => {
+                format!("{}: {e}\nNothing was written.", path.display())
+            }
+            WriteFailure::Changed(path) => format!("{} {changed}", path.display()),
+            WriteFailure::Backup(path, e) => {
+                format!(
+                    "cannot back up {}: {e}\nNothing was written.",
+                    path.display()
+                )
+            }
+            WriteFailure::Write {
+                path, error, left, ..
+            } => format!(
+                "cannot write {}: {error}\nNot written: {}. The files written before are complete; \
+                 the backups are kept.",
+                path.display(),
+                left.join(", ")
+            ),
+        }
+    }
+}
+
 /// Writes planned changes into `dir`, as `apply` and the wizard both do: creates the
 /// directory, checks no file changed since it was read, backs up every file it
 /// replaces (`<name>.<UTC time>.bak`), then writes each file atomically in the plan's

@@ -235,15 +235,9 @@ impl Flow<'_> {
     fn write(&mut self, plan: &ApplyPlan) -> i32 {
         use crate::fsio::host::{WriteFailure, Written, write_changes};
         let style = self.look.style;
-        let error = style.error("error");
         let say_written = |flow: &mut Self, written: &[Written]| {
             for w in written {
-                let backup = w
-                    .backup
-                    .as_ref()
-                    .map(|b| format!(" (the old one is in {b})"))
-                    .unwrap_or_default();
-                flow.say(&format!("wrote {}{backup}\n", w.path.display()));
+                flow.say(&format!("{w}\n"));
             }
         };
         match write_changes(&self.dir, &plan.changes) {
@@ -273,43 +267,28 @@ impl Flow<'_> {
                 self.next_steps();
                 DONE
             }
-            Err(WriteFailure::CreateDir(path, e) | WriteFailure::Read(path, e)) => {
+            Err(failure) => {
+                if let WriteFailure::Write { written, .. } = &failure {
+                    say_written(self, written);
+                }
+                let label = if failure.is_refusal() {
+                    "refused"
+                } else {
+                    "error"
+                };
                 self.say(&format!(
-                    "{error}: {}: {e}\nNothing was written.\n",
-                    path.display()
+                    "{}: {}\n",
+                    style.error(label),
+                    failure.describe(
+                        "changed while you answered; nothing was written: run the wizard again \
+                         to see the new diff."
+                    )
                 ));
-                UNREADABLE
-            }
-            Err(WriteFailure::Changed(path)) => {
-                self.say(&format!(
-                    "{}: {} changed while you answered; nothing was written: run the wizard \
-                     again to see the new diff.\n",
-                    style.error("refused"),
-                    path.display()
-                ));
-                REFUSED
-            }
-            Err(WriteFailure::Backup(path, e)) => {
-                self.say(&format!(
-                    "{error}: cannot back up {}: {e}\nNothing was written.\n",
-                    path.display()
-                ));
-                UNREADABLE
-            }
-            Err(WriteFailure::Write {
-                path,
-                error: e,
-                written,
-                left,
-            }) => {
-                say_written(self, &written);
-                self.say(&format!(
-                    "{error}: cannot write {}: {e}\nNot written: {}. The files written before \
-                     are complete; the backups are kept.\n",
-                    path.display(),
-                    left.join(", ")
-                ));
-                UNREADABLE
+                if failure.is_refusal() {
+                    REFUSED
+                } else {
+                    UNREADABLE
+                }
             }
         }
     }

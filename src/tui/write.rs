@@ -1,7 +1,7 @@
 //! The Write step's I/O: exactly what `atproto-wizard apply` does for the same answers
 //! (validate, read the directory, `apply::plan_apply`, `fsio::host::write_changes`).
 use crate::apply::{ATPROTO_TOML, DirState, plan_apply};
-use crate::fsio::host::{WriteFailure, read_dir_state, write_changes};
+use crate::fsio::host::{read_dir_state, write_changes};
 use crate::validate::validate;
 use crate::wizard::state::{WizardState, WriteOutcome, WrittenFile};
 
@@ -69,23 +69,9 @@ pub fn write_host(state: &WizardState) -> (WriteOutcome, Option<DirState>) {
             git_add: plan.git_add,
             answers_text,
         },
-        Err(WriteFailure::Changed(path)) => WriteOutcome::Failed(format!(
-            "{} changed since the wizard read it; nothing was written: look at it, then go to Review again",
-            path.display()
-        )),
-        Err(WriteFailure::CreateDir(p, e) | WriteFailure::Read(p, e)) => {
-            WriteOutcome::Failed(format!("{}: {e}; nothing was written", p.display()))
-        }
-        Err(WriteFailure::Backup(p, e)) => WriteOutcome::Failed(format!(
-            "cannot back up {}: {e}; nothing was written",
-            p.display()
-        )),
-        Err(WriteFailure::Write {
-            path, error, left, ..
-        }) => WriteOutcome::Failed(format!(
-            "cannot write {}: {error}. Not written: {}. The files written before are complete; the backups are kept.",
-            path.display(),
-            left.join(", ")
+        Err(failure) => WriteOutcome::Failed(failure.describe(
+            "changed since the wizard read it; nothing was written: look at it, then go to \
+             Review again.",
         )),
     };
     (outcome, read_dir_state(dir).ok())
