@@ -107,6 +107,7 @@ fn first_pds_script() -> Vec<Input> {
         keep(),       // the PDS's settings
     ];
     script.extend(keep_integrations());
+    script.push(Input::No); // no preflight checks
     script.push(t("y"));
     script
 }
@@ -160,6 +161,49 @@ fn a_first_time_pds_host_writes_exactly_what_apply_writes() {
 }
 
 #[test]
+fn checking_this_machine_first_lists_the_results_and_still_writes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let mut script = first_pds_script();
+    let at = script.len() - 2;
+    assert_eq!(script[at], Input::No);
+    script[at] = Input::Yes; // check this machine first
+    let (code, p) = run(&new_host(&dir, None), script);
+    let tr = &p.transcript;
+    assert_eq!(code, 0, "{tr}");
+    let asked: Vec<&str> = p.asked.iter().map(String::as_str).collect();
+    let check = asked
+        .iter()
+        .position(|a| a.starts_with("Check this machine first (DNS, ports 80/443, disk, NixOS)?"))
+        .expect("the check is offered");
+    assert_eq!(asked[check + 1], "Write these files? (y/N)", "{asked:?}");
+    // Every result in words (whatever this machine is): the name lookups, the ports
+    // the proxy needs, the disk, NixOS; never blocking.
+    assert!(tr.contains("Checking this machine (advisory):"), "{tr}");
+    for title in [
+        "pds.example.net resolves to this machine",
+        "port 80 is free for the proxy",
+        "port 443 is free for the proxy",
+        "free disk under",
+        "this machine runs NixOS",
+    ] {
+        let listed = tr.lines().any(|l| {
+            ["ok: ", "warning: ", "problem: ", "could not check: "]
+                .iter()
+                .any(|w| l.starts_with(&format!("  {w}{title}")))
+        });
+        assert!(listed, "{title} not listed with its status\n{tr}");
+    }
+    assert!(!tr.contains("could not check: could not check"), "{tr}");
+    assert!(
+        tr.contains("(advisory; writing does not wait for it)"),
+        "{tr}"
+    );
+    // And the files are written all the same.
+    assert!(dir.join("atproto.toml").exists() && dir.join("flake.nix").exists());
+}
+
+#[test]
 fn going_back_returns_to_the_previous_question_and_step_and_keeps_answers() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("host");
@@ -181,8 +225,10 @@ fn going_back_returns_to_the_previous_question_and_step_and_keeps_answers() {
     ];
     script.extend(keep_integrations());
     script.extend([
+        Input::No,  // no preflight checks
         t("<"),     // at "Write these files?": back to the last step
         keep(),     // Secrets
+        Input::No,  // no preflight checks
         t("n"),     // do not write...
         Input::Yes, // ...and discard
     ]);
@@ -380,6 +426,7 @@ fn editing_a_pds_host_to_add_constellation_shows_the_change_then_writes_it() {
         // Constellation on the PDS's name clashes: the review lists the error; fix it.
         choose("Fix services.constellation.domain"),
         t("links.example.com"),
+        Input::No, // no preflight checks
         t("y"),
     ]);
     let (code, p) = run(&edit_host(&dir), script);

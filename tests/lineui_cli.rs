@@ -192,6 +192,8 @@ fn dev_host_journey(dir: &Path, extra: &[&str], envs: &[(&str, &str)]) -> (u32, 
         pty.wait_for(&format!("? {title}:"));
         pty.send(DOWN_ENTER); // keep these answers
     }
+    pty.wait_for("Check this machine first");
+    pty.send("n\r");
     pty.wait_for("Write these files? (y/N)");
     pty.send("y\r");
     pty.wait_for("Wrote 4 files in");

@@ -6,10 +6,12 @@ use atproto_wizard::apply::DirState;
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::catalog::Level;
 use atproto_wizard::preview::deep::Finding;
+use atproto_wizard::preview::probes::{ProbeResult, ProbeStatus};
 use atproto_wizard::preview::rebuild::CannotRun;
 use atproto_wizard::tui::draw::draw;
 use atproto_wizard::wizard::action::Action;
 use atproto_wizard::wizard::preview::PreviewEvent;
+use atproto_wizard::wizard::probes::ProbeEvent;
 use atproto_wizard::wizard::profiles;
 use atproto_wizard::wizard::state::{Look, WizardState};
 use atproto_wizard::wizard::update::update;
@@ -159,6 +161,58 @@ fn review_with_problems() {
 fn review_valid() {
     let s = at(new_state(Some("relay-node")), StepKind::Review);
     snap("review", &s);
+}
+
+#[test]
+fn review_with_probe_results() {
+    let mut s = at(new_state(Some("relay-node")), StepKind::Review);
+    let result = |id: &str, title: &str, status, detail: &str, fix: Option<&str>| ProbeResult {
+        id: id.into(),
+        title: title.into(),
+        status,
+        detail: detail.into(),
+        fix: fix.map(String::from),
+    };
+    act(
+        &mut s,
+        &[
+            Action::Probe,
+            Action::ProbeEvent(ProbeEvent::Done {
+                results: vec![
+                    result(
+                        "dns:relay.example.com",
+                        "relay.example.com resolves to this machine",
+                        ProbeStatus::Unknown,
+                        "could not check: the lookup timed out (offline?)",
+                        Some("add an A record pointing at this machine's public address"),
+                    ),
+                    result(
+                        "port:443",
+                        "port 443 is free for the proxy",
+                        ProbeStatus::Failed,
+                        "port 443 is held by nginx (pid 812)",
+                        Some("stop nginx, or turn its virtual host off before switching"),
+                    ),
+                    result(
+                        "disk",
+                        "free disk under /var/lib",
+                        ProbeStatus::Warning,
+                        "12 GB free; the chosen services want 40 GB",
+                        Some("grow the disk or move the state directory"),
+                    ),
+                    result(
+                        "nixos",
+                        "this machine runs NixOS",
+                        ProbeStatus::Ok,
+                        "/etc/NIXOS exists",
+                        None,
+                    ),
+                ],
+                cancelled: false,
+            }),
+        ],
+    );
+    snap("review-probes", &s);
 }
 
 #[test]

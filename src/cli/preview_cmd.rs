@@ -238,19 +238,7 @@ fn follow<R: Send + 'static>(
 }
 
 fn probe_counts(report: &ProbeReport) -> String {
-    let mut parts = Vec::new();
-    for status in [
-        ProbeStatus::Ok,
-        ProbeStatus::Warning,
-        ProbeStatus::Failed,
-        ProbeStatus::Unknown,
-    ] {
-        let n = report.results.iter().filter(|r| r.status == status).count();
-        if n > 0 {
-            parts.push(format!("{n} {}", status.word()));
-        }
-    }
-    parts.join(", ")
+    probes::counts(&report.results)
 }
 
 fn print_probes(p: &mut Printer, report: &ProbeReport, style: Style) {
@@ -260,14 +248,10 @@ fn print_probes(p: &mut Printer, report: &ProbeReport, style: Style) {
             ProbeStatus::Warning | ProbeStatus::Unknown => style.warning(r.status.word()),
             ProbeStatus::Failed => style.error(r.status.word()),
         };
-        // "could not check: could not check: …" reads badly: say the word once.
-        let detail = r
-            .detail
-            .strip_prefix(&format!("{}: ", r.status.word()))
-            .unwrap_or(&r.detail);
-        p.put(&format!("  {word}: {}: {detail}\n", r.title));
-        if let Some(fix) = &r.fix {
-            p.put(&format!("    what to do: {fix}\n"));
+        let (head, fix) = probes::result_text(r);
+        p.put(&format!("  {word}: {head}\n"));
+        if let Some(fix) = fix {
+            p.put(&format!("    {fix}\n"));
         }
     }
 }

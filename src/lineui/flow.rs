@@ -316,7 +316,7 @@ impl Flow<'_> {
         }
     }
 
-    fn confirm(&mut self, message: &str, hint: &str) -> R<bool> {
+    pub(super) fn confirm(&mut self, message: &str, hint: &str) -> R<bool> {
         let ask = ConfirmAsk {
             message: message.into(),
             default: false,

@@ -5,6 +5,8 @@ use crate::apply::{self, ApplyPlan, RefusalKind};
 use crate::catalog::Level;
 use crate::cli::apply_cmd::colour_diff;
 use crate::fsio;
+use crate::preview::Event;
+use crate::preview::probes::{self, ProbeInputs, ProbeStatus};
 use crate::render::HostMode;
 use crate::validate::Diagnostic;
 use crate::wizard::ANSWERS_NAME;
@@ -156,6 +158,12 @@ impl Flow<'_> {
             ));
             return Ok(Nav::Exit(DONE));
         }
+        if self.confirm(
+            "Check this machine first (DNS, ports 80/443, disk, NixOS)? (y/N)",
+            "y runs the preflight checks (advisory: writing does not wait for them); n or Enter skips them",
+        )? {
+            self.check_machine();
+        }
         loop {
             let typed = self.text(&TextAsk {
                 message: "Write these files? (y/N)".into(),
@@ -182,6 +190,39 @@ impl Flow<'_> {
                 }
             }
         }
+    }
+
+    /// The preflight probes for the current answers, with the CLI's words
+    /// ([`probes::result_text`]); advisory, never blocks writing.
+    fn check_machine(&mut self) {
+        let style = self.look.style;
+        let inputs = ProbeInputs::from_answers(self.catalog, &self.draft.answers().tree);
+        self.say("Checking this machine (advisory):\n");
+        let report = probes::spawn(inputs).wait(&mut |event| {
+            if let Event::Started { title, .. } = event {
+                self.p.say(&format!("  checking: {title}\n"));
+            }
+        });
+        let Some(report) = report else {
+            self.say("  The checks stopped before the end.\n");
+            return;
+        };
+        for r in &report.results {
+            let word = match r.status {
+                ProbeStatus::Ok => style.ok(r.status.word()),
+                ProbeStatus::Warning | ProbeStatus::Unknown => style.warning(r.status.word()),
+                ProbeStatus::Failed => style.error(r.status.word()),
+            };
+            let (head, fix) = probes::result_text(r);
+            self.say(&format!("  {word}: {head}\n"));
+            if let Some(fix) = fix {
+                self.say(&format!("    {fix}\n"));
+            }
+        }
+        self.say(&format!(
+            "This machine: {} (advisory; writing does not wait for it).\n",
+            probes::counts(&report.results)
+        ));
     }
 
     fn show_plan(&mut self, plan: &ApplyPlan) {

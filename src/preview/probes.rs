@@ -166,6 +166,34 @@ impl ProbeInputs {
     }
 }
 
+/// A result in words, the same for the CLI, the full-screen wizard and the line mode:
+/// `(title: detail, what to do: fix)`. The status word goes in front of the first
+/// (with a symbol where the front end has one); the detail does not repeat it.
+pub fn result_text(r: &ProbeResult) -> (String, Option<String>) {
+    // "could not check: could not check: …" reads badly: say the word once.
+    let prefix = format!("{}: ", r.status.word());
+    let detail = r.detail.strip_prefix(&prefix).unwrap_or(&r.detail);
+    let head = format!("{}: {detail}", r.title);
+    (head, r.fix.as_ref().map(|f| format!("what to do: {f}")))
+}
+
+/// How many results came out each way: `3 ok, 1 warning, 1 could not check`.
+pub fn counts(results: &[ProbeResult]) -> String {
+    let mut parts = Vec::new();
+    for status in [
+        ProbeStatus::Ok,
+        ProbeStatus::Warning,
+        ProbeStatus::Failed,
+        ProbeStatus::Unknown,
+    ] {
+        let n = results.iter().filter(|r| r.status == status).count();
+        if n > 0 {
+            parts.push(format!("{n} {}", status.word()));
+        }
+    }
+    parts.join(", ")
+}
+
 /// Every probe's result.
 #[derive(Debug, Clone, Default)]
 pub struct ProbeReport {

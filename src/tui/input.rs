@@ -53,6 +53,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "In Review",
         "Up/Down select a problem, Space/b page through the files' diff",
     ),
+    (
+        "c (Review step)",
+        "check this machine before writing: DNS, ports 80/443, disk, NixOS/root/flakes; advisory, results in the review; Esc or Ctrl-C cancels",
+    ),
 ];
 
 /// The action for a terminal event, if any.
@@ -73,6 +77,15 @@ fn map_key(state: &WizardState, k: &KeyEvent) -> Option<Action> {
         && (k.code == KeyCode::Esc || (ctrl && k.code == KeyCode::Char('c')))
     {
         return Some(Action::CancelPreview);
+    }
+    let checking =
+        state.step == StepKind::Review && state.probes.as_ref().is_some_and(|p| p.running);
+    if checking
+        && state.overlay.is_none()
+        && state.edit.is_none()
+        && (k.code == KeyCode::Esc || (ctrl && k.code == KeyCode::Char('c')))
+    {
+        return Some(Action::CancelProbe);
     }
     if ctrl && matches!(k.code, KeyCode::Char('c')) {
         return Some(Action::Quit);
@@ -138,6 +151,7 @@ fn map_key(state: &WizardState, k: &KeyEvent) -> Option<Action> {
         KeyCode::Char('g') => Some(Action::JumpList),
         KeyCode::Char('r') => Some(Action::ToReview),
         KeyCode::Char('p') if state.step == StepKind::Done => Some(Action::Preview),
+        KeyCode::Char('c') if review => Some(Action::Probe),
         KeyCode::Char('d') | KeyCode::Delete => Some(Action::Reset),
         // Letters are commands here; typing a value starts with Enter.
         _ => None,
@@ -241,8 +255,15 @@ pub fn hints(state: &WizardState) -> Vec<(&'static str, &'static str)> {
             ("?", "help"),
             ("q", "quit"),
         ],
+        StepKind::Review if state.probes.as_ref().is_some_and(|p| p.running) => vec![
+            (ud, "problems"),
+            ("Esc", "cancel checks"),
+            (lr, "step"),
+            ("q", "quit"),
+        ],
         StepKind::Review => vec![
             (ud, "problems"),
+            ("c", "check"),
             ("Enter", "fix"),
             ("Space/b", "page"),
             (lr, "step"),

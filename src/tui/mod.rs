@@ -198,16 +198,19 @@ fn event_loop(
     signal: &AtomicUsize,
 ) -> Result<i32> {
     let mut jobs = preview::Runner::default();
+    let mut checks = preview::ProbeRunner::default();
     loop {
         terminal.draw(|f| draw::draw(f, state))?;
         let ev = loop {
             let sig = signal.load(Ordering::Relaxed);
             if sig != 0 {
                 jobs.cancel();
+                checks.cancel();
                 return Ok(128 + sig as i32);
             }
             // The preview's jobs report between keys: fold that in and redraw.
-            let reported = jobs.poll();
+            let mut reported = jobs.poll();
+            reported.extend(checks.poll());
             if !reported.is_empty() {
                 for action in reported {
                     update(state, action);
@@ -225,7 +228,11 @@ fn event_loop(
             Effect::None => {}
             Effect::StartPreview => jobs.start(&state.dir, state.catalog()),
             Effect::CancelPreview => jobs.cancel(),
+            Effect::StartProbes => checks.start(state.catalog(), state.draft.tree()),
+            Effect::CancelProbes => checks.cancel(),
             Effect::Quit(_) => {
+                jobs.cancel();
+                checks.cancel();
                 let done = state.written() || (state.mode == Mode::Edit && !state.dirty());
                 return Ok(if done { DONE } else { NOT_WRITTEN });
             }

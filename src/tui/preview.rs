@@ -2,15 +2,19 @@
 //! `nix` or `nix-instantiate` is on PATH) and then the `nixos-rebuild` preview, the same
 //! background jobs as `atproto-wizard preview`; the event loop polls them every tick
 //! and turns their events into [`Action::PreviewEvent`]s for the pure core.
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::catalog::Catalog;
 use crate::preview::deep::{self, DeepOptions, DeepReport};
+use crate::preview::probes::{self, ProbeInputs, ProbeReport};
 use crate::preview::process::find_program;
 use crate::preview::rebuild::{self, PreviewOptions, PreviewReport};
 use crate::preview::{Event, Job, Target, Verdict};
+use crate::value::Value;
 use crate::wizard::action::Action;
 use crate::wizard::preview::PreviewEvent;
+use crate::wizard::probes::ProbeEvent;
 
 /// The preview's jobs: the one running now and the target for the next.
 #[derive(Default)]
@@ -164,5 +168,69 @@ fn rebuild_done(report: PreviewReport) -> PreviewEvent {
         cannot_run: report.cannot_run.clone(),
         notes,
         cancelled: report.cancelled,
+    }
+}
+
+/// The preflight probes' job at the edge: `c` on the Review step runs
+/// `crate::preview::probes` for the current answers (nothing written is needed), the
+/// same job as `atproto-wizard preview --probes`; polled every tick like the preview.
+#[derive(Default)]
+pub struct ProbeRunner {
+    job: Option<Job<ProbeReport>>,
+}
+
+impl ProbeRunner {
+    /// Starts the probes for these answers (stopping any still running).
+    pub fn start(&mut self, catalog: &Catalog, tree: &BTreeMap<String, Value>) {
+        self.cancel();
+        self.job = Some(probes::spawn(ProbeInputs::from_answers(catalog, tree)));
+    }
+
+    /// Stops the probes; the job still reports `Done` with what it had.
+    pub fn cancel(&mut self) {
+        if let Some(j) = &self.job {
+            j.cancel();
+        }
+    }
+
+    /// The actions for what the probes reported since the last call (never blocks).
+    pub fn poll(&mut self) -> Vec<Action> {
+        let mut out = Vec::new();
+        let Some(job) = &self.job else {
+            return Vec::new();
+        };
+        // A job that ended without a Done (it panicked) is read once more, then let go.
+        let finished = job.is_finished();
+        while let Some(event) = job.try_next() {
+            match event {
+                Event::Started {
+                    index,
+                    total,
+                    title,
+                    ..
+                } => out.push(ProbeEvent::Started {
+                    index,
+                    total,
+                    title,
+                }),
+                Event::Done(report) => {
+                    out.push(ProbeEvent::Done {
+                        results: report.results,
+                        cancelled: report.cancelled,
+                    });
+                    self.job = None;
+                    break;
+                }
+                Event::Line { .. } | Event::Finished { .. } => {}
+            }
+        }
+        if finished && self.job.is_some() {
+            self.job = None;
+            out.push(ProbeEvent::Done {
+                results: Vec::new(),
+                cancelled: true,
+            });
+        }
+        out.into_iter().map(Action::ProbeEvent).collect()
     }
 }

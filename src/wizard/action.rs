@@ -2,6 +2,7 @@
 //! edge (`crate::tui::input`) turns terminal events into these; [`super::update`]
 //! applies them to the state.
 use super::preview::PreviewEvent;
+use super::probes::ProbeEvent;
 use super::state::WriteOutcome;
 use crate::apply::DirState;
 
@@ -67,6 +68,13 @@ pub enum Action {
     CancelPreview,
     /// What the running preview reported (the edge polls its jobs every tick).
     PreviewEvent(PreviewEvent),
+    /// `c` at the Review step: check this machine (DNS, ports, disk, NixOS) for the
+    /// current answers, in the background; advisory, never blocks writing.
+    Probe,
+    /// Esc or Ctrl-C while the probes run: stop them.
+    CancelProbe,
+    /// What the running probes reported (the edge polls their job every tick).
+    ProbeEvent(ProbeEvent),
 }
 
 /// What the edge must do after an update.
@@ -83,4 +91,9 @@ pub enum Effect {
     StartPreview,
     /// Cancel the running preview's jobs (kill their child processes).
     CancelPreview,
+    /// Start the preflight probes for the current answers as a background job; report
+    /// with [`Action::ProbeEvent`].
+    StartProbes,
+    /// Cancel the running probes.
+    CancelProbes,
 }

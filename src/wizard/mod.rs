@@ -9,11 +9,13 @@
 //! - The full-screen wizard's model: [`state`] (everything shown), [`action`] (what
 //!   the operator asked for), [`update`] (the only place the state changes),
 //!   [`review`] (the review document), [`layout`] (where the panes are) and
-//!   [`preview`] (the preview pane at the Done step, fed by the edge's jobs).
+//!   [`preview`] (the preview pane at the Done step, fed by the edge's jobs) and
+//!   [`probes`] (the preflight probes on the Review step, also run by the edge).
 pub mod action;
 pub mod draft;
 pub mod layout;
 pub mod preview;
+pub mod probes;
 pub mod profiles;
 pub mod questions;
 pub mod review;

@@ -98,6 +98,11 @@ pub fn review_lines(state: &WizardState, width: usize) -> Vec<ReviewLine> {
         });
     }
     out.push(line("", LineStyle::Text));
+    out.extend(super::probes::probe_lines(
+        state.probes.as_ref(),
+        look,
+        width,
+    ));
 
     out.push(line("Summary", LineStyle::Heading));
     for l in summarize(&state.view()).lines() {

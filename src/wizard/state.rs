@@ -10,6 +10,7 @@ use toml_edit::DocumentMut;
 
 use super::draft::Draft;
 use super::preview::PreviewPane;
+use super::probes::ProbePane;
 use super::profiles::Profile;
 use super::questions::{self, Question, QuestionKind, Step, StepKind};
 use crate::apply::{ApplyPlan, DirState};
@@ -168,6 +169,8 @@ pub struct WizardState {
     pub look: Look,
     /// The preview started at the Done step (`p`), running or ended.
     pub preview: Option<PreviewPane>,
+    /// The preflight probes started on the Review step (`c`), running or ended.
+    pub probes: Option<ProbePane>,
 }
 
 impl WizardState {
@@ -199,6 +202,7 @@ impl WizardState {
             size: (80, 24),
             look: Look::default(),
             preview: None,
+            probes: None,
         };
         if let Some(p) = profile {
             s.draft = p.draft(catalog);
@@ -238,6 +242,7 @@ impl WizardState {
             size: (80, 24),
             look: Look::default(),
             preview: None,
+            probes: None,
         };
         s.visited.insert(StepKind::Start);
         s.visited.insert(StepKind::Host);
