@@ -200,7 +200,13 @@ fn event_loop(
     let mut jobs = preview::Runner::default();
     let mut checks = preview::ProbeRunner::default();
     loop {
-        terminal.draw(|f| draw::draw(f, state))?;
+        if let Err(e) = terminal.draw(|f| draw::draw(f, state)) {
+            // The terminal went away while drawing: a hang-up, not a failure.
+            if terminal_hung_up(Duration::ZERO) {
+                return Ok(hang_up(&mut jobs, &mut checks));
+            }
+            return Err(e.into());
+        }
         let ev = loop {
             let sig = signal.load(Ordering::Relaxed);
             if sig != 0 {
@@ -217,9 +223,17 @@ fn event_loop(
                 }
                 break None;
             }
-            if event::poll(Duration::from_millis(100))? {
+            // A terminal that went away without a SIGHUP (its window closed, the pty
+            // master dropped) would leave crossterm reading end-of-file forever inside
+            // its poll: look first, and stop as a hang-up would, writing nothing.
+            if terminal_hung_up(Duration::ZERO) {
+                return Ok(hang_up(&mut jobs, &mut checks));
+            }
+            if event::poll(Duration::ZERO)? {
                 break Some(event::read()?);
             }
+            // Wait for a key (or the next tick: jobs, signals, resizes).
+            terminal_hung_up(Duration::from_millis(100));
         };
         let Some(action) = ev.and_then(|ev| input::map_event(state, &ev)) else {
             continue;
@@ -245,6 +259,43 @@ fn event_loop(
             }
         }
     }
+}
+
+/// Stops the background jobs and leaves the dead terminal alone; the exit status of a
+/// hang-up.
+fn hang_up(jobs: &mut preview::Runner, checks: &mut preview::ProbeRunner) -> i32 {
+    jobs.cancel();
+    checks.cancel();
+    detach_from_dead_terminal();
+    128 + signal_hook::consts::SIGHUP
+}
+
+/// Points stdout and stderr at /dev/null once the terminal is gone: restoring it, and
+/// ratatui's own messages on drop, would otherwise fail to write, and `eprintln!`
+/// panics on a failed write.
+fn detach_from_dead_terminal() {
+    if let Ok(null) = std::fs::OpenOptions::new().write(true).open("/dev/null") {
+        use std::os::fd::AsRawFd;
+        // SAFETY: dup2 onto the standard descriptors from one this function owns.
+        unsafe {
+            libc::dup2(null.as_raw_fd(), libc::STDOUT_FILENO);
+            libc::dup2(null.as_raw_fd(), libc::STDERR_FILENO);
+        }
+    }
+}
+
+/// Waits up to `wait` for input on stdin; true when the terminal there has hung up
+/// (POLLHUP or an error on the descriptor).
+fn terminal_hung_up(wait: Duration) -> bool {
+    let mut fd = libc::pollfd {
+        fd: libc::STDIN_FILENO,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let millis = libc::c_int::try_from(wait.as_millis()).unwrap_or(libc::c_int::MAX);
+    // SAFETY: one valid pollfd; poll only writes its `revents`.
+    let ready = unsafe { libc::poll(&mut fd, 1, millis) };
+    ready > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
 }
 
 /// The full screen: raw mode, the alternate screen and mouse capture, undone when
