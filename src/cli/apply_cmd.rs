@@ -7,7 +7,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use super::check_cmd;
-use super::style::Style;
+use super::style::{Printer, Style};
 use crate::apply::{self, ApplyPlan, FileChange, RefusalKind};
 use crate::catalog::Catalog;
 use crate::fsio;
@@ -276,18 +276,6 @@ pub fn colour_diff(diff: &str, style: Style) -> String {
         out.push_str(end);
     }
     out
-}
-
-/// Writes to the output, ignoring a closed pipe (`apply … | head`).
-struct Printer<'a> {
-    out: &'a mut dyn Write,
-}
-
-impl Printer<'_> {
-    fn put(&mut self, text: &str) {
-        let _ = self.out.write_all(text.as_bytes());
-        let _ = self.out.flush();
-    }
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::style::Style;
+use super::style::{Printer, Style};
 use crate::catalog::{Catalog, Level};
 use crate::preview::deep::{self, DeepOptions, DeepReport};
 use crate::preview::probes::{self, ProbeInputs, ProbeReport, ProbeStatus};
@@ -164,17 +164,6 @@ pub fn run(
     status
 }
 
-struct Printer<'a> {
-    out: &'a mut dyn Write,
-}
-
-impl Printer<'_> {
-    fn put(&mut self, text: &str) {
-        let _ = self.out.write_all(text.as_bytes());
-        let _ = self.out.flush();
-    }
-}
-
 /// Prints a job's events as they come; returns its result, or `None` when
 /// interrupted before it could finish.
 fn follow<R: Send + 'static>(
@@ -241,19 +230,27 @@ fn probe_counts(report: &ProbeReport) -> String {
     probes::counts(&report.results)
 }
 
-fn print_probes(p: &mut Printer, report: &ProbeReport, style: Style) {
-    for r in &report.results {
+/// The probe results as the CLI and the line mode print them: the status word
+/// (coloured where the style allows), the finding, and what to do about it.
+pub(crate) fn probe_result_lines(results: &[probes::ProbeResult], style: Style) -> String {
+    let mut out = String::new();
+    for r in results {
         let word = match r.status {
             ProbeStatus::Ok => style.ok(r.status.word()),
             ProbeStatus::Warning | ProbeStatus::Unknown => style.warning(r.status.word()),
             ProbeStatus::Failed => style.error(r.status.word()),
         };
         let (head, fix) = probes::result_text(r);
-        p.put(&format!("  {word}: {head}\n"));
+        out.push_str(&format!("  {word}: {head}\n"));
         if let Some(fix) = fix {
-            p.put(&format!("    {fix}\n"));
+            out.push_str(&format!("    {fix}\n"));
         }
     }
+    out
+}
+
+fn print_probes(p: &mut Printer, report: &ProbeReport, style: Style) {
+    p.put(&probe_result_lines(&report.results, style));
 }
 
 fn print_deep(p: &mut Printer, report: &DeepReport, target: &Target, style: Style) {

@@ -62,3 +62,15 @@ impl Style {
         self.colour
     }
 }
+
+/// Writes to the output, ignoring a closed pipe (`apply … | head`).
+pub(crate) struct Printer<'a> {
+    pub out: &'a mut dyn std::io::Write,
+}
+
+impl Printer<'_> {
+    pub fn put(&mut self, text: &str) {
+        let _ = self.out.write_all(text.as_bytes());
+        let _ = self.out.flush();
+    }
+}

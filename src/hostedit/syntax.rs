@@ -179,24 +179,8 @@ pub(crate) fn is_identifier(name: &str) -> bool {
         && !KEYWORDS.contains(&name)
 }
 
-/// A Nix string literal holding `s`.
-pub(crate) fn nix_string(s: &str) -> String {
-    let mut out = String::from("\"");
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
+/// A Nix string literal holding `s` (the renderer's escaping).
+pub(crate) use crate::render::nix::string_literal as nix_string;
 
 /// A path written in the source, made comparable the way Nix resolves path literals:
 /// `.` parts dropped and `..` applied lexically (`././a.nix` and `./b/../a.nix` are

@@ -6,7 +6,7 @@ use crate::catalog::Level;
 use crate::cli::apply_cmd::colour_diff;
 use crate::fsio;
 use crate::preview::Event;
-use crate::preview::probes::{self, ProbeInputs, ProbeStatus};
+use crate::preview::probes::{self, ProbeInputs};
 use crate::render::HostMode;
 use crate::validate::Diagnostic;
 use crate::wizard::ANSWERS_NAME;
@@ -207,18 +207,10 @@ impl Flow<'_> {
             self.say("  The checks stopped before the end.\n");
             return;
         };
-        for r in &report.results {
-            let word = match r.status {
-                ProbeStatus::Ok => style.ok(r.status.word()),
-                ProbeStatus::Warning | ProbeStatus::Unknown => style.warning(r.status.word()),
-                ProbeStatus::Failed => style.error(r.status.word()),
-            };
-            let (head, fix) = probes::result_text(r);
-            self.say(&format!("  {word}: {head}\n"));
-            if let Some(fix) = fix {
-                self.say(&format!("    {fix}\n"));
-            }
-        }
+        self.say(&crate::cli::preview_cmd::probe_result_lines(
+            &report.results,
+            style,
+        ));
         self.say(&format!(
             "This machine: {} (advisory; writing does not wait for it).\n",
             probes::counts(&report.results)
