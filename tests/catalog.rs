@@ -136,3 +136,35 @@ fn rules_can_read_a_services_domain_by_its_relative_path() {
         )]
     );
 }
+
+/// An optional secret names the setting that turns it on, and that setting exists:
+/// the modules declare the secret (sops, agenix) only when the setting has a value.
+#[test]
+fn optional_secrets_name_the_setting_that_needs_them() {
+    let with = |from: &str, to: &str| -> Vec<String> {
+        let files: Vec<(&str, String)> = atproto_wizard::catalog::CATALOG_FILES
+            .iter()
+            .map(|(name, text)| {
+                let text = if *name == "bluesky-pds.toml" {
+                    text.replacen(from, to, 1)
+                } else {
+                    text.to_string()
+                };
+                (*name, text)
+            })
+            .collect();
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        lint(&Catalog::from_files(&borrowed).unwrap())
+    };
+    assert!(with("", "").is_empty());
+    let missing = with("needed_with = \"email_from_address\"\n", "");
+    assert!(
+        missing.iter().any(|p| p.contains("optional secret smtp_url needs `needed_with`")),
+        "{missing:#?}"
+    );
+    let wrong = with("needed_with = \"email_from_address\"", "needed_with = \"email_from\"");
+    assert!(
+        wrong.iter().any(|p| p.contains("\"email_from\", which is not one of its settings")),
+        "{wrong:#?}"
+    );
+}

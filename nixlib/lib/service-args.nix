@@ -4,8 +4,9 @@
 #
 #   entry:  the catalog entry (builtins.fromTOML of nixlib/catalog/<id>.toml)
 #   cfg:    { settings; ports; listenAddress; }  (the module's option values)
+#   secrets: the catalog secrets this host needs (optional ones only with their setting)
 # Returns { args; environment; envSecrets; credentials; }.
-{ entry, cfg }:
+{ entry, cfg, secrets ? entry.secrets or [ ] }:
 let
   concatMap = f: l: builtins.concatLists (map f l);
   known = builtins.listToAttrs (map (s: { name = s.key; value = s; }) (entry.settings or [ ]));
@@ -66,7 +67,6 @@ let
     (p: if (p.env or "") != "" then [{ name = p.env; value = portValue p; }] else [ ])
     activePorts);
 
-  secrets = entry.secrets or [ ];
   flagSecrets = builtins.filter (s: (s.flag or "") != "") secrets;
 in
 {

@@ -13,7 +13,10 @@
 #           jit                     the runtime JIT-compiles (Node): no MemoryDenyWriteExecute
 #           workingDirectory        overrides the catalog's choice
 #           databaseEnv             variables that get the PostgreSQL URL
-#           config                  more NixOS configuration (a second unit, …)
+#           companions              more units of the same service, built like the main
+#                                   one: { <unit> = { description; command; after;
+#                                   dropEnvironment; }; }
+#           config                  more NixOS configuration
 # extraOptions: { lib }: more options under services.<id> (never a function of config,
 #         so option declarations cannot recurse into their own values)
 { id, extra ? (_: { }), extraOptions ? (_: { }) }:
@@ -43,13 +46,11 @@ let
     };
 
   x = extra { inherit config lib pkgs cfg entry stateDir database; };
-  wired = import ./service-args.nix { inherit entry cfg; };
+  wired = import ./service-args.nix { inherit entry cfg; secrets = neededSecrets; };
 
-  backend = integ.secrets.backend;
-  defaultSecretFile = name:
-    if backend == "sops" then "/run/secrets/atproto/${id}/${name}"
-    else if backend == "agenix" then "/run/agenix/atproto-${id}-${name}"
-    else "/var/lib/atproto-secrets/${id}/${name}";
+  files = import ./secret-files.nix { inherit lib; };
+  defaultSecretFile = files.defaultFile integ.secrets.backend id;
+  neededSecrets = builtins.filter (files.needed (k: cfg.settings.${k} or null)) (entry.secrets or [ ]);
 
   publicPorts = builtins.filter (p: p.public or false) (entry.ports or [ ]);
   portActive = p: (p.enabled_by or "") == "" || (cfg.settings.${p.enabled_by} or null) == true;
@@ -62,10 +63,50 @@ let
       escaped = builtins.replaceStrings [ "\\" "\"" "$" ] [ "\\\\" "\\\"" "$$" ] a;
       specifiersKept = if lib.hasPrefix "%d/" a then escaped else builtins.replaceStrings [ "%" ] [ "%%" ] escaped;
     in "\"${specifiersKept}\"";
-  command = [ "${cfg.package}/bin/${entry.binary}" ] ++ lib.drop 1 (entry.start or [ entry.binary ])
+  mainCommand = [ "${cfg.package}/bin/${entry.binary}" ] ++ lib.drop 1 (entry.start or [ entry.binary ])
     ++ wired.args ++ (x.args or [ ]) ++ cfg.extraArgs;
 
   secretsUnit = config.atproto.registry.${id}.secretsUnit;
+
+  environment = wired.environment // (x.environment or { })
+    // lib.optionalAttrs (database != null)
+    (lib.genAttrs (x.databaseEnv or [ ]) (_: database.url));
+
+  # A unit of this service. The main one runs the catalog's command; a companion
+  # ({ description; command; after; dropEnvironment; }) runs its own command after it.
+  unit = { isMain ? false, description ? entry.title, command ? mainCommand, after ? [ ], dropEnvironment ? [ ] }: {
+    inherit description;
+    wantedBy = [ "multi-user.target" ];
+    wants = [ "network-online.target" ];
+    after = [ "network-online.target" ]
+      ++ lib.optional secretsUnit "atproto-secrets-${id}.service" ++ after;
+    requires = lib.optional secretsUnit "atproto-secrets-${id}.service" ++ after;
+    environment = builtins.removeAttrs environment dropEnvironment;
+    path = x.path or [ ];
+    preStart = lib.optionalString isMain (x.preStart or "");
+    startLimitIntervalSec = 300;
+    startLimitBurst = 5;
+    serviceConfig = import ./hardening.nix { jit = x.jit or false; } // {
+      ExecStart = lib.concatStringsSep " " (map quote command);
+      Restart = "on-failure";
+      RestartSec = 5;
+      EnvironmentFile = envFiles;
+      LoadCredential = map (name: "${name}:${cfg.secrets.${name}}") wired.credentials;
+    } // (if stateless then {
+      # No state to own: a transient user, cleaned up when the unit stops. Named,
+      # so PostgreSQL's peer authentication (and a second unit) can use it.
+      DynamicUser = true;
+      User = id;
+      Group = id;
+    } else {
+      User = id;
+      Group = id;
+      StateDirectory = map (s: s.name) states;
+      StateDirectoryMode = "0750";
+    }) // lib.optionalAttrs ((x.workingDirectory or null) != null || (entry.working_directory or false)) {
+      WorkingDirectory = x.workingDirectory or stateDir;
+    } // (x.serviceConfig or { });
+  };
   envFiles = config.atproto.registry.${id}.environmentFiles ++ cfg.environmentFiles;
 in
 {
@@ -169,7 +210,7 @@ in
         metrics = map (p: cfg.ports.${p.name})
           (builtins.filter (p: (p.metrics or false) && portActive p) (entry.ports or [ ]));
         inherit database;
-        secrets = map (s: s // { file = cfg.secrets.${s.name}; }) (entry.secrets or [ ]);
+        secrets = map (s: s // { file = cfg.secrets.${s.name}; required = true; }) neededSecrets;
       };
 
       users.users = lib.optionalAttrs (!stateless) {
@@ -184,41 +225,10 @@ in
       networking.firewall.allowedTCPPorts = lib.optionals cfg.openFirewall
         (map (p: cfg.ports.${p.name}) (builtins.filter portActive publicPorts));
 
-      systemd.services.${id} = {
-        description = entry.title;
-        wantedBy = [ "multi-user.target" ];
-        wants = [ "network-online.target" ];
-        after = [ "network-online.target" ]
-          ++ lib.optional secretsUnit "atproto-secrets-${id}.service";
-        requires = lib.optional secretsUnit "atproto-secrets-${id}.service";
-        environment = wired.environment // (x.environment or { })
-          // lib.optionalAttrs (database != null)
-          (lib.genAttrs (x.databaseEnv or [ ]) (_: database.url));
-        path = x.path or [ ];
-        preStart = x.preStart or "";
-        startLimitIntervalSec = 300;
-        startLimitBurst = 5;
-        serviceConfig = import ./hardening.nix { jit = x.jit or false; } // {
-          ExecStart = lib.concatStringsSep " " (map quote command);
-          Restart = "on-failure";
-          RestartSec = 5;
-          EnvironmentFile = envFiles;
-          LoadCredential = map (name: "${name}:${cfg.secrets.${name}}") wired.credentials;
-        } // (if stateless then {
-          # No state to own: a transient user, cleaned up when the unit stops. Named,
-          # so PostgreSQL's peer authentication (and a second unit) can use it.
-          DynamicUser = true;
-          User = id;
-          Group = id;
-        } else {
-          User = id;
-          Group = id;
-          StateDirectory = map (s: s.name) states;
-          StateDirectoryMode = "0750";
-        }) // lib.optionalAttrs ((x.workingDirectory or null) != null || (entry.working_directory or false)) {
-          WorkingDirectory = x.workingDirectory or stateDir;
-        } // (x.serviceConfig or { });
-      };
+      # The main unit, and any companion unit (Ozone's daemon) from the same
+      # definition: same user, sandbox, state, secrets and variables.
+      systemd.services = { ${id} = unit { isMain = true; }; }
+        // builtins.mapAttrs (_: companion: unit companion) (x.companions or { });
     }
     (x.config or { })
   ]);

@@ -9,6 +9,9 @@ let
   opts = import ../lib/options-from-catalog.nix { inherit lib; };
   inherit (lib) mkOption types;
   outer = config;
+  secretFiles = import ../lib/secret-files.nix { inherit lib; };
+  # A secret that sops-nix provides (its file is one of our sops secrets' paths).
+  viaSops = x: outer.atproto.integration.secrets.backend == "sops" && secretFiles.sopsNameOf x.file != null;
   hostFields = builtins.listToAttrs (map (f: { name = f.key; value = f; }) catalog.plan.host);
 
   registryEntry = { name, config, ... }: {
@@ -41,17 +44,23 @@ let
       database = mkOption { type = types.nullOr (types.attrsOf (types.nullOr types.str)); default = null; };
       secrets = mkOption { type = types.listOf (types.attrsOf types.anything); default = [ ]; };
 
-      # Derived: what the secrets backend must prepare before the unit starts.
+      # Derived: how each secret reaches the unit. With sops, the secrets that are sops
+      # secrets go through a sops-nix template (an environment file sops-nix renders);
+      # every other one (all of them with generate and agenix, an operator's own file,
+      # the remote database's password) through the oneshot atproto-secrets-<unit>.
+      templated = mkOption {
+        internal = true;
+        type = types.listOf (types.attrsOf types.anything);
+        description = "Secrets with a variable that the sops-nix template atproto-<unit>.env carries.";
+        default = builtins.filter (x: (x.env or "") != "" && viaSops x) config.secrets;
+      };
       composed = mkOption {
         internal = true;
         type = types.listOf (types.attrsOf types.anything);
         description = "Secrets the oneshot atproto-secrets-<unit> prepares (generates or links) and composes.";
         default =
-          let
-            backend = outer.atproto.integration.secrets.backend;
-            db = outer.atproto.integration.database;
-          in
-          lib.optionals (backend != "sops") config.secrets
+          let db = outer.atproto.integration.database; in
+          builtins.filter (x: !viaSops x) config.secrets
           ++ lib.optional (config.database != null && db.kind == "remote" && db.password_file != null) {
             name = "pgpassword";
             env = "PGPASSWORD";
@@ -69,13 +78,11 @@ let
       environmentFiles = mkOption {
         internal = true;
         type = types.listOf types.str;
+        # sops-nix renders a template at config.sops.templates.<name>.path
+        # (/run/secrets/rendered/<name> by default), never anywhere else.
         default =
-          let
-            hasEnv = l: builtins.any (s: (s.env or "") != "") l;
-            sops = outer.atproto.integration.secrets.backend == "sops";
-          in
-          lib.optional (hasEnv config.composed) "/run/atproto-secrets/${config.unit}.env"
-          ++ lib.optional (sops && hasEnv config.secrets) "/run/secrets-rendered/atproto-${config.unit}.env";
+          lib.optional (builtins.any (s: (s.env or "") != "") config.composed) "/run/atproto-secrets/${config.unit}.env"
+          ++ lib.optional (config.templated != [ ]) outer.sops.templates."atproto-${config.unit}.env".path;
       };
     };
   };

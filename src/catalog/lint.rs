@@ -97,6 +97,21 @@ fn lint_service(catalog: &Catalog, s: &Service, problems: &mut Vec<String>) {
         }
     }
     for secret in &s.secrets {
+        match (&secret.needed_with, secret.required) {
+            (Some(key), false) if !s.settings.iter().any(|f| &f.key == key) => problems.push(format!(
+                "{file}: secret {} is needed_with {key:?}, which is not one of its settings",
+                secret.name
+            )),
+            (None, false) => problems.push(format!(
+                "{file}: optional secret {} needs `needed_with`: the setting that turns it on",
+                secret.name
+            )),
+            (Some(_), true) => problems.push(format!(
+                "{file}: secret {} is required, so `needed_with` means nothing",
+                secret.name
+            )),
+            _ => {}
+        }
         if secret.env.is_none() && secret.flag.is_none() {
             problems.push(format!(
                 "{file}: secret {} reaches the program by neither env nor flag",

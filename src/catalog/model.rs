@@ -222,6 +222,10 @@ pub struct Secret {
     pub help: String,
     #[serde(default = "yes")]
     pub required: bool,
+    /// For an optional secret: the setting it goes with. The secret is declared and
+    /// passed to the program only when that setting has a value.
+    #[serde(default, deserialize_with = "empty_is_none")]
+    pub needed_with: Option<String>,
 }
 
 fn yes() -> bool {

@@ -1,6 +1,10 @@
 # Backups of every enabled service's state (catalog [[state]] with backup = true), with
 # a PostgreSQL dump taken first when the local PostgreSQL serves any of them. Repository
 # and password come from files on the host, never from the Nix store.
+# The dump directory is made by systemd-tmpfiles at boot (0700 root), so it exists
+# before a job starts: borg's unit runs with ProtectSystem=strict and only its
+# readWritePaths writable, and systemd refuses to start a unit (226/NAMESPACE) whose
+# ReadWritePaths entry does not exist. restic's unit has no such sandbox.
 # SQLite files (the PDS's) are copied as they are on disk while the service runs; the
 # services write them in WAL mode, so a restore may need the last seconds replayed.
 { config, lib, pkgs, ... }:
@@ -13,7 +17,6 @@ let
   dumpsPostgres = db.kind == "local" && lib.any (e: e.database != null) (lib.attrValues reg);
   pg = config.services.postgresql.package;
   dump = ''
-    install -d -m 0700 ${dumpDir}
     ${pkgs.util-linux}/bin/runuser -u postgres -- ${pg}/bin/pg_dumpall > ${dumpDir}/all.sql.tmp
     mv ${dumpDir}/all.sql.tmp ${dumpDir}/all.sql
   '';
@@ -22,6 +25,10 @@ let
 in
 {
   config = lib.mkIf active (lib.mkMerge [
+    (lib.mkIf dumpsPostgres {
+      systemd.tmpfiles.rules = [ "d ${dumpDir} 0700 root root -" ];
+    })
+
     (lib.mkIf (b.kind == "restic") {
       services.restic.backups.atproto = {
         paths = allPaths;
@@ -47,6 +54,7 @@ in
           passCommand = "cat ${b.password_file}";
         };
         compression = "auto,zstd";
+        readWritePaths = lib.optional dumpsPostgres dumpDir;
         startAt = b.schedule;
         persistentTimer = true;
         prune.keep = {

@@ -15,8 +15,9 @@ in
   config = lib.mkIf (db.kind == "local" && users != [ ]) {
     services.postgresql = {
       enable = true;
-      # Pinned: a NixOS upgrade must never switch the major version under the data.
-      package = pkgs.${db.package};
+      # Pinned: a NixOS upgrade must never switch the major version under the data. A
+      # default, so a host that already pins its own PostgreSQL keeps it.
+      package = lib.mkDefault pkgs.${db.package};
       ensureDatabases = users;
       ensureUsers = map (name: { inherit name; ensureDBOwnership = true; }) users;
     };

@@ -14,7 +14,8 @@ in
     (lib.mkIf (l.kind == "loki") {
       services.loki = {
         enable = true;
-        configuration = {
+        # Every leaf a default: a host's own Loki settings win one by one.
+        configuration = lib.mapAttrsRecursive (_: lib.mkDefault) {
           auth_enabled = false;
           server = {
             http_listen_address = "127.0.0.1";

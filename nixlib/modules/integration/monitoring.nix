@@ -11,14 +11,19 @@ let
   scraped = lib.filterAttrs (_: e: e.metrics != [ ]) config.atproto.registry;
   local = port: "127.0.0.1:${toString port}";
   grafanaSecrets = "/var/lib/atproto-secrets/grafana";
+  # Grafana runs as User=grafana (nixpkgs' module) and reads `$__file{…}` itself, so it
+  # gets its secrets as systemd credentials: systemd copies the root-only files into
+  # the unit's credentials directory, readable by the unit's user only. The files
+  # stay root-only, and nothing depends on the mode of /var/lib/atproto-secrets.
+  grafanaCredential = name: "/run/credentials/grafana.service/${name}";
 in
 {
   config = lib.mkIf active (lib.mkMerge [
     (lib.mkIf m.prometheus {
       services.prometheus = {
         enable = true;
-        listenAddress = "127.0.0.1";
-        port = m.prometheus_port;
+        listenAddress = lib.mkDefault "127.0.0.1";
+        port = lib.mkDefault m.prometheus_port;
         scrapeConfigs = lib.mapAttrsToList
           (id: e: {
             job_name = id;
@@ -27,7 +32,7 @@ in
           scraped
         ++ lib.optional m.node_exporter {
           job_name = "node";
-          static_configs = [{ targets = [ (local m.node_exporter_port) ]; }];
+          static_configs = [{ targets = [ (local config.services.prometheus.exporters.node.port) ]; }];
         };
       };
     })
@@ -35,8 +40,8 @@ in
     (lib.mkIf m.node_exporter {
       services.prometheus.exporters.node = {
         enable = true;
-        listenAddress = "127.0.0.1";
-        port = m.node_exporter_port;
+        listenAddress = lib.mkDefault "127.0.0.1";
+        port = lib.mkDefault m.node_exporter_port;
         enabledCollectors = [ "systemd" ];
       };
     })
@@ -46,13 +51,13 @@ in
         enable = true;
         settings = {
           server = {
-            http_addr = "127.0.0.1";
-            http_port = m.grafana_port;
+            http_addr = lib.mkDefault "127.0.0.1";
+            http_port = lib.mkDefault m.grafana_port;
           };
-          # Generated on the host by atproto-secrets-grafana, read by Grafana itself.
+          # Generated on the host by atproto-secrets-grafana, passed as credentials.
           security = {
-            admin_password = "$__file{${grafanaSecrets}/admin_password}";
-            secret_key = "$__file{${grafanaSecrets}/secret_key}";
+            admin_password = "$__file{${grafanaCredential "admin_password"}}";
+            secret_key = "$__file{${grafanaCredential "secret_key"}}";
           };
         };
         provision = {
@@ -63,7 +68,7 @@ in
               uid = "prometheus";
               type = "prometheus";
               access = "proxy";
-              url = "http://${local m.prometheus_port}";
+              url = "http://${local config.services.prometheus.port}";
               isDefault = true;
             }
             ++ lib.optional (logging.kind == "loki") {
@@ -88,12 +93,17 @@ in
         serviceConfig = {
           Type = "oneshot";
           RemainAfterExit = true;
-          ExecStart = "${pkgs.bash}/bin/bash ${../../secrets/atproto-secrets.sh} --dir ${grafanaSecrets} --owner grafana:grafana admin_password:password:24 secret_key:hex:32";
+          UMask = "0077";
         };
+        script = ''
+          install -d -m 0700 /var/lib/atproto-secrets ${grafanaSecrets}
+          ${pkgs.bash}/bin/bash ${../../secrets/atproto-secrets.sh} --dir ${grafanaSecrets} admin_password:password:24 secret_key:hex:32
+        '';
       };
       systemd.services.grafana = {
         requires = [ "atproto-secrets-grafana.service" ];
         after = [ "atproto-secrets-grafana.service" ];
+        serviceConfig.LoadCredential = map (n: "${n}:${grafanaSecrets}/${n}") [ "admin_password" "secret_key" ];
       };
     })
   ]);

@@ -6,6 +6,9 @@
 # extraDomainNames, useACMEHost, readable by the proxy's group).
 # caddy: the same, or on-demand TLS asking the PDS's /tls-check for each handle, as the
 # upstream PDS installer deploys it.
+# Host-wide values (nginx's recommended settings and body size, the ACME account) are
+# defaults (mkDefault), so a host that sets them itself keeps its own instead of failing
+# with conflicting definitions; the virtual hosts and certificates are ours by name.
 { config, lib, ... }:
 let
   p = config.atproto.integration.proxy;
@@ -66,11 +69,11 @@ in
     (lib.mkIf nginx {
       services.nginx = {
         enable = true;
-        recommendedProxySettings = true;
-        recommendedTlsSettings = true;
-        recommendedOptimisation = true;
-        recommendedGzipSettings = true;
-        clientMaxBodySize = "${toString p.max_body_size_mb}m";
+        recommendedProxySettings = lib.mkDefault true;
+        recommendedTlsSettings = lib.mkDefault true;
+        recommendedOptimisation = lib.mkDefault true;
+        recommendedGzipSettings = lib.mkDefault true;
+        clientMaxBodySize = lib.mkDefault "${toString p.max_body_size_mb}m";
         virtualHosts = builtins.listToAttrs (map nginxHost served);
       };
     })
@@ -88,18 +91,18 @@ in
           }
         '';
       } // lib.optionalAttrs (tls.acme && tls.acme_email != null) {
-        email = tls.acme_email;
+        email = lib.mkDefault tls.acme_email;
       } // lib.optionalAttrs (tls.acme && tls.staging) {
-        acmeCA = letsEncryptStaging;
+        acmeCA = lib.mkDefault letsEncryptStaging;
       };
     })
 
     (lib.mkIf (on && tls.acme) {
       security.acme = {
-        acceptTerms = tls.accept_terms;
+        acceptTerms = lib.mkDefault tls.accept_terms;
         defaults = {
-          email = tls.acme_email;
-        } // lib.optionalAttrs tls.staging { server = letsEncryptStaging; };
+          email = lib.mkDefault tls.acme_email;
+        } // lib.optionalAttrs tls.staging { server = lib.mkDefault letsEncryptStaging; };
         certs = builtins.listToAttrs (map
           (e: {
             name = e.domain;

@@ -1,5 +1,6 @@
-# A local Redis for the services that can use one: a named server on its Unix socket
-# only (no TCP port), password from a file (requirePassFile never enters the store).
+# A local Redis for the operator's own services: a named server on its Unix socket only
+# (no TCP port; clients join the redis-atproto group), password from a file
+# (requirePassFile never enters the store). No catalog service is wired to it yet.
 { config, lib, ... }:
 let r = config.atproto.integration.redis; in
 {

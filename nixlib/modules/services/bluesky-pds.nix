@@ -24,10 +24,12 @@ let
       let v = opts.fill config.atproto.host (f.default or null); in
       lib.optional (v != null) { name = f.env; value = lib.mkDefault (envValue v); })
     (entry.settings or [ ]));
-  defaultSecretFile = name:
-    if backend == "sops" then "/run/secrets/atproto/${id}/${name}"
-    else if backend == "agenix" then "/run/agenix/atproto-${id}-${name}"
-    else "/var/lib/atproto-secrets/${id}/${name}";
+  files = import ../../lib/secret-files.nix { inherit lib; };
+  defaultSecretFile = files.defaultFile backend id;
+  # A catalog setting's value, read from nixpkgs' PDS_* variable it maps to.
+  envOf = builtins.listToAttrs (map (f: { name = f.key; value = f.env; }) (entry.settings or [ ]));
+  settingValue = key: cfg.settings.${envOf.${key}} or null;
+  neededSecrets = builtins.filter (files.needed settingValue) (entry.secrets or [ ]);
 in
 {
   imports = [ ../integration ];
@@ -69,7 +71,7 @@ in
       handles = true;
       # Added by the PDS's service/index.js, which nixpkgs' package runs.
       tlsCheck = "http://127.0.0.1:${toString port}/tls-check";
-      secrets = map (s: s // { file = cfg.secrets.${s.name}; }) (entry.secrets or [ ]);
+      secrets = map (s: s // { file = cfg.secrets.${s.name}; required = true; }) neededSecrets;
     };
 
     systemd.services.${id} = lib.mkIf reg.secretsUnit {

@@ -25,6 +25,76 @@ let
         atproto.integration.tls.accept_terms = true;
       };
     };
+    # The PDS sending email: the SMTP URL becomes a secret it needs.
+    pdsMail = eval {
+      imports = [ ./hosts/pds-caddy.nix ];
+      services.bluesky-pds.settings.PDS_EMAIL_FROM_ADDRESS = "pds@example.com";
+    };
+    # agenix with only the PDS's three required .age files in the directory.
+    agenixPds = eval (agenixPdsHost { });
+    agenixPdsMail = eval (agenixPdsHost { services.bluesky-pds.settings.PDS_EMAIL_FROM_ADDRESS = "pds@example.com"; });
+    # sops without a key source: no SSH host key, no age key.
+    sopsNoKey = eval {
+      imports = [ ./stub-sops.nix ];
+      atproto.host = { domain = "pds.example.com"; admin_email = "a@example.com"; };
+      services.bluesky-pds.enable = true;
+      atproto.integration = {
+        proxy.kind = "none";
+        secrets = { backend = "sops"; sops_file = ./hosts/sops-secrets/secrets.yaml; };
+      };
+    };
+    # sops chosen, sops-nix not imported.
+    sopsWithoutModule = eval {
+      atproto.host = { domain = "pds.example.com"; admin_email = "a@example.com"; };
+      services.bluesky-pds.enable = true;
+      atproto.integration = {
+        proxy.kind = "none";
+        secrets = { backend = "sops"; sops_file = ./hosts/sops-secrets/secrets.yaml; };
+      };
+    };
+    # A host with opinions of its own on host-wide values.
+    ownHostWide =
+      let
+        r = eval {
+          imports = [ ./hosts/pds-nginx-wildcard.nix ];
+          atproto.integration.security.fail2ban = true;
+          atproto.integration.monitoring.prometheus = true;
+          networking.firewall.enable = false;
+          services.fail2ban = { maxretry = 3; bantime = "10m"; };
+          services.nginx = { clientMaxBodySize = "1g"; recommendedGzipSettings = false; };
+          security.acme.defaults.email = "certs@example.net";
+          services.prometheus.port = 9091;
+        };
+        c = r.config;
+        forced = builtins.tryEval (builtins.deepSeq [
+          r.failed c.networking.firewall.enable c.services.fail2ban.maxretry c.services.fail2ban.bantime
+          c.services.nginx.clientMaxBodySize c.services.nginx.recommendedGzipSettings
+          c.security.acme.defaults.email c.services.prometheus.port
+        ] r.failed);
+      in
+      forced.success && forced.value == [ ] && !c.networking.firewall.enable && c.services.prometheus.port == 9091;
+    # The real lib rejects two normal-priority values for one option: why the above
+    # needs our values to be defaults.
+    conflicting = (builtins.tryEval (eval {
+      imports = [{ networking.firewall.enable = true; } { networking.firewall.enable = false; }];
+    }).config.networking.firewall.enable).success;
+    # The jails as they were: reading an nginx error log file nixpkgs never writes.
+    fileJails = eval (fileJailHost { });
+    fileJailsWithLog = eval (fileJailHost { services.nginx.logError = "/var/log/nginx/error.log warn"; });
+    pgOwnerWithoutDatabase = eval {
+      services.postgresql = { enable = true; ensureUsers = [{ name = "orphan"; ensureDBOwnership = true; }]; };
+    };
+    acmeStarCert = eval {
+      security.acme = {
+        acceptTerms = true;
+        defaults.email = "a@example.com";
+        certs."*.example.com".dnsProvider = "cloudflare";
+      };
+    };
+    acmeNoTerms = eval {
+      services.nginx = { enable = true; virtualHosts."a.example.com".enableACME = true; };
+      security.acme.defaults.email = "a@example.com";
+    };
     constellationMetricsOff = eval {
       atproto.host = { domain = "c.example.com"; admin_email = "a@example.com"; };
       services.constellation.enable = true;
@@ -39,6 +109,26 @@ let
       };
       atproto.integration.tls.accept_terms = true;
       atproto.integration.monitoring.prometheus = true;
+    };
+  };
+
+  agenixPdsHost = extra: {
+    imports = [ ./stub-agenix.nix extra ];
+    services.openssh.enable = true;
+    atproto.host = { domain = "pds.example.com"; admin_email = "a@example.com"; };
+    services.bluesky-pds.enable = true;
+    atproto.integration = {
+      proxy.kind = "none";
+      secrets = { backend = "agenix"; agenix_dir = ./hosts/agenix-secrets; };
+    };
+  };
+  fileJailHost = extra: {
+    imports = [ ./hosts/pds-nginx-wildcard.nix extra ];
+    atproto.integration.security.fail2ban = true;
+    services.fail2ban.jails.nginx-botsearch.settings = lib.mkForce {
+      filter = "nginx-botsearch";
+      logpath = "/var/log/nginx/error.log";
+      backend = "auto";
     };
   };
 
@@ -174,10 +264,20 @@ in
     (units everything).rsky-relay.serviceConfig)
   (check "ozone's daemon is a second unit with the same user and database URL"
     ((units everything).ozone-daemon.serviceConfig.User == "ozone"
-      && (units everything).ozone-daemon.serviceConfig.ExecStart == "${pkg "ozone"}/bin/ozone-daemon"
+      && (units everything).ozone-daemon.serviceConfig.ExecStart == cmd [ "${pkg "ozone"}/bin/ozone-daemon" ]
       && (units everything).ozone-daemon.environment.OZONE_DB_POSTGRES_URL == "postgresql://ozone@/ozone?host=/run/postgresql"
-      && !((units everything).ozone-daemon.environment ? OZONE_DB_MIGRATE))
+      && !((units everything).ozone-daemon.environment ? OZONE_DB_MIGRATE)
+      && builtins.elem "ozone.service" (units everything).ozone-daemon.after)
     (units everything).ozone-daemon.environment)
+  (check "ozone's daemon has the main unit's sandbox, secrets and variables, from one definition"
+    (let
+      main = (units everything).ozone;
+      daemon = (units everything).ozone-daemon;
+      same = k: main.serviceConfig.${k} == daemon.serviceConfig.${k};
+    in
+    lib.all same ([ "User" "Group" "EnvironmentFile" "LoadCredential" "MemoryDenyWriteExecute" ] ++ builtins.attrNames hardening)
+      && builtins.removeAttrs main.environment [ "OZONE_DB_MIGRATE" ] == daemon.environment)
+    (units everything).ozone-daemon.serviceConfig)
 
   # No secret value in the configuration: secret variables only via EnvironmentFile.
   (check "no secret variable is set in any unit's environment" (leakedSecrets everything == [ ] && leakedSecrets pdsCaddy == [ ])
@@ -247,16 +347,19 @@ in
       "'jwt_secret:hex:16=PDS_JWT_SECRET'"
       "'admin_password:hex:16=PDS_ADMIN_PASSWORD'"
       "'plc_rotation_key:secp256k1-hex:32=PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX'"
-      "'smtp_url:external:optional=PDS_EMAIL_SMTP_URL'"
       "--env-file /run/atproto-secrets/bluesky-pds.env"
-    ])
+    ] && !lib.hasInfix "smtp_url" pdsSecretsScript)
     pdsSecretsScript)
+  (check "generate backend: the SMTP URL is required, and passed, once the PDS sends email"
+    (lib.hasInfix "'smtp_url:external=PDS_EMAIL_SMTP_URL'" (units hosts.pdsMail).atproto-secrets-bluesky-pds.script)
+    (units hosts.pdsMail).atproto-secrets-bluesky-pds.script)
 
   # Other secrets backends.
   (check "sops: env file templates with placeholders, no generator unit"
     (everything.config.sops.templates ? "atproto-bluesky-pds.env"
       && everything.config.sops.secrets ? "atproto/bluesky-pds/jwt_secret"
-      && everything.config.services.bluesky-pds.environmentFiles == [ "/run/secrets-rendered/atproto-bluesky-pds.env" ]
+      && everything.config.services.bluesky-pds.environmentFiles == [ everything.config.sops.templates."atproto-bluesky-pds.env".path ]
+      && everything.config.sops.templates."atproto-bluesky-pds.env".path == "/run/secrets/rendered/atproto-bluesky-pds.env"
       && !((units everything) ? atproto-secrets-bluesky-pds))
     (builtins.attrNames everything.config.sops.templates))
   (check "sops: rsky-firehose shares rsky-feedgen's API key"
@@ -267,6 +370,86 @@ in
       && lib.hasInfix "ln -sfn /run/agenix/atproto-indigo-relay-admin_password" (units agenix).atproto-secrets-indigo-relay.script
       && lib.hasInfix "'admin_password:external=RELAY_ADMIN_PASSWORD'" (units agenix).atproto-secrets-indigo-relay.script)
     (units agenix).atproto-secrets-indigo-relay.script)
+
+  (check "sops: optional secrets whose setting is off are neither declared nor templated"
+    (!(everything.config.sops.secrets ? "atproto/bluesky-pds/smtp_url")
+      && !(everything.config.sops.secrets ? "atproto/rsky-pds/mailgun_api_key")
+      && !(everything.config.sops.secrets ? "atproto/rsky-pds/s3_access_key_id")
+      && !lib.hasInfix "PDS_EMAIL_SMTP_URL" everything.config.sops.templates."atproto-bluesky-pds.env".content
+      && !lib.hasInfix "AWS_" everything.config.sops.templates."atproto-rsky-pds.env".content)
+    everything.config.sops.templates."atproto-rsky-pds.env".content)
+  (check "sops: rsky-firehose and rsky-jetstream-subscriber read rsky-feedgen's one API key"
+    (let
+      feedgenKey = "RSKY_API_KEY=${everything.config.sops.placeholder."atproto/rsky-feedgen/api_key"}";
+    in
+    lib.hasInfix feedgenKey everything.config.sops.templates."atproto-rsky-firehose.env".content
+      && lib.hasInfix feedgenKey everything.config.sops.templates."atproto-rsky-jetstream-subscriber.env".content
+      && !(everything.config.sops.secrets ? "atproto/rsky-firehose/api_key")
+      && lib.sort lib.lessThan everything.config.sops.secrets."atproto/rsky-feedgen/api_key".restartUnits
+        == [ "rsky-feedgen.service" "rsky-firehose.service" "rsky-jetstream-subscriber.service" ])
+    everything.config.sops.templates."atproto-rsky-firehose.env".content)
+  (check "sops: every secret a service names is a declared sops secret at that path"
+    (lib.all (e: lib.all (x: everything.config.sops.secrets.${lib.removePrefix "/run/secrets/" x.file}.path == x.file) e.templated)
+      (builtins.attrValues everything.config.atproto.registry))
+    (builtins.attrNames everything.config.sops.secrets))
+  (check "sops: the answers' age key is sops-nix's key file"
+    (everything.config.sops.age.keyFile == "/var/lib/sops-nix/key.txt")
+    everything.config.sops.age.keyFile)
+  (check "sops: no key source fails as sops-nix does"
+    (builtins.elem "No key source configured for sops. Either set services.openssh.enable or set sops.age.keyFile or sops.gnupg.home" hosts.sopsNoKey.failed)
+    hosts.sopsNoKey.failed)
+  (check "sops chosen without sops-nix imported: our assertion says what to add"
+    (builtins.any (m: lib.hasInfix "add inputs.sops-nix.nixosModules.sops" m) hosts.sopsWithoutModule.failed)
+    hosts.sopsWithoutModule.failed)
+  (check "agenix: only the secrets the PDS needs are declared, so three .age files suffice"
+    (hosts.agenixPds.failed == [ ]
+      && lib.sort lib.lessThan (builtins.attrNames hosts.agenixPds.config.age.secrets)
+        == [ "atproto-bluesky-pds-admin_password" "atproto-bluesky-pds-jwt_secret" "atproto-bluesky-pds-plc_rotation_key" ])
+    (builtins.attrNames hosts.agenixPds.config.age.secrets))
+  (check "agenix: once the PDS sends email its SMTP secret is declared, and a missing .age file fails"
+    (builtins.any (m: lib.hasInfix "bluesky-pds-smtp_url.age': No such file or directory" m) hosts.agenixPdsMail.failed)
+    hosts.agenixPdsMail.failed)
+  (check "host-wide values are defaults: a host's own firewall, fail2ban, nginx and ACME settings win"
+    (hosts.ownHostWide && !hosts.conflicting)
+    { inherit (hosts) ownHostWide conflicting; })
+  (check "fail2ban's nginx jails read nginx's journal"
+    (let j = everything.config.services.fail2ban.jails or { }; jails = (eval {
+      imports = [ ./hosts/pds-nginx-wildcard.nix ];
+      atproto.integration.security.fail2ban = true;
+    }); in
+    jails.failed == [ ]
+      && jails.config.services.fail2ban.jails.nginx-botsearch.settings.backend == "systemd"
+      && !(jails.config.services.fail2ban.jails.nginx-botsearch.settings ? logpath))
+    "nginx jails")
+  (check "the stub refuses jails that read a log file nginx never writes, as fail2ban does"
+    (builtins.any (m: lib.hasPrefix "fail2ban: Have not found any log file for nginx-botsearch jail" m) hosts.fileJails.failed
+      && hosts.fileJailsWithLog.failed == [ ])
+    hosts.fileJails.failed)
+  (check "the stub has PostgreSQL's ensureDBOwnership assertion"
+    (builtins.any (m: lib.hasInfix "Offender: orphan has not been found among databases." m) hosts.pgOwnerWithoutDatabase.failed)
+    hosts.pgOwnerWithoutDatabase.failed)
+  (check "the stub has the ACME module's assertions"
+    (builtins.any (m: lib.hasInfix "cannot contain a * character" m) hosts.acmeStarCert.failed
+      && builtins.any (m: lib.hasInfix "You must accept the CA's terms of service" m) hosts.acmeNoTerms.failed
+      && hosts.acmeNoTerms.config.security.acme.certs."a.example.com".webroot == "/var/lib/acme/acme-challenge")
+    (hosts.acmeStarCert.failed ++ hosts.acmeNoTerms.failed))
+  (check "nginx's HTTP-01 certificates each have one challenge method"
+    (lib.all (c: c.webroot != null || c.dnsProvider != null) (builtins.attrValues everything.config.security.acme.certs)
+      && everything.failed == [ ])
+    everything.config.security.acme.certs)
+
+  # Secrets on disk: root-only, in directories whose mode never depends on unit order.
+  (check "secret directories are made 0700 root at boot"
+    (lib.all (r: builtins.elem r pdsCaddy.config.systemd.tmpfiles.rules) [
+      "d /var/lib/atproto-secrets 0700 root root -"
+      "d /run/atproto-secrets 0700 root root -"
+    ])
+    pdsCaddy.config.systemd.tmpfiles.rules)
+  (check "grafana reads its secrets as systemd credentials, never from the root-only directory"
+    (pdsCaddy.config.services.grafana.settings.security.admin_password == "$__file{/run/credentials/grafana.service/admin_password}"
+      && builtins.elem "secret_key:/var/lib/atproto-secrets/grafana/secret_key" (units pdsCaddy).grafana.serviceConfig.LoadCredential
+      && !lib.hasInfix "--owner" (units pdsCaddy).atproto-secrets-grafana.script)
+    (units pdsCaddy).grafana.serviceConfig)
 
   # Monitoring, logging, backup.
   (check "grafana on its own port with Prometheus provisioned and the dashboard folder"
@@ -282,6 +465,10 @@ in
       && builtins.elem "/var/backup/atproto-postgresql" everything.config.services.borgbackup.jobs.atproto.paths
       && everything.config.services.borgbackup.jobs.atproto.encryption.passCommand == "cat /var/lib/secrets/borg")
     everything.config.services.borgbackup.jobs.atproto.paths)
+  (check "borg may write the dump directory, which exists before the job starts"
+    (everything.config.services.borgbackup.jobs.atproto.readWritePaths == [ "/var/backup/atproto-postgresql" ]
+      && builtins.elem "d /var/backup/atproto-postgresql 0700 root root -" everything.config.systemd.tmpfiles.rules)
+    everything.config.services.borgbackup.jobs.atproto.readWritePaths)
   (check "loki runs locally and alloy ships the journal to it"
     (everything.config.services.loki.enable && everything.config.services.alloy.enable
       && lib.hasInfix "http://127.0.0.1:3100/loki/api/v1/push" everything.config.environment.etc."alloy/config.alloy".text)

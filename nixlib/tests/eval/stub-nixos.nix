@@ -2,8 +2,11 @@
 # option names and close-enough types, so the modules evaluate with nixpkgs' `lib`
 # alone (lib.evalModules) on machines without a full nixpkgs. A misspelt option name
 # in a module fails here as it would on NixOS ("The option … does not exist").
-# Behaviour is not modelled, except the bits tests read back (assertions, the PDS's
-# settings and unit as nixpkgs declares them in services/web-apps/bluesky-pds.nix).
+# What the real modules do with these options, where it decides whether a host runs, is
+# modelled beside it: stub-behaviour.nix (ACME certificates and the ACME, nginx,
+# PostgreSQL and fail2ban checks) and stub-units.nix (the units nixpkgs creates: their
+# User, sandbox and writable paths). sops-nix and agenix are stand-ins of their own
+# (stub-sops.nix, stub-agenix.nix) that a host imports as it imports the real ones.
 { config, lib, pkgs, ... }:
 let
   inherit (lib) mkOption types;
@@ -36,6 +39,8 @@ let
   };
 in
 {
+  imports = [ ./stub-behaviour.nix ] ++ lib.optional (builtins.pathExists ./stub-units.nix) ./stub-units.nix;
+
   options = {
     assertions = opt (types.listOf types.unspecified) [ ];
     warnings = opt (types.listOf types.str) [ ];
@@ -46,6 +51,11 @@ in
 
     nix.settings.experimental-features = strs;
     services.openssh.enable = bool;
+    # nixpkgs: services/networking/ssh/sshd.nix, the default host keys.
+    services.openssh.hostKeys = opt (types.listOf (types.attrsOf types.unspecified)) [
+      { type = "rsa"; bits = 4096; path = "/etc/ssh/ssh_host_rsa_key"; }
+      { type = "ed25519"; path = "/etc/ssh/ssh_host_ed25519_key"; }
+    ];
 
     networking.hostName = opt types.str "nixos";
     networking.firewall = {
@@ -72,6 +82,9 @@ in
       recommendedOptimisation = bool;
       recommendedGzipSettings = bool;
       clientMaxBodySize = opt types.str "10m";
+      # nixpkgs' default: the error log goes to stderr, that is the journal; no file.
+      logError = opt types.str "stderr";
+      group = opt types.str "nginx";
       virtualHosts = attrsOfSub {
         serverAliases = strs;
         forceSSL = bool;
@@ -107,10 +120,15 @@ in
         server = nullStr;
       };
       certs = attrsOfSub {
+        email = nullStr;
         extraDomainNames = strs;
         dnsProvider = nullStr;
+        webroot = nullStr;
+        listenHTTP = nullStr;
+        s3Bucket = nullStr;
         environmentFile = opt (types.nullOr types.path) null;
         group = opt types.str "acme";
+        reloadServices = strs;
       };
     };
     security.apparmor.enable = bool;
@@ -159,12 +177,16 @@ in
 
     services.fail2ban = {
       enable = bool;
-      maxretry = opt types.int 3;
+      maxretry = opt types.ints.unsigned 3;
       bantime = opt types.str "10m";
-      jails = opt (types.attrsOf (sub { settings = attrs; enabled = opt types.bool true; })) { };
+      jails = opt (types.attrsOf (sub {
+        settings = opt (types.attrsOf (types.oneOf [ types.bool types.int types.str ])) { };
+        enabled = opt types.bool true;
+      })) { };
     };
 
     services.restic.backups = attrsOfSub {
+      user = opt types.str "root";
       paths = strs;
       repository = nullStr;
       passwordFile = opt types.str "";
@@ -176,6 +198,10 @@ in
     };
 
     services.borgbackup.jobs = attrsOfSub {
+      user = opt types.str "root";
+      group = opt types.str "root";
+      readWritePaths = opt (types.listOf types.path) [ ];
+      privateTmp = opt types.bool true;
       paths = strs;
       repo = opt types.str "";
       encryption = {
@@ -188,19 +214,6 @@ in
       prune.keep = opt (types.attrsOf (types.either types.int types.str)) { };
       preHook = lines;
     };
-
-    sops = {
-      secrets = attrsOfSub {
-        sopsFile = opt (types.nullOr types.path) null;
-        restartUnits = strs;
-      };
-      templates = attrsOfSub {
-        content = lines;
-        restartUnits = strs;
-      };
-      placeholder = opt (types.attrsOf types.str) { };
-    };
-    age.secrets = attrsOfSub { file = opt types.path /dev/null; };
 
     # nixpkgs: nixos/modules/services/web-apps/bluesky-pds.nix (names, types, defaults).
     services.bluesky-pds = {

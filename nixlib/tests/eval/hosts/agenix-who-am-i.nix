@@ -1,6 +1,9 @@
 # agenix secrets for a service that takes keys as files (who-am-i) and one that takes
 # a variable (the indigo relay), without PostgreSQL.
 {
+  # As a host imports agenix's module.
+  imports = [ ../stub-agenix.nix ];
+  services.openssh.enable = true;
   networking.hostName = "keys";
   atproto.host = {
     domain = "keys.example.com";
@@ -21,7 +24,7 @@
     proxy.kind = "none";
     secrets = {
       backend = "agenix";
-      agenix_dir = ./.;
+      agenix_dir = ./agenix-secrets;
     };
   };
 }

@@ -9,6 +9,8 @@ let
   ];
 in
 {
+  # As a host imports sops-nix's module; the age key decrypts.
+  imports = [ ../stub-sops.nix ];
   networking.hostName = "all";
   atproto.host = {
     domain = "all.example.com";
@@ -74,7 +76,8 @@ in
     };
     secrets = {
       backend = "sops";
-      sops_file = ./secrets.yaml;
+      sops_file = ./sops-secrets/secrets.yaml;
+      age_key_file = "/var/lib/sops-nix/key.txt";
     };
   };
 }
