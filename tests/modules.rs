@@ -324,3 +324,92 @@ fn applied_profiles_evaluate_through_their_flake() {
         }
     }
 }
+
+/// The community PDS written with each secrets backend that needs a module of its own
+/// (sops-nix, agenix), evaluated through the wizard's flake.nix with the stand-ins of
+/// those modules: no failed assertion, the PDS reads its secrets where the backend
+/// puts them, and agenix finds every .age file it is told about (only the three the
+/// PDS needs without email).
+#[test]
+fn applied_hosts_with_sops_and_agenix_evaluate_through_their_flake() {
+    let Some((nix, lib)) = lib_and_nix() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let profile: toml::Value = toml::from_str(
+        &std::fs::read_to_string(repo().join("profiles/community-pds.toml")).unwrap(),
+    )
+    .unwrap();
+    let cases: [(&str, &[(&str, &str)], &[&str]); 2] = [
+        (
+            "sops",
+            &[("sops_file", "./secrets/secrets.yaml")],
+            &["secrets/secrets.yaml"],
+        ),
+        (
+            "agenix",
+            &[("agenix_dir", "./secrets")],
+            &[
+                "secrets/bluesky-pds-jwt_secret.age",
+                "secrets/bluesky-pds-admin_password.age",
+                "secrets/bluesky-pds-plc_rotation_key.age",
+            ],
+        ),
+    ];
+    for (backend, fields, files) in cases {
+        let dir = tmp.path().join(backend);
+        for file in files {
+            let path = dir.join(file);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "test fixture: stands for an encrypted file\n").unwrap();
+        }
+        let mut answers = profile.clone();
+        let secrets = answers["integrations"]["secrets"].as_table_mut().unwrap();
+        secrets.insert("backend".into(), backend.into());
+        for (key, value) in fields {
+            secrets.insert((*key).into(), (*value).into());
+        }
+        let answers_file = tmp.path().join(format!("{backend}.toml"));
+        std::fs::write(&answers_file, toml::to_string(&answers).unwrap()).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_atproto-wizard"))
+            .args(["apply", "--yes", "--answers"])
+            .arg(&answers_file)
+            .arg("--dir")
+            .arg(&dir)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "apply ({backend}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let flake = std::fs::read_to_string(dir.join("flake.nix")).unwrap();
+        let module = if backend == "sops" {
+            "inputs.sops-nix.nixosModules.sops"
+        } else {
+            "inputs.agenix.nixosModules.default"
+        };
+        assert!(flake.contains(module), "{backend}: {flake}");
+        let expr = format!(
+            "import ./nixlib/tests/eval/host-flake.nix {{ libPath = {:?}; dir = {}; }}",
+            lib.display().to_string(),
+            dir.display()
+        );
+        let hosts = eval_json(&nix, &expr);
+        let host = &hosts["pds1"];
+        assert_eq!(host["failed"], serde_json::json!([]), "{backend}");
+        let units: Vec<&str> = host["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u.as_str().unwrap())
+            .collect();
+        assert!(units.contains(&"bluesky-pds"), "{backend}: {units:?}");
+        // sops: no generator unit for the PDS; agenix: one that links agenix's files.
+        assert_eq!(
+            units.contains(&"atproto-secrets-bluesky-pds"),
+            backend == "agenix",
+            "{backend}: {units:?}"
+        );
+    }
+}
