@@ -51,7 +51,8 @@ in
         repo = b.repository;
         encryption = {
           mode = "repokey-blake2";
-          passCommand = "cat ${b.password_file}";
+          # A shell command: the path is quoted, whatever characters it has.
+          passCommand = "cat ${lib.escapeShellArg b.password_file}";
         };
         compression = "auto,zstd";
         readWritePaths = lib.optional dumpsPostgres dumpDir;
@@ -66,7 +67,7 @@ in
         # free SSH settings, as KEY=value lines.
         preHook = lib.optionalString (b.environment_file != null) ''
           set -a
-          . ${b.environment_file}
+          . ${lib.escapeShellArg b.environment_file}
           set +a
         '' + lib.optionalString dumpsPostgres dump;
       };

@@ -5,6 +5,9 @@
 let
   l = config.atproto.integration.logging;
   active = config.atproto.registry != { };
+  # An Alloy string literal: double-quoted with Go's escapes, which JSON's are a subset
+  # of, so no value can end the string and write configuration of its own.
+  alloyString = builtins.toJSON;
   pushUrl =
     if l.kind == "loki" then "http://127.0.0.1:${toString l.loki_port}/loki/api/v1/push"
     else l.loki_url;
@@ -66,12 +69,12 @@ in
         loki.source.journal "journal" {
           forward_to    = [loki.write.default.receiver]
           relabel_rules = loki.relabel.journal.rules
-          labels        = { host = "${config.networking.hostName}" }
+          labels        = { host = ${alloyString config.networking.hostName} }
         }
 
         loki.write "default" {
           endpoint {
-            url = "${pushUrl}"
+            url = ${alloyString pushUrl}
           }
         }
       '';

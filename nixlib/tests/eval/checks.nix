@@ -451,6 +451,28 @@ in
       && !lib.hasInfix "--owner" (units pdsCaddy).atproto-secrets-grafana.script)
     (units pdsCaddy).grafana.serviceConfig)
 
+  # Values placed into another language are escaped for it.
+  (check "hostile paths and URLs stay values: borg's shell and Alloy's strings quote them"
+    (let
+      h = eval {
+        imports = [ ./hosts/pds-caddy.nix ];
+        atproto.integration.backup = lib.mkForce {
+          kind = "borg";
+          repository = "ssh://b@example.com/./r";
+          password_file = "/x; touch /pwned";
+          environment_file = "/y $(id)";
+        };
+        atproto.integration.logging = { kind = "alloy"; loki_url = "https://l.example.com/\"}\nloki.source.file \"x\" {"; };
+      };
+      job = h.config.services.borgbackup.jobs.atproto;
+      alloy = h.config.environment.etc."alloy/config.alloy".text;
+    in
+    job.encryption.passCommand == "cat '/x; touch /pwned'"
+      && lib.hasInfix ". '/y $(id)'" job.preHook
+      && lib.hasInfix ''url = "https://l.example.com/\"}\nloki.source.file \"x\" {"'' alloy
+      && !lib.hasInfix "\nloki.source.file" alloy)
+    "escaping")
+
   # Monitoring, logging, backup.
   (check "grafana on its own port with Prometheus provisioned and the dashboard folder"
     (pdsCaddy.config.services.grafana.settings.server.http_port == 3001
