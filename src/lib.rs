@@ -11,6 +11,7 @@ pub mod lineui;
 pub mod plan;
 pub mod preview;
 pub mod render;
+pub mod safe_text;
 pub mod tui;
 pub mod validate;
 pub mod value;

@@ -1,6 +1,9 @@
 //! Unified diffs of host files, as `git diff` prints them: `a/<name>` and `b/<name>`
 //! headers, `/dev/null` for a file that does not exist yet, three lines of context.
+//! They are for showing: control characters in the files are escaped (`safe_text`).
 use similar::TextDiff;
+
+use crate::safe_text::escape_lines;
 
 /// The unified diff from `old` (None: the file does not exist) to `new`, for a file
 /// named `name` relative to the host directory. Empty when nothing changes.
@@ -24,7 +27,8 @@ pub fn unified(name: &str, old: Option<&str>, new: &str) -> String {
         // Same lines, different bytes (only possible through line endings).
         out = format!("--- {a}\n+++ {b}\n(the files differ only in line endings)\n");
     }
-    out
+    // A host file may hold escape sequences; the diff goes to a terminal.
+    escape_lines(&out).into_owned()
 }
 
 /// Counts of added and removed lines in a unified diff.
@@ -68,6 +72,12 @@ mod tests {
     #[test]
     fn no_change_is_an_empty_diff() {
         assert_eq!(unified("x", Some("same\n"), "same\n"), "");
+    }
+
+    #[test]
+    fn control_characters_in_a_file_are_escaped() {
+        let d = unified("x", Some("a\u{1b}[2J\n"), "b\n");
+        assert!(d.contains("-a\\u{1b}[2J\n+b\n"), "{d}");
     }
 
     #[test]

@@ -12,6 +12,7 @@ use crate::apply::{self, ApplyPlan, FileChange, RefusalKind};
 use crate::catalog::Catalog;
 use crate::fsio;
 use crate::plan::Answers;
+use crate::safe_text::{escape, escape_lines};
 use crate::validate::validate;
 
 /// Exit status of `apply`.
@@ -73,11 +74,12 @@ pub fn run(
         p.put(&colour_diff(&change.diff(), style));
     }
     for refusal in &plan.refusals {
+        // The reasons may quote the host's files.
         p.put(&format!(
             "\n{}: {}: {}\n",
             style.error("refused"),
-            refusal.path,
-            refusal.why
+            escape(&refusal.path),
+            escape(&refusal.why)
         ));
         if let Some(edits) = &refusal.hand_edits {
             p.put("The edits by hand (what atproto-wizard wrote last time, then the file now):\n");
@@ -89,12 +91,12 @@ pub fn run(
             p.put("What would be lost (the file now, then what apply would write):\n");
             p.put(&colour_diff(&change.diff(), style));
         }
-        p.put(&format!("What to do: {}\n", refusal.by_hand));
+        p.put(&format!("What to do: {}\n", escape_lines(&refusal.by_hand)));
     }
 
     p.put(&summary(&plan, dir, style));
     for note in &plan.notes {
-        p.put(&format!("{}: {note}\n", style.warning("note")));
+        p.put(&format!("{}: {}\n", style.warning("note"), escape(note)));
     }
     if !plan.refusals.is_empty() {
         p.put(&format!(

@@ -6,6 +6,7 @@ use serde_json::json;
 use super::style::Style;
 use crate::catalog::{Catalog, Level};
 use crate::plan::{Answers, LoadError};
+use crate::safe_text::{escape, escape_json};
 use crate::validate::{Diagnostic, validate};
 
 /// Exit status of `check`.
@@ -42,13 +43,18 @@ pub(crate) fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome 
             "valid": false,
             "error": { "message": e.message, "line": e.location.map(|l| l.line), "column": e.location.map(|l| l.column) },
         });
-        serde_json::to_string_pretty(&value).unwrap() + "\n"
+        escape_json(&serde_json::to_string_pretty(&value).unwrap()).into_owned() + "\n"
     } else {
+        let file = escape(&e.file);
         let place = match e.location {
-            Some(l) => format!("{}:{}:{}", e.file, l.line, l.column),
-            None => e.file.clone(),
+            Some(l) => format!("{file}:{}:{}", l.line, l.column),
+            None => file.into_owned(),
         };
-        format!("{place}: {}: {}\n", style.error("error"), e.message)
+        format!(
+            "{place}: {}: {}\n",
+            style.error("error"),
+            escape(&e.message)
+        )
     };
     Outcome {
         output,
@@ -58,6 +64,7 @@ pub(crate) fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome 
 
 pub(crate) fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: Style) -> String {
     let mut out = String::new();
+    let name = escape(&answers.name);
     // In file order, so the report reads top to bottom alongside the file.
     let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
     ordered.sort_by_key(|d| (answers.locate(&d.path), d.path.clone()));
@@ -67,9 +74,12 @@ pub(crate) fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: 
             Level::Error => style.error("error"),
             Level::Warning => style.warning("warning"),
         };
+        // Keys and values from the file may hold escape sequences.
         out.push_str(&format!(
-            "{}:{}:{}: {level}: {}\n",
-            answers.name, l.line, l.column, d.message
+            "{name}:{}:{}: {level}: {}\n",
+            l.line,
+            l.column,
+            escape(&d.message)
         ));
         // A missing field is reported where its table is; say that it is not written.
         let missing = if answers.has(&d.path) {
@@ -77,7 +87,7 @@ pub(crate) fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: 
         } else {
             " (not in the file)"
         };
-        let at = format!("at {}{missing} [{}]", d.path, d.code);
+        let at = format!("at {}{missing} [{}]", escape(&d.path), d.code);
         out.push_str(&format!("  {}\n", style.dim(&at)));
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
@@ -91,7 +101,7 @@ pub(crate) fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: 
             plural(w)
         )),
     };
-    out.push_str(&format!("{}: {summary}\n", answers.name));
+    out.push_str(&format!("{name}: {summary}\n"));
     out
 }
 
@@ -111,9 +121,9 @@ fn json_report(answers: &Answers, diagnostics: &[Diagnostic]) -> String {
         })
         .collect();
     let valid = !diagnostics.iter().any(Diagnostic::is_error);
-    serde_json::to_string_pretty(
+    let text = serde_json::to_string_pretty(
         &json!({ "file": answers.name, "valid": valid, "diagnostics": items }),
     )
-    .unwrap()
-        + "\n"
+    .unwrap();
+    escape_json(&text).into_owned() + "\n"
 }

@@ -12,6 +12,7 @@ use crate::preview::deep::{self, DeepOptions, DeepReport};
 use crate::preview::probes::{self, ProbeInputs, ProbeReport, ProbeStatus};
 use crate::preview::rebuild::{self, PreviewOptions, PreviewReport};
 use crate::preview::{CancelToken, Event, Job, Target, Verdict};
+use crate::safe_text::escape;
 
 /// Exit status of `preview`.
 pub const PASSED: i32 = 0;
@@ -274,10 +275,11 @@ fn print_deep(p: &mut Printer, report: &DeepReport, target: &Target, style: Styl
             (Some(a), Some(path)) if !a.has(path) => " (not in the file)",
             _ => "",
         };
-        p.put(&format!("{place}{level}: {}\n", f.message));
+        // Nix quotes values from the file in its messages (DEL and C1 unescaped).
+        p.put(&format!("{place}{level}: {}\n", escape(&f.message)));
         match (&f.answers_path, &f.option) {
             (Some(path), Some(option)) => {
-                let at = format!("at {path}{missing} (NixOS option {option})");
+                let at = format!("at {}{missing} (NixOS option {option})", escape(path));
                 p.put(&format!("  {}\n", style.dim(&at)));
             }
             (None, Some(option)) => {

@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 
 use crate::catalog::{Catalog, FieldType, Level};
 use crate::cli::style::Style;
+use crate::safe_text::escape;
 use crate::validate::Diagnostic;
 use crate::value::Value;
 use crate::wizard::questions::{self as q, Question, QuestionKind, StepKind};
@@ -256,9 +257,11 @@ impl Flow<'_> {
     /// A diagnostic in words; `at` names where it is (a question's label, or a path).
     pub(super) fn say_diagnostic(&mut self, d: &Diagnostic, at: Option<&str>) {
         let word = self.level_word(d.level);
+        // Messages quote values and keys from the file.
+        let message = escape(&d.message);
         let text = match at {
-            Some(at) => format!("{word}: {} (at {at})", d.message),
-            None => format!("{word}: {}", d.message),
+            Some(at) => format!("{word}: {message} (at {})", escape(at)),
+            None => format!("{word}: {message}"),
         };
         self.para(&text, 2);
     }
@@ -664,7 +667,7 @@ impl Flow<'_> {
     fn shown_value(&self, question: &Question) -> String {
         match self.draft.get(&question.path) {
             Some(v) if Value::is_set(Some(&v)) || matches!(v, Value::List(_)) => {
-                let text = q::display_value(&v);
+                let text = escape(&q::display_value(&v)).into_owned();
                 let text = if text.is_empty() {
                     "(empty)".into()
                 } else {
@@ -726,7 +729,7 @@ impl Flow<'_> {
                     self.draft.clear(&question.path);
                     let now = q::edit_text(&self.draft.view(), question);
                     let shown = if now.is_empty() { "not set" } else { &now };
-                    self.say(&format!("  Back to the default: {shown}.\n"));
+                    self.say(&format!("  Back to the default: {}.\n", escape(shown)));
                     if self.accepted(question) {
                         return Ok(Went::Next);
                     }
@@ -826,16 +829,18 @@ impl Flow<'_> {
             }
         }
         hint.push(HINT_KEYS.into());
+        // The current value is offered escaped; taking the offer keeps the value as it is.
+        let shown = escape(current);
         let typed = self.text(&TextAsk {
             message: message.into(),
-            default: (!current.is_empty()).then(|| current.to_string()),
+            default: (!current.is_empty()).then(|| shown.to_string()),
             hint: hint.join("; "),
         })?;
         Ok(match typed.trim() {
             "<" => Typed::Back,
             "?" => Typed::Help,
             "-" if written => Typed::Clear,
-            t if t == current => Typed::Keep,
+            t if t == current || t == shown => Typed::Keep,
             t => Typed::Text(t.to_string()),
         })
     }
@@ -903,7 +908,7 @@ impl Flow<'_> {
             } else {
                 "the default"
             };
-            facts.push(format!("Now: {current} ({source})."));
+            facts.push(format!("Now: {} ({source}).", escape(&current)));
         }
         if !facts.is_empty() {
             self.para(&facts.join(" "), 2);

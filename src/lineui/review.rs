@@ -8,6 +8,7 @@ use crate::fsio;
 use crate::preview::Event;
 use crate::preview::probes::{self, ProbeInputs};
 use crate::render::HostMode;
+use crate::safe_text::{escape, escape_lines};
 use crate::validate::Diagnostic;
 use crate::wizard::ANSWERS_NAME;
 use crate::wizard::questions::{self as q, StepKind};
@@ -43,7 +44,11 @@ impl Flow<'_> {
                     let step = self.step_title(&self.step_of_path(&d.path));
                     let word = self.level_word(d.level);
                     self.para(
-                        &format!("{word}: {} (at {}, step {step})", d.message, d.path),
+                        &format!(
+                            "{word}: {} (at {}, step {step})",
+                            escape(&d.message),
+                            escape(&d.path)
+                        ),
                         2,
                     );
                 }
@@ -75,7 +80,7 @@ impl Flow<'_> {
         );
         let mut options: Vec<String> = errors
             .iter()
-            .map(|d| format!("Fix {}: {}", d.path, d.message))
+            .map(|d| format!("Fix {}: {}", escape(&d.path), escape(&d.message)))
             .collect();
         options.push("< Back: the previous step".into());
         options.push("Quit without writing".into());
@@ -109,9 +114,10 @@ impl Flow<'_> {
                 let word = self.level_word(Level::Error);
                 self.para(
                     &format!(
-                        "{word}: no question sets {path}: it is written in {ANSWERS_NAME} by \
+                        "{word}: no question sets {}: it is written in {ANSWERS_NAME} by \
                          hand. Quit, change or remove it there, and run atproto-wizard edit \
-                         again."
+                         again.",
+                        escape(&path)
                     ),
                     2,
                 );
@@ -227,7 +233,12 @@ impl Flow<'_> {
         }
         for refusal in &plan.refusals {
             let word = style.error("refused");
-            self.say(&format!("\n{word}: {}: {}\n", refusal.path, refusal.why));
+            // The reasons may quote the host's files.
+            self.say(&format!(
+                "\n{word}: {}: {}\n",
+                escape(&refusal.path),
+                escape(&refusal.why)
+            ));
             if let Some(edits) = &refusal.hand_edits {
                 self.say("The edits by hand:\n");
                 self.say(&colour_diff(edits, style));
@@ -239,7 +250,10 @@ impl Flow<'_> {
                     2,
                 );
             }
-            self.para(&format!("What to do: {}", refusal.by_hand), 2);
+            self.para(
+                &format!("What to do: {}", escape_lines(&refusal.by_hand)),
+                2,
+            );
         }
         self.say(&format!("\nIn {}:\n", self.dir.display()));
         for c in &plan.changes {
@@ -258,7 +272,7 @@ impl Flow<'_> {
         }
         for note in &plan.notes {
             let word = style.warning("note");
-            self.para(&format!("{word}: {note}"), 2);
+            self.para(&format!("{word}: {}", escape(note)), 2);
         }
     }
 

@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
 use crate::catalog::Level;
+use crate::safe_text::escape;
 use crate::value::Value;
 use crate::wizard::layout::list_start;
 use crate::wizard::questions::{Question, QuestionKind, StepKind, display_value};
@@ -117,8 +118,13 @@ fn question_rows(
     }
     for d in state.draft.diagnostics_at(&q.path) {
         match d.level {
-            Level::Error => note(look.error(), "error", &d.message, theme.error()),
-            Level::Warning => note(look.warning(), "warning", &d.message, theme.warning()),
+            Level::Error => note(look.error(), "error", &escape(&d.message), theme.error()),
+            Level::Warning => note(
+                look.warning(),
+                "warning",
+                &escape(&d.message),
+                theme.warning(),
+            ),
         }
     }
     if focused
@@ -143,7 +149,8 @@ pub fn value_text(state: &WizardState, q: &Question, theme: &Theme) -> (String, 
         (QuestionKind::Bool, Value::Bool(true)) => "[x] yes".to_string(),
         (QuestionKind::Bool, Value::Bool(false)) => "[ ] no".to_string(),
         (QuestionKind::List, Value::List(l)) if l.is_empty() => "(empty list)".to_string(),
-        _ => display_value(v),
+        // ratatui drops control characters; escaped, they are seen.
+        _ => escape(&display_value(v)).into_owned(),
     };
     match value {
         Some(v) if written => (shown(&v), Style::new()),
@@ -255,7 +262,7 @@ fn service_rows(
             Level::Warning => (look.warning(), "warning", theme.warning()),
         };
         for (i, l) in wrap(
-            &format!("{sym} {word}: {}", d.message),
+            &format!("{sym} {word}: {}", escape(&d.message)),
             (width as usize).saturating_sub(8),
         )
         .into_iter()

@@ -11,6 +11,7 @@ use super::text::wrap;
 use crate::catalog::Level;
 use crate::preview::deep::Finding;
 use crate::preview::rebuild::CannotRun;
+use crate::safe_text::escape;
 
 /// What the edge reports about the running preview, already in plain data.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -252,7 +253,7 @@ pub fn preview_lines(state: &WizardState, width: usize) -> Vec<ReviewLine> {
                 };
                 push_wrapped(
                     &mut out,
-                    &format!("{sym} {word}: {}", g.finding.message),
+                    &format!("{sym} {word}: {}", escape(&g.finding.message)),
                     width,
                     4,
                     style,

@@ -8,6 +8,7 @@ use super::summary::{next_steps, summarize};
 use super::text::wrap;
 use crate::apply::{self, RefusalKind};
 use crate::catalog::Level;
+use crate::safe_text::escape;
 
 /// How a review line is painted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,7 +80,7 @@ pub fn review_lines(state: &WizardState, width: usize) -> Vec<ReviewLine> {
             Level::Error => (look.error(), "error", LineStyle::Error),
             Level::Warning => (look.warning(), "warning", LineStyle::Warning),
         };
-        let text = format!("{sym} {word}: {}", d.message);
+        let text = format!("{sym} {word}: {}", escape(&d.message));
         for (i, l) in wrap(&text, width - 4).into_iter().enumerate() {
             out.push(ReviewLine {
                 text: if i == 0 {

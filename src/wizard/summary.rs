@@ -232,7 +232,8 @@ fn collect_placeholders(path: String, v: &Value, s: &mut Summary) {
 }
 
 impl Summary {
-    /// The summary as plain lines (no styling), for the Review step and the line mode.
+    /// The summary as plain lines (no styling, control characters escaped), for the
+    /// Review step and the line mode.
     pub fn lines(&self) -> Vec<String> {
         let mut out = Vec::new();
         if self.services.is_empty() {
@@ -343,7 +344,10 @@ impl Summary {
                 self.placeholders.join(", ")
             ));
         }
-        out
+        // Domains and names come from the answers file: shown escaped (`safe_text`).
+        out.into_iter()
+            .map(|l| crate::safe_text::escape(&l).into_owned())
+            .collect()
     }
 }
 

@@ -13,6 +13,7 @@ use super::state::{EditBuffer, Message, Mode, Overlay, WizardState, WriteOutcome
 use crate::apply::plan_apply;
 use crate::catalog::Level;
 use crate::preview::probes;
+use crate::safe_text::escape;
 use crate::value::Value;
 
 /// Applies one action; returns what the edge must do.
@@ -384,7 +385,7 @@ fn report_field(s: &mut WizardState, path: &str) {
     if let Some(d) = s.draft.diagnostics_at(path).first()
         && d.level == Level::Error
     {
-        let text = format!("{}: {}", path, d.message);
+        let text = format!("{}: {}", escape(path), escape(&d.message));
         say(s, Level::Error, text);
     }
 }
