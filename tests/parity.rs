@@ -78,6 +78,13 @@ const STRINGS: &[&str] = &[
     "alloy",
     "cloudflare",
     "postgresql://atproto@db.example.com/atproto",
+    // Control characters and separators, each refused by both (NUL is not here: Nix
+    // cuts a string at NUL and never sees it).
+    "https://x.example.com/\u{1b}]0;t\u{7}",
+    "pds.example.com\u{7f}",
+    "/var/lib/secrets/x\u{85}",
+    "https://bsky.network\u{2028}",
+    "¡é€‧\u{202f}",
 ];
 const INTS: &[i64] = &[
     0, 1, 3000, 3001, 8080, 8765, 9090, 9100, 2470, 6789, 65535, 70000, -5, 10, 100, 104857600,

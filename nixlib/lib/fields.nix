@@ -1,9 +1,13 @@
 # `field` diagnostics: a value present in the answers file checked against its field
 # (type, pattern, max_length, choices, min/max). Types and their messages come from
-# _plan.toml [types.*], the same data the wizard reads.
-{ types }:
+# _plan.toml [types.*] and [text], the same data the wizard reads.
+{ plan }:
 let
   u = import ./util.nix;
+  types = plan.types or { };
+
+  # Whether `pattern` matches anywhere in `s` (split leaves one piece when it does not).
+  contains = pattern: s: builtins.length (builtins.split pattern s) > 1;
 
   # All field diagnostics are errors: the table in docs/VALIDATION.md names no level.
   bad = path: v: message:
@@ -31,11 +35,13 @@ let
       (if !builtins.isList v then wrong
       else u.concatMap (check path field (field.item or "string")) v)
     else if types ? ${t} then
-      # Pattern types: a string that matches the whole pattern within max_length.
+      # String types, in the wizard's order: within max_length, no character [text]
+      # forbids, then the whole pattern.
       (let ty = types.${t}; in
       if !builtins.isString v then wrong
-      else if ty ? pattern && builtins.match ty.pattern v == null then wrong
       else if ty ? max_length && builtins.stringLength v > ty.max_length then wrong
+      else if contains plan.text.forbidden v then [ (bad path v plan.text.message) ]
+      else if ty ? pattern && builtins.match ty.pattern v == null then wrong
       else [ ])
     else [ ];
 in

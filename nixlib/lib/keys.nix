@@ -4,7 +4,7 @@
 { catalog, eff }:
 let
   u = import ./util.nix;
-  f = import ./fields.nix { types = catalog.plan.types or { }; };
+  f = import ./fields.nix { inherit (catalog) plan; };
   services = catalog.services;
 
   secretWords = [ "password" "secret" "token" "private_key" "api_key" ];

@@ -20,6 +20,7 @@ pub struct Catalog {
     pub plan: PlanSchema,
     pub services: BTreeMap<String, Service>,
     patterns: BTreeMap<String, Regex>,
+    forbidden: Regex,
 }
 
 impl Catalog {
@@ -66,10 +67,13 @@ impl Catalog {
                 patterns.insert(name.clone(), re);
             }
         }
+        // Found anywhere in a value, as Nix's builtins.split finds it.
+        let forbidden = Regex::new(&plan.text.forbidden).context("[text] forbidden")?;
         Ok(Catalog {
             plan,
             services,
             patterns,
+            forbidden,
         })
     }
 
@@ -83,5 +87,10 @@ impl Catalog {
 
     pub fn pattern(&self, ty: FieldType) -> Option<&Regex> {
         self.patterns.get(ty.name())
+    }
+
+    /// Whether a string holds a character no value may hold (`_plan.toml [text]`).
+    pub fn has_forbidden_text(&self, s: &str) -> bool {
+        self.forbidden.is_match(s)
     }
 }

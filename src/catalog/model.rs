@@ -105,6 +105,15 @@ impl FieldType {
     }
 }
 
+/// `_plan.toml [text]`: characters no string value may hold, whatever its type.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct TextRule {
+    /// Refused when it matches anywhere in the value (not anchored).
+    pub forbidden: String,
+    pub message: String,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct TypeSpec {
@@ -309,6 +318,7 @@ pub struct PlanPort {
 #[serde(deny_unknown_fields)]
 pub struct PlanSchema {
     pub schema: u32,
+    pub text: TextRule,
     pub types: BTreeMap<String, TypeSpec>,
     pub host: Vec<Field>,
     pub integrations: BTreeMap<String, Vec<Field>>,

@@ -136,8 +136,9 @@ fn check_value(
     }
 }
 
-/// A string type of `_plan.toml [types]`: a string matching its pattern within its
-/// `max_length`.
+/// A string type of `_plan.toml [types]`: a string within its `max_length`, without a
+/// character `[text]` forbids, matching its pattern. The first check that fails is the
+/// one reported, in this order (nixlib/lib/fields.nix checks in the same one).
 fn check_pattern(
     view: &PlanView,
     ty: FieldType,
@@ -145,13 +146,20 @@ fn check_pattern(
     path: &str,
     out: &mut Vec<Diagnostic>,
 ) {
-    let spec = view.catalog.type_spec(ty);
-    let ok = value.as_str().is_some_and(|s| {
-        spec.and_then(|t| t.max_length)
-            .is_none_or(|max| s.len() <= max)
-            && view.catalog.pattern(ty).is_none_or(|re| re.is_match(s))
-    });
-    if !ok {
+    let catalog = view.catalog;
+    let Some(s) = value.as_str() else {
+        out.push(type_error(view, ty, value, path));
+        return;
+    };
+    let too_long = catalog
+        .type_spec(ty)
+        .and_then(|t| t.max_length)
+        .is_some_and(|max| s.len() > max);
+    if too_long {
+        out.push(type_error(view, ty, value, path));
+    } else if catalog.has_forbidden_text(s) {
+        out.push(field_error(value, &catalog.plan.text.message, path));
+    } else if catalog.pattern(ty).is_some_and(|re| !re.is_match(s)) {
         out.push(type_error(view, ty, value, path));
     }
 }
@@ -167,5 +175,10 @@ fn type_error(view: &PlanView, ty: FieldType, value: &Value, path: &str) -> Diag
         .catalog
         .type_spec(ty)
         .map_or("has the wrong type", |t| t.message.as_str());
+    field_error(value, message, path)
+}
+
+/// `<value as JSON> <message>.`, the form of every value's diagnostic.
+fn field_error(value: &Value, message: &str, path: &str) -> Diagnostic {
     Diagnostic::error(path, "field", format!("{} {message}.", value.to_json()))
 }
