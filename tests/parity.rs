@@ -85,6 +85,12 @@ const STRINGS: &[&str] = &[
     "/var/lib/secrets/x\u{85}",
     "https://bsky.network\u{2028}",
     "¡é€‧\u{202f}",
+    // Passwords in URLs, and what is not one.
+    "postgresql://ozone:pw@db.example.com/ozone",
+    "postgresql://db.example.com/ozone?password=pw",
+    "https://relay:pw@relay.example.com",
+    "rest:https://backup:pw@backup.example.com/x",
+    "https://relay.example.com:8443/~ops@x",
 ];
 const INTS: &[i64] = &[
     0, 1, 3000, 3001, 8080, 8765, 9090, 9100, 2470, 6789, 65535, 70000, -5, 10, 100, 104857600,

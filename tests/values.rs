@@ -118,3 +118,143 @@ fn other_non_ascii_text_is_still_taken() {
         text("https://logs.example.com/é€"),
     );
 }
+
+// ------------------------------------------------------------------ passwords in URLs
+
+/// The one error at `path` for `value`, which must not repeat the password.
+fn password_error(path: &str, value: &str, password: &str) -> String {
+    let message = field_error(path, text(value));
+    assert!(!message.contains(password), "{message}");
+    message
+}
+
+const URL_PASSWORD: &str = "A password in this URL (user:password@) would be readable by every user of the host, in its files and the Nix store";
+
+#[test]
+fn a_database_url_with_a_password_names_the_password_file() {
+    assert_eq!(
+        password_error(
+            "integrations.database.url",
+            "postgresql://ozone:Hunter2Password@db.example.com:5432/ozone",
+            "Hunter2Password"
+        ),
+        "A password in this URL (user:password@ or ?password=) would be readable by every user of the host, in its files and the Nix store: keep it in integrations.database.password_file."
+    );
+    password_error(
+        "integrations.database.url",
+        "postgres://db.example.com/ozone?sslmode=require&password=Hunter2",
+        "Hunter2",
+    );
+    // A user name alone is how the URL is meant to be written.
+    accepted(
+        "integrations.database.url",
+        text("postgresql://ozone@db.example.com:5432/ozone"),
+    );
+    accepted(
+        "integrations.database.url",
+        text("postgresql://[::1]:5432/ozone?sslmode=require"),
+    );
+}
+
+#[test]
+fn a_loki_url_with_a_password_is_refused() {
+    assert_eq!(
+        password_error(
+            "integrations.logging.loki_url",
+            "https://user:secret@loki.example.com/loki/api/v1/push",
+            "secret"
+        ),
+        format!(
+            "{URL_PASSWORD}: this integration passes no credentials to Loki; reach it without them (a private network, or an authenticating proxy on this host)."
+        )
+    );
+    accepted(
+        "integrations.logging.loki_url",
+        text("https://logs@loki.example.com/loki/api/v1/push"),
+    );
+    // A port, and an @ in the path, are not a password.
+    accepted(
+        "integrations.logging.loki_url",
+        text("https://loki.example.com:3100/~ops@x/push"),
+    );
+    accepted(
+        "integrations.logging.loki_url",
+        text("http://[::1]:3100/loki/api/v1/push"),
+    );
+}
+
+#[test]
+fn a_backup_repository_with_a_password_names_the_files_for_it() {
+    assert_eq!(
+        password_error(
+            "integrations.backup.repository",
+            "rest:https://backup:pass@backup.example.com/pds1",
+            "pass@"
+        ),
+        format!(
+            "{URL_PASSWORD}: keep the repository password in integrations.backup.password_file and the backend's credentials (like RESTIC_REST_USERNAME and RESTIC_REST_PASSWORD) in integrations.backup.environment_file."
+        )
+    );
+    for fine in [
+        "sftp:backup@backup.example.com:/srv/restic/pds1",
+        "ssh://backup@backup.example.com/./pds1",
+        "backup@backup.example.com:pds1",
+        "s3:s3.amazonaws.com/bucket/pds1",
+        "/srv/restic/pds1",
+    ] {
+        accepted("integrations.backup.repository", text(fine));
+    }
+}
+
+#[test]
+fn a_flake_url_with_a_token_says_how_the_host_gets_credentials() {
+    assert_eq!(
+        password_error(
+            "host.flake_url",
+            "git+https://deploy:ghp_0123456789abcdef@github.com/example/atproto-nix",
+            "ghp_0123456789abcdef"
+        ),
+        "A password or token in this URL (user:password@) would be readable by every user of the host, in flake.nix, flake.lock and the Nix store: give the host access with a git credential helper or a netrc file (nix.settings.netrc-file) instead."
+    );
+    for fine in [
+        "git+ssh://git@github.com/example/atproto-nix",
+        "github:example/atproto-nix",
+        "path:/etc/nixos/atproto-nix",
+    ] {
+        accepted("host.flake_url", text(fine));
+    }
+}
+
+#[test]
+fn service_urls_and_lists_of_urls_refuse_passwords_too() {
+    let hint = format!(
+        "{URL_PASSWORD}: leave credentials out of the URL; a service that needs them reads them from a root-only environment file (its environmentFiles option on NixOS)."
+    );
+    assert_eq!(
+        password_error(
+            "services.ozone.settings.pds_url",
+            "https://admin:pw@pds.example.com",
+            "pw@"
+        ),
+        hint
+    );
+    let found = at(
+        "services.bluesky-pds.settings.crawlers",
+        Value::List(vec![
+            text("https://bsky.network"),
+            text("https://relay:pw@relay.example.com"),
+        ]),
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(found[0].message, hint);
+    // Lists of URLs are URLs, item by item.
+    let found = at(
+        "services.bluesky-pds.settings.crawlers",
+        Value::List(vec![text("bsky.network")]),
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(
+        found[0].message.contains("must be an http(s)://"),
+        "{found:#?}"
+    );
+}

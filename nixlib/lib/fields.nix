@@ -36,12 +36,15 @@ let
       else u.concatMap (check path field (field.item or "string")) v)
     else if types ? ${t} then
       # String types, in the wizard's order: within max_length, no character [text]
-      # forbids, then the whole pattern.
+      # forbids, the whole pattern, no password. A password's message leaves the
+      # value out, so the password is not printed again.
       (let ty = types.${t}; in
       if !builtins.isString v then wrong
       else if ty ? max_length && builtins.stringLength v > ty.max_length then wrong
       else if contains plan.text.forbidden v then [ (bad path v plan.text.message) ]
       else if ty ? pattern && builtins.match ty.pattern v == null then wrong
+      else if ty ? password && contains ty.password v then
+        [ (u.diag "error" "field" path "${ty.password_message}: ${field.password_hint or ty.password_hint}.") ]
       else [ ])
     else [ ];
 in

@@ -8,6 +8,15 @@ use super::{Catalog, Condition, Field, FieldType, Generator, Rule, Service, Stat
 /// Every problem found, one sentence each, naming the file.
 pub fn lint(catalog: &Catalog) -> Vec<String> {
     let mut problems = Vec::new();
+    for (name, spec) in &catalog.plan.types {
+        if spec.password.is_some()
+            && (spec.password_message.is_none() || spec.password_hint.is_none())
+        {
+            problems.push(format!(
+                "_plan.toml: type {name} has a password pattern but not both password_message and password_hint"
+            ));
+        }
+    }
     for field in &catalog.plan.host {
         lint_field(catalog, "_plan.toml host", field, &mut problems);
     }
@@ -157,6 +166,16 @@ fn unique<'a>(
 
 fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<String>) {
     let key = &field.key;
+    let value_type = match field.ty {
+        FieldType::List => field.item.unwrap_or(FieldType::String),
+        ty => ty,
+    };
+    if field.password_hint.is_some() && catalog.password(value_type).is_none() {
+        problems.push(format!(
+            "{file}: {key} has a password_hint, but its type {} finds no password",
+            value_type.name()
+        ));
+    }
     if catalog.type_spec(field.ty).is_none() {
         problems.push(format!(
             "{file}: {key} has type {} with no [types] entry",

@@ -20,6 +20,7 @@ pub struct Catalog {
     pub plan: PlanSchema,
     pub services: BTreeMap<String, Service>,
     patterns: BTreeMap<String, Regex>,
+    passwords: BTreeMap<String, Regex>,
     forbidden: Regex,
 }
 
@@ -59,12 +60,18 @@ impl Catalog {
         }
         let plan = plan.context("nixlib/catalog/_plan.toml is missing")?;
         let mut patterns = BTreeMap::new();
+        let mut passwords = BTreeMap::new();
         for (name, spec) in &plan.types {
             if let Some(p) = &spec.pattern {
                 // Anchored like Nix's builtins.match, which must match the whole string.
                 let re = Regex::new(&format!("^(?:{p})$"))
                     .with_context(|| format!("pattern of type {name}"))?;
                 patterns.insert(name.clone(), re);
+            }
+            if let Some(p) = &spec.password {
+                // Found anywhere, as Nix's builtins.split finds it.
+                let re = Regex::new(p).with_context(|| format!("password of type {name}"))?;
+                passwords.insert(name.clone(), re);
             }
         }
         // Found anywhere in a value, as Nix's builtins.split finds it.
@@ -73,6 +80,7 @@ impl Catalog {
             plan,
             services,
             patterns,
+            passwords,
             forbidden,
         })
     }
@@ -87,6 +95,11 @@ impl Catalog {
 
     pub fn pattern(&self, ty: FieldType) -> Option<&Regex> {
         self.patterns.get(ty.name())
+    }
+
+    /// The pattern of a password this type can carry (`[types.<name>] password`).
+    pub fn password(&self, ty: FieldType) -> Option<&Regex> {
+        self.passwords.get(ty.name())
     }
 
     /// Whether a string holds a character no value may hold (`_plan.toml [text]`).

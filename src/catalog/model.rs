@@ -65,6 +65,7 @@ pub enum FieldType {
     PostgresUrl,
     Path,
     RepoPath,
+    Repository,
     Did,
     Duration,
     FlakeRef,
@@ -91,6 +92,7 @@ impl FieldType {
             FieldType::PostgresUrl => "postgres_url",
             FieldType::Path => "path",
             FieldType::RepoPath => "repo_path",
+            FieldType::Repository => "repository",
             FieldType::Did => "did",
             FieldType::Duration => "duration",
             FieldType::FlakeRef => "flake_ref",
@@ -122,6 +124,15 @@ pub struct TypeSpec {
     #[serde(default)]
     pub max_length: Option<usize>,
     pub message: String,
+    /// A password where this type can carry one (a URL's `user:password@`): refused
+    /// when it matches anywhere in the value.
+    #[serde(default)]
+    pub password: Option<String>,
+    #[serde(default)]
+    pub password_message: Option<String>,
+    /// Where the password goes instead, unless the field says (`Field::password_hint`).
+    #[serde(default)]
+    pub password_hint: Option<String>,
 }
 
 /// A typed field: a service setting, or a host or integration field of the plan.
@@ -152,6 +163,9 @@ pub struct Field {
     pub example: Option<String>,
     #[serde(default)]
     pub proxy_body: bool,
+    /// Where a password found in this field's value goes instead (its `*_file`).
+    #[serde(default)]
+    pub password_hint: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

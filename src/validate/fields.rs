@@ -53,7 +53,8 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
         }
         // The proxy's name for the service: a `hostname` like host.domain, never required.
         if let Some(v) = table.get("domain") {
-            check_pattern(view, FieldType::Hostname, v, &format!("{base}.domain"), out);
+            let path = format!("{base}.domain");
+            check_pattern(view, None, FieldType::Hostname, v, &path, out);
         }
     }
 }
@@ -132,15 +133,17 @@ fn check_value(
             }
             _ => out.push(type_error(view, ty, value, path)),
         },
-        _ => check_pattern(view, ty, value, path, out),
+        _ => check_pattern(view, Some(field), ty, value, path, out),
     }
 }
 
 /// A string type of `_plan.toml [types]`: a string within its `max_length`, without a
-/// character `[text]` forbids, matching its pattern. The first check that fails is the
-/// one reported, in this order (nixlib/lib/fields.nix checks in the same one).
+/// character `[text]` forbids, matching its pattern, without a password its `password`
+/// finds. The first check that fails is the one reported, in this order
+/// (nixlib/lib/fields.nix checks in the same one). `field` names where a password goes.
 fn check_pattern(
     view: &PlanView,
+    field: Option<&Field>,
     ty: FieldType,
     value: &Value,
     path: &str,
@@ -161,7 +164,27 @@ fn check_pattern(
         out.push(field_error(value, &catalog.plan.text.message, path));
     } else if catalog.pattern(ty).is_some_and(|re| !re.is_match(s)) {
         out.push(type_error(view, ty, value, path));
+    } else if catalog.password(ty).is_some_and(|re| re.is_match(s)) {
+        out.push(password_error(view, field, ty, path));
     }
+}
+
+/// `<password_message>: <hint>.`, without the value: it holds the password.
+fn password_error(view: &PlanView, field: Option<&Field>, ty: FieldType, path: &str) -> Diagnostic {
+    let spec = view.catalog.type_spec(ty);
+    let message = spec.and_then(|t| t.password_message.as_deref());
+    let hint = field
+        .and_then(|f| f.password_hint.as_deref())
+        .or_else(|| spec.and_then(|t| t.password_hint.as_deref()));
+    Diagnostic::error(
+        path,
+        "field",
+        format!(
+            "{}: {}.",
+            message.unwrap_or_default(),
+            hint.unwrap_or_default()
+        ),
+    )
 }
 
 fn check_port(view: &PlanView, value: &Value, path: &str, out: &mut Vec<Diagnostic>) {
