@@ -91,6 +91,12 @@ const STRINGS: &[&str] = &[
     "https://relay:pw@relay.example.com",
     "rest:https://backup:pw@backup.example.com/x",
     "https://relay.example.com:8443/~ops@x",
+    // Paths that cannot be passed on as written, or leave the host's directory.
+    "/var/lib/secrets/%h",
+    "/var/lib/my secrets/x",
+    "/var/lib/secrets/../x",
+    "./../../root/.ssh/id_ed25519",
+    "./secrets/",
 ];
 const INTS: &[i64] = &[
     0, 1, 3000, 3001, 8080, 8765, 9090, 9100, 2470, 6789, 65535, 70000, -5, 10, 100, 104857600,

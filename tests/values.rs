@@ -258,3 +258,77 @@ fn service_urls_and_lists_of_urls_refuse_passwords_too() {
         "{found:#?}"
     );
 }
+
+// ------------------------------------------------------------------ paths
+
+#[test]
+fn a_repo_path_cannot_leave_the_host_directory() {
+    for bad in [
+        "./../../../../root/.ssh/id_ed25519",
+        "./secrets/../../x",
+        "./..",
+        "./secrets/./secrets.yaml",
+        "./secrets//secrets.yaml",
+    ] {
+        let message = field_error("integrations.secrets.sops_file", text(bad));
+        assert!(
+            message.ends_with("must be a path inside the host's configuration directory starting with ./, like ./secrets/secrets.yaml, of letters, digits, '.', '_' and '-', without '.' or '..' parts."),
+            "{bad}: {message}"
+        );
+    }
+    for fine in [
+        "./secrets/secrets.yaml",
+        "./secrets/",
+        "./.sops.yaml",
+        "./..secrets",
+    ] {
+        accepted("integrations.secrets.sops_file", text(fine));
+        accepted("integrations.secrets.agenix_dir", text(fine));
+    }
+}
+
+#[test]
+fn a_host_path_holds_only_what_systemd_and_the_shell_carry_as_it_is() {
+    for bad in [
+        "/var/lib/secrets/%h",
+        "/var/lib/my secrets/password",
+        "/var/lib/secrets/\"password\"",
+        "/var/lib/secrets/it's",
+        "/var/lib/secrets/$(id)",
+        "/var/lib/secrets/x;reboot",
+        "/var/lib/secrets/a\\b",
+        "/var/lib/secrets/../../etc/shadow",
+        "/var/lib/./secrets",
+        "//var/lib/secrets",
+        "/var/lib/secrets/clé",
+        "relative/path",
+        "/",
+    ] {
+        let message = field_error("integrations.backup.password_file", text(bad));
+        assert!(
+            message.ends_with("must be an absolute path on the host, like /var/lib/secrets/backup-password, of letters, digits, '.', '_', '-', '+' and '@', without '.' or '..' parts (spaces, quotes, '%' and '$' would not reach the program as written)."),
+            "{bad}: {message}"
+        );
+    }
+    for fine in [
+        "/var/lib/secrets/backup-password",
+        "/run/secrets/restic@pds1+v2.key",
+        "/mnt/backup/constellation/",
+        "/var/lib/.secrets/..x",
+    ] {
+        accepted("integrations.backup.password_file", text(fine));
+        accepted("services.constellation.settings.backup_dir", text(fine));
+    }
+}
+
+#[test]
+fn a_backup_repository_cannot_hold_a_systemd_specifier() {
+    let message = field_error(
+        "integrations.backup.repository",
+        text("rest:https://backup.example.com/%h"),
+    );
+    assert_eq!(
+        message,
+        "\"rest:https://backup.example.com/%h\" must be a restic or borg repository without '%', like sftp:backup@backup.example.com:/srv/restic or ssh://backup@backup.example.com/./repo."
+    );
+}

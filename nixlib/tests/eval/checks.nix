@@ -473,6 +473,30 @@ in
       && !lib.hasInfix "\nloki.source.file" alloy)
     "escaping")
 
+  (check "the assertions refuse what the wizard refuses: unsafe paths, passwords in URLs, control characters"
+    (let
+      h = eval {
+        imports = [ ./hosts/pds-caddy.nix ];
+        atproto.integration.backup = lib.mkForce {
+          kind = "borg";
+          repository = "ssh://b:hunter2@example.com/./r";
+          password_file = "/x; touch /pwned";
+          environment_file = "/var/lib/secrets/%h";
+        };
+        atproto.integration.logging = { kind = "alloy"; loki_url = "https://l.example.com/${esc}[2J"; };
+      };
+      # Nix strings have no escape for ESC; JSON has.
+      esc = builtins.fromJSON ''"\u001b"'';
+      types = catalog.plan.types;
+      quoted = v: message: "${builtins.toJSON v} ${message}.";
+    in
+    failedWith h (quoted "/x; touch /pwned" types.path.message)
+      && failedWith h (quoted "/var/lib/secrets/%h" types.path.message)
+      && failedWith h (quoted "https://l.example.com/${esc}[2J" catalog.plan.text.message)
+      && builtins.any (m: lib.hasPrefix "atproto.integration.backup.repository: ${types.repository.password_message}" m) h.failed
+      && !builtins.any (lib.hasInfix "hunter2") h.failed)
+    "the failed assertions")
+
   # Monitoring, logging, backup.
   (check "grafana on its own port with Prometheus provisioned and the dashboard folder"
     (pdsCaddy.config.services.grafana.settings.server.http_port == 3001
