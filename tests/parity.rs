@@ -391,3 +391,153 @@ fn the_rust_validator_gives_the_hand_written_corpus_its_expected_verdicts() {
     );
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n\n"));
 }
+
+/// One field of each string type (and lists of them, and a service's domain).
+const TYPED_PATHS: &[&str] = &[
+    "host.hostname",
+    "host.domain",
+    "host.admin_email",
+    "host.flake_url",
+    "host.nixpkgs",
+    "host.state_version",
+    "integrations.tls.dns_provider",
+    "integrations.database.url",
+    "integrations.database.password_file",
+    "integrations.logging.loki_url",
+    "integrations.backup.repository",
+    "integrations.backup.schedule",
+    "integrations.secrets.sops_file",
+    "services.ozone.settings.server_did",
+    "services.jetstream.settings.cursor_lookback",
+    "services.bluesky-pds.domain",
+];
+
+/// Values for every string type: hostile ones (control characters, quotes, Nix and
+/// shell syntax, passwords, paths that leave, the list separator) and good ones.
+fn typed_values() -> Vec<String> {
+    let mut values: Vec<String> = STRINGS
+        .iter()
+        .filter(|s| !s.is_empty())
+        .map(|s| s.to_string())
+        .collect();
+    values.extend(
+        [
+            "\"quoted\"",
+            "${builtins.currentTime}",
+            "''${x}''",
+            "a,b",
+            "https://a.example.com,https://b.example.com",
+            "50%",
+            "/var/lib/secrets/a\u{9}b",
+            "/run/secrets/restic@pds1+v2.key",
+            "git+https://deploy:ghp_x@github.com/o/r",
+            "git+ssh://git@github.com/o/r",
+            "did:web:example.com%3A8080",
+            "pds1-a",
+            "nixos-unstable",
+            "1h30m",
+            "\u{85}",
+            "x\u{2029}",
+        ]
+        .map(String::from),
+    );
+    values.extend(support::calendar::candidates(0x5eed_ca1e, 120));
+    values
+}
+
+/// Every value written at every one of those fields, one plan per value, through both
+/// validators: the patterns (written once, read by two regex engines that differ: Nix
+/// matches bytes, the wizard characters) must give the same verdicts.
+#[test]
+fn string_types_give_the_same_verdicts_in_both_validators() {
+    let Some(nix) = support::nix_instantiate() else {
+        return;
+    };
+    let catalog = Catalog::embedded();
+    let dir = tempfile::tempdir().unwrap();
+    let base = std::fs::read_to_string(support::repo().join("profiles/labeler.toml")).unwrap();
+    let mut rust: BTreeMap<String, Verdict> = BTreeMap::new();
+    let values = typed_values();
+    for (i, value) in values.iter().enumerate() {
+        let mut doc: DocumentMut = base.parse().unwrap();
+        for path in TYPED_PATHS {
+            edit::set(&mut doc, path, &Value::Str(value.clone()));
+        }
+        edit::set(
+            &mut doc,
+            "services.ozone.settings.admin_dids",
+            &Value::List(vec![Value::Str(value.clone())]),
+        );
+        edit::set(
+            &mut doc,
+            "services.bluesky-pds.settings.crawlers",
+            &Value::List(vec![Value::Str(value.clone())]),
+        );
+        let text = doc.to_string();
+        let name = format!("value-{i:03}.toml");
+        std::fs::write(dir.path().join(&name), &text).unwrap();
+        let answers = Answers::parse(&name, &text).expect("readable");
+        let verdict = validate(catalog, &answers.tree).into_iter().map(|d| {
+            let level = serde_json::to_value(d.level).unwrap();
+            (
+                level.as_str().unwrap().to_string(),
+                d.code,
+                d.path,
+                d.message,
+            )
+        });
+        rust.insert(name, comparable(verdict));
+    }
+    let output = Command::new(nix)
+        .args(["--eval", "--strict", "--json"])
+        .arg(support::repo().join("nixlib/lib/check-dir.nix"))
+        .args(["--argstr", "dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "nix-instantiate failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let nix_all: BTreeMap<String, Vec<BTreeMap<String, String>>> =
+        serde_json::from_slice(&output.stdout).unwrap();
+    let mut mismatches = Vec::new();
+    let mut accepted_somewhere = 0;
+    for (i, value) in values.iter().enumerate() {
+        let name = format!("value-{i:03}.toml");
+        let ours = &rust[&name];
+        let theirs = comparable(nix_all[&name].iter().map(|d| {
+            (
+                d["level"].clone(),
+                d["code"].clone(),
+                d["path"].clone(),
+                d["message"].clone(),
+            )
+        }));
+        if &theirs != ours {
+            mismatches.push(format!(
+                "{value:?}\n--- rust\n{ours:#?}\n--- nix\n{theirs:#?}"
+            ));
+        }
+        let refused: BTreeSet<&str> = ours
+            .iter()
+            .filter(|d| d.1 == "field")
+            .map(|d| d.2.as_str())
+            .collect();
+        if refused.len() < TYPED_PATHS.len() + 2 {
+            accepted_somewhere += 1;
+        }
+    }
+    assert!(
+        mismatches.is_empty(),
+        "{} of {} values differ; first:\n{}",
+        mismatches.len(),
+        values.len(),
+        mismatches[0]
+    );
+    assert!(
+        accepted_somewhere >= values.len() / 2,
+        "only {accepted_somewhere} values are valid anywhere"
+    );
+}

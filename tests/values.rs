@@ -332,3 +332,43 @@ fn a_backup_repository_cannot_hold_a_systemd_specifier() {
         "\"rest:https://backup.example.com/%h\" must be a restic or borg repository without '%', like sftp:backup@backup.example.com:/srv/restic or ssh://backup@backup.example.com/./repo."
     );
 }
+
+// ------------------------------------------------------------------ schedules
+
+const CALENDAR: &str = "must be a systemd calendar expression: daily, weekly (or minutely, hourly, monthly, quarterly, semiannually, yearly), or [weekdays] [[year-]month-day] [hour:minute[:second]] like Mon..Fri *-*-* 03:00:00, with * for any, lists (1,15), weekday ranges (Mon..Fri) and repetition from the start (*:0/15)";
+
+#[test]
+fn a_schedule_systemd_would_refuse_is_refused() {
+    for bad in [
+        "every tuesday, maybe",
+        "Daily ",
+        "*-*-* 24:00",
+        "*:0/60",
+        "*-*-1/31",
+        "Fri..Tue",
+        "*/2:00",
+        "1969-01-01",
+    ] {
+        let message = field_error("integrations.backup.schedule", text(bad));
+        assert_eq!(
+            message,
+            format!("{} {CALENDAR}.", Value::Str(bad.into()).to_json()),
+            "{bad}"
+        );
+    }
+    for fine in [
+        "daily",
+        "weekly",
+        "semiannually",
+        "*-*-* 03:00:00",
+        "Mon..Fri 02:30",
+        "Sat,Sun *-*-* 04:00",
+        "*:0/15",
+        "0/6:00",
+        "*-*-1/7 03:00",
+        "2024-01-01",
+        "Mon",
+    ] {
+        accepted("integrations.backup.schedule", text(fine));
+    }
+}

@@ -9,6 +9,20 @@ let
   # Whether `pattern` matches anywhere in `s` (split leaves one piece when it does not).
   contains = pattern: s: builtins.length (builtins.split pattern s) > 1;
 
+  # A type's pattern with its `parts` ([name, pattern] pairs) written in place of
+  # <name>, the last first, so a part may use the parts before it (as the wizard does).
+  expand = ty:
+    let
+      parts = ty.parts or [ ];
+      n = builtins.length parts;
+      at = i: builtins.elemAt parts (n - 1 - i);
+    in
+    builtins.foldl'
+      (p: i: builtins.replaceStrings [ "<${builtins.elemAt (at i) 0}>" ] [ (builtins.elemAt (at i) 1) ] p)
+      ty.pattern
+      (builtins.genList (i: i) n);
+  patterns = builtins.mapAttrs (_: ty: if ty ? pattern then expand ty else null) types;
+
   # All field diagnostics are errors: the table in docs/VALIDATION.md names no level.
   bad = path: v: message:
     u.diag "error" "field" path "${builtins.toJSON v} ${message}.";
@@ -42,7 +56,7 @@ let
       if !builtins.isString v then wrong
       else if ty ? max_length && builtins.stringLength v > ty.max_length then wrong
       else if contains plan.text.forbidden v then [ (bad path v plan.text.message) ]
-      else if ty ? pattern && builtins.match ty.pattern v == null then wrong
+      else if ty ? pattern && builtins.match patterns.${t} v == null then wrong
       else if ty ? password && contains ty.password v then
         [ (u.diag "error" "field" path "${ty.password_message}: ${field.password_hint or ty.password_hint}.") ]
       else [ ])

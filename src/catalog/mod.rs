@@ -62,7 +62,10 @@ impl Catalog {
         let mut patterns = BTreeMap::new();
         let mut passwords = BTreeMap::new();
         for (name, spec) in &plan.types {
-            if let Some(p) = &spec.pattern {
+            if let Some(p) = spec.expanded() {
+                if !spec.parts.is_empty() && p.contains('<') {
+                    bail!("pattern of type {name} names a part it does not have: {p}");
+                }
                 // Anchored like Nix's builtins.match, which must match the whole string.
                 let re = Regex::new(&format!("^(?:{p})$"))
                     .with_context(|| format!("pattern of type {name}"))?;

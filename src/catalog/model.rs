@@ -68,6 +68,7 @@ pub enum FieldType {
     Repository,
     Did,
     Duration,
+    Calendar,
     FlakeRef,
     NixpkgsBranch,
     StateVersion,
@@ -95,6 +96,7 @@ impl FieldType {
             FieldType::Repository => "repository",
             FieldType::Did => "did",
             FieldType::Duration => "duration",
+            FieldType::Calendar => "calendar",
             FieldType::FlakeRef => "flake_ref",
             FieldType::NixpkgsBranch => "nixpkgs_branch",
             FieldType::StateVersion => "state_version",
@@ -121,6 +123,10 @@ pub struct TextRule {
 pub struct TypeSpec {
     #[serde(default)]
     pub pattern: Option<String>,
+    /// `[name, pattern]` pairs written into `pattern` in place of `<name>`, the last
+    /// first, so that a part may use the parts before it (see [`TypeSpec::expanded`]).
+    #[serde(default)]
+    pub parts: Vec<(String, String)>,
     #[serde(default)]
     pub max_length: Option<usize>,
     pub message: String,
@@ -133,6 +139,17 @@ pub struct TypeSpec {
     /// Where the password goes instead, unless the field says (`Field::password_hint`).
     #[serde(default)]
     pub password_hint: Option<String>,
+}
+
+impl TypeSpec {
+    /// The pattern with its parts written in; nixlib/lib/fields.nix does the same.
+    pub fn expanded(&self) -> Option<String> {
+        let mut pattern = self.pattern.clone()?;
+        for (name, part) in self.parts.iter().rev() {
+            pattern = pattern.replace(&format!("<{name}>"), part);
+        }
+        Some(pattern)
+    }
 }
 
 /// A typed field: a service setting, or a host or integration field of the plan.

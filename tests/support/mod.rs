@@ -1,5 +1,7 @@
 //! Shared helpers for the tests that need Nix.
 #![allow(dead_code)]
+pub mod calendar;
+
 use std::path::PathBuf;
 use std::process::Command;
 
