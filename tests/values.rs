@@ -372,3 +372,38 @@ fn a_schedule_systemd_would_refuse_is_refused() {
         accepted("integrations.backup.schedule", text(fine));
     }
 }
+
+// ------------------------------------------------------------------ list items
+
+const JOINED: &str = "must not contain \",\": the list reaches the program joined with commas, so this would be two items; write each as an item of its own.";
+
+#[test]
+fn a_list_item_holding_the_join_character_is_refused() {
+    let found = at(
+        "services.bluesky-pds.settings.crawlers",
+        Value::List(vec![text("https://a.example.com,https://b.example.com")]),
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert_eq!(
+        found[0].message,
+        format!("\"https://a.example.com,https://b.example.com\" {JOINED}")
+    );
+    let found = at(
+        "services.ozone.settings.admin_dids",
+        Value::List(vec![
+            text("did:plc:ewvi7nxzyoun6zhxrhs64oiz"),
+            text("did:plc:ewvi7nxzyoun6zhxrhs64oiz,did:web:example.com"),
+        ]),
+    );
+    assert_eq!(found.len(), 1, "{found:#?}");
+    assert!(found[0].message.ends_with(JOINED), "{found:#?}");
+    // The items one by one are fine.
+    let found = at(
+        "services.bluesky-pds.settings.crawlers",
+        Value::List(vec![
+            text("https://a.example.com"),
+            text("https://b.example.com"),
+        ]),
+    );
+    assert!(found.is_empty(), "{found:#?}");
+}

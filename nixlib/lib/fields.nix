@@ -47,7 +47,7 @@ let
       else [ (bad path v "must be one of: ${builtins.concatStringsSep ", " (map u.text (field.choices or [ ]))}") ])
     else if t == "list" then
       (if !builtins.isList v then wrong
-      else u.concatMap (check path field (field.item or "string")) v)
+      else u.concatMap (listItem path field) v)
     else if types ? ${t} then
       # String types, in the wizard's order: within max_length, no character [text]
       # forbids, the whole pattern, no password. A password's message leaves the
@@ -61,6 +61,13 @@ let
         [ (u.diag "error" "field" path "${ty.password_message}: ${field.password_hint or ty.password_hint}.") ]
       else [ ])
     else [ ];
+  # An item checked as its type; a good one that would split in two once joined for
+  # the program (types.list.join) is refused.
+  listItem = path: field: item:
+    let found = check path field (field.item or "string") item; in
+    if found == [ ] && builtins.isString item && types.list ? join && u.hasInfix types.list.join item
+    then [ (bad path item types.list.join_message) ]
+    else found;
 in
 {
   # field: a host/integration field or a service setting (type defaults to string).

@@ -139,6 +139,12 @@ pub struct TypeSpec {
     /// Where the password goes instead, unless the field says (`Field::password_hint`).
     #[serde(default)]
     pub password_hint: Option<String>,
+    /// For `list`: what the items are joined with on their way to the program, so no
+    /// item may hold it.
+    #[serde(default)]
+    pub join: Option<String>,
+    #[serde(default)]
+    pub join_message: Option<String>,
 }
 
 impl TypeSpec {

@@ -127,8 +127,18 @@ fn check_value(
         FieldType::List => match value {
             Value::List(items) => {
                 let item_ty = field.item.unwrap_or(FieldType::String);
+                let spec = view.catalog.type_spec(FieldType::List);
+                let join = spec.and_then(|t| t.join.as_deref());
                 for item in items {
+                    let before = out.len();
                     check_value(view, field, item_ty, item, path, out);
+                    // A good item that would split in two once joined.
+                    if let (true, Some(join), Some(s)) = (out.len() == before, join, item.as_str())
+                        && s.contains(join)
+                    {
+                        let message = spec.and_then(|t| t.join_message.as_deref());
+                        out.push(field_error(item, message.unwrap_or_default(), path));
+                    }
                 }
             }
             _ => out.push(type_error(view, ty, value, path)),
