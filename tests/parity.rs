@@ -541,3 +541,26 @@ fn string_types_give_the_same_verdicts_in_both_validators() {
         "only {accepted_somewhere} values are valid anywhere"
     );
 }
+
+/// The files Nix cannot read at all (nixlib/tests/unreadable-plans: TOML dates and
+/// times, refused by builtins.fromTOML, which nixlib/tests/validate.sh checks) are
+/// unreadable for the wizard too, at the value.
+#[test]
+fn what_nix_cannot_read_the_wizard_does_not_read_either() {
+    let dir = support::repo().join("nixlib/tests/unreadable-plans");
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "toml") {
+            continue;
+        }
+        let e = Answers::read(&path).expect_err("unreadable");
+        assert!(
+            e.message.contains("date or time") && e.location.is_some(),
+            "{}: {e}",
+            path.display()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} unreadable plans");
+}

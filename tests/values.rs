@@ -407,3 +407,33 @@ fn a_list_item_holding_the_join_character_is_refused() {
     );
     assert!(found.is_empty(), "{found:#?}");
 }
+
+// ------------------------------------------------------------------ TOML dates
+
+#[test]
+fn an_unquoted_toml_date_makes_the_file_unreadable_as_it_is_for_nix() {
+    // Nix's builtins.fromTOML refuses dates and times outright ("Dates and times are
+    // not supported"), so the modules could never read such a file: the wizard refuses
+    // it the same way instead of taking it as text.
+    for (value, shown) in [
+        ("2024-01-01", "2024-01-01"),
+        ("03:00:00", "03:00:00"),
+        ("1979-05-27T07:32:00Z", "1979-05-27T07:32:00Z"),
+    ] {
+        let text = format!("{BASE}\n[integrations.backup]\nschedule = {value}\n");
+        let e = Answers::parse("t.toml", &text).unwrap_err();
+        assert_eq!(
+            e.location.map(|l| (l.line, l.column)),
+            Some((15, 12)),
+            "{e}"
+        );
+        assert_eq!(
+            e.message,
+            format!(
+                "a TOML date or time, which Nix cannot read: write it in quotes, like \"{shown}\""
+            )
+        );
+    }
+    let text = format!("{BASE}\n[services.ozone.settings]\nadmin_dids = [\"a\", 2024-01-01]\n");
+    assert!(Answers::parse("t.toml", &text).is_err());
+}

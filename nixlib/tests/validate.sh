@@ -3,6 +3,7 @@
 # the test plans and compares each with its hand-written <name>.expected.json.
 #   plans/          against the real catalog (nixlib/catalog)
 #   fixture-plans/  against the real _plan.toml plus the fixture services in catalog/
+#   unreadable-plans/  files builtins.fromTOML must refuse outright
 # Exits non-zero on any mismatch and prints a diff per mismatching plan.
 set -euo pipefail
 
@@ -51,6 +52,18 @@ check "$here/plans" || status=1
 mkdir "$tmp/catalog"
 cp "$lib/../catalog/_plan.toml" "$here"/catalog/*.toml "$tmp/catalog/"
 check "$here/fixture-plans" --arg catalog "import $lib/catalog.nix { dir = $tmp/catalog; }" || status=1
+
+# Files Nix cannot read at all (TOML dates and times): builtins.fromTOML must refuse
+# each, as the wizard does (tests/parity.rs checks its side).
+for plan in "$here"/unreadable-plans/*.toml; do
+  if nix-instantiate --eval --strict -E "builtins.fromTOML (builtins.readFile \"$plan\")" \
+    >/dev/null 2>"$tmp/unreadable.err"; then
+    echo "FAIL $(basename "$plan"): Nix read it"
+    status=1
+  else
+    echo "ok   $(basename "$plan") (unreadable: $(grep -o 'Dates and times are not supported' "$tmp/unreadable.err" || head -1 "$tmp/unreadable.err"))"
+  fi
+done
 
 # Every profile must evaluate without errors; its warnings are printed.
 shopt -s nullglob

@@ -63,6 +63,7 @@ impl Answers {
         })?;
         let mut locations = HashMap::new();
         let mut tree = BTreeMap::new();
+        let mut dates = Vec::new();
         for (key, item) in doc.as_table().iter() {
             let span = doc
                 .as_table()
@@ -71,9 +72,25 @@ impl Answers {
             if let Some(span) = span {
                 locations.insert(key.to_string(), location_of(text, span.start));
             }
-            if let Some(v) = convert(text, key, item, &mut locations) {
+            let mut walk = Walk {
+                text,
+                locations: &mut locations,
+                dates: &mut dates,
+            };
+            if let Some(v) = walk.convert(key, item) {
                 tree.insert(key.to_string(), v);
             }
+        }
+        // Nix's builtins.fromTOML refuses a whole file with a date or time in it, so the
+        // modules could never read it: refused here the same way, not taken as text.
+        if let Some((offset, shown)) = dates.into_iter().min_by_key(|(offset, _)| *offset) {
+            return Err(LoadError {
+                file: name.to_string(),
+                location: Some(location_of(text, offset)),
+                message: format!(
+                    "a TOML date or time, which Nix cannot read: write it in quotes, like \"{shown}\""
+                ),
+            });
         }
         let answers = Answers {
             name: name.to_string(),
@@ -106,70 +123,70 @@ impl Answers {
     }
 }
 
-fn convert(
-    text: &str,
-    path: &str,
-    item: &Item,
-    locations: &mut HashMap<String, Location>,
-) -> Option<Value> {
-    match item {
-        Item::None => None,
-        Item::Value(v) => Some(convert_value(text, path, v, locations)),
-        Item::Table(t) => {
-            let mut map = BTreeMap::new();
-            for (key, child) in t.iter() {
-                let child_path = format!("{path}.{key}");
-                if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
-                    locations.insert(child_path.clone(), location_of(text, span.start));
-                }
-                if let Some(v) = convert(text, &child_path, child, locations) {
-                    map.insert(key.to_string(), v);
-                }
-            }
-            Some(Value::Table(map))
-        }
-        Item::ArrayOfTables(a) => Some(Value::List(
-            a.iter()
-                .map(|t| {
-                    convert(text, path, &Item::Table(t.clone()), locations)
-                        .unwrap_or(Value::List(vec![]))
-                })
-                .collect(),
-        )),
-    }
+/// The walk over the document: where each key is, and every date or time met (its
+/// offset and text).
+struct Walk<'a> {
+    text: &'a str,
+    locations: &'a mut HashMap<String, Location>,
+    dates: &'a mut Vec<(usize, String)>,
 }
 
-fn convert_value(
-    text: &str,
-    path: &str,
-    v: &toml_edit::Value,
-    locations: &mut HashMap<String, Location>,
-) -> Value {
-    use toml_edit::Value as V;
-    match v {
-        V::String(s) => Value::Str(s.value().clone()),
-        V::Integer(i) => Value::Int(*i.value()),
-        V::Float(f) => Value::Float(*f.value()),
-        V::Boolean(b) => Value::Bool(*b.value()),
-        V::Datetime(d) => Value::Str(d.value().to_string()),
-        V::Array(a) => Value::List(
-            a.iter()
-                .map(|x| convert_value(text, path, x, locations))
-                .collect(),
-        ),
-        V::InlineTable(t) => {
-            let mut map = BTreeMap::new();
-            for (key, child) in t.iter() {
-                let child_path = format!("{path}.{key}");
-                if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
-                    locations.insert(child_path.clone(), location_of(text, span.start));
+impl Walk<'_> {
+    fn convert(&mut self, path: &str, item: &Item) -> Option<Value> {
+        match item {
+            Item::None => None,
+            Item::Value(v) => Some(self.convert_value(path, v)),
+            Item::Table(t) => {
+                let mut map = BTreeMap::new();
+                for (key, child) in t.iter() {
+                    let child_path = format!("{path}.{key}");
+                    if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
+                        self.locations
+                            .insert(child_path.clone(), location_of(self.text, span.start));
+                    }
+                    if let Some(v) = self.convert(&child_path, child) {
+                        map.insert(key.to_string(), v);
+                    }
                 }
-                map.insert(
-                    key.to_string(),
-                    convert_value(text, &child_path, child, locations),
-                );
+                Some(Value::Table(map))
             }
-            Value::Table(map)
+            Item::ArrayOfTables(a) => Some(Value::List(
+                a.iter()
+                    .map(|t| {
+                        self.convert(path, &Item::Table(t.clone()))
+                            .unwrap_or(Value::List(vec![]))
+                    })
+                    .collect(),
+            )),
+        }
+    }
+
+    fn convert_value(&mut self, path: &str, v: &toml_edit::Value) -> Value {
+        use toml_edit::Value as V;
+        match v {
+            V::String(s) => Value::Str(s.value().clone()),
+            V::Integer(i) => Value::Int(*i.value()),
+            V::Float(f) => Value::Float(*f.value()),
+            V::Boolean(b) => Value::Bool(*b.value()),
+            V::Datetime(d) => {
+                let shown = d.value().to_string();
+                let offset = d.span().map_or(0, |s| s.start);
+                self.dates.push((offset, shown.clone()));
+                Value::Str(shown)
+            }
+            V::Array(a) => Value::List(a.iter().map(|x| self.convert_value(path, x)).collect()),
+            V::InlineTable(t) => {
+                let mut map = BTreeMap::new();
+                for (key, child) in t.iter() {
+                    let child_path = format!("{path}.{key}");
+                    if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
+                        self.locations
+                            .insert(child_path.clone(), location_of(self.text, span.start));
+                    }
+                    map.insert(key.to_string(), self.convert_value(&child_path, child));
+                }
+                Value::Table(map)
+            }
         }
     }
 }
