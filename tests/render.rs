@@ -8,19 +8,22 @@ use std::path::Path;
 use std::process::Command;
 
 use atproto_wizard::catalog::{Catalog, FieldType};
-use atproto_wizard::plan::{Answers, PlanView};
+use atproto_wizard::plan::{Answers, PlanView, edit};
 use atproto_wizard::render::nix::{self, Binding, Expr};
 use atproto_wizard::render::render_atproto_nix;
 use atproto_wizard::validate::validate;
 use atproto_wizard::value::Value;
+use atproto_wizard::wizard::questions::default_value;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 // ------------------------------------------------------------------ helpers
 
 /// Strings built from what matters to Nix's string syntax (`${`, `$`, `''`, `\`, quotes,
-/// line breaks, tabs, UTF-8), or any string at all (without NUL, which no Nix string
-/// can hold).
+/// line breaks, tabs, UTF-8), to terminals and systemd (escape sequences, DEL, C1
+/// controls, Unicode separators, `%`), to URLs and paths (`user:pw@`, `..`) and to
+/// joined lists (`,`), or any string at all (without NUL, which no Nix string can
+/// hold).
 fn tricky_string() -> impl Strategy<Value = String> {
     let fragment = prop_oneof![
         Just("${"),
@@ -45,6 +48,19 @@ fn tricky_string() -> impl Strategy<Value = String> {
         Just(" "),
         Just("#"),
         Just("/*"),
+        Just("\u{1b}]0;t\u{7}"),
+        Just("\u{1b}[2J"),
+        Just("\u{7f}"),
+        Just("\u{85}"),
+        Just("\u{9b}"),
+        Just("\u{2028}"),
+        Just("\u{2029}"),
+        Just("%"),
+        Just("%h"),
+        Just(","),
+        Just("://u:pw@"),
+        Just("/.."),
+        Just("/"),
     ];
     prop_oneof![
         3 => prop::collection::vec(fragment, 0..24).prop_map(|v| v.concat()),
@@ -538,4 +554,129 @@ fn edited_plans_render_as_nix_that_reads_their_values_back() {
             Ok(())
         })
         .unwrap();
+}
+
+// ------------------------------------------------------------------ hostile values
+
+/// Fields of several string types, each with a prefix that makes a value of its type
+/// likely, so that many hostile values are accepted and rendered. (A repo_path is left
+/// out: it renders as a path literal, which evaluating would copy into the store.)
+const HOSTILE_FIELDS: &[(&str, &str)] = &[
+    ("integrations.tls.dns_provider", ""),
+    ("integrations.logging.loki_url", "https://logs.example.com/"),
+    ("integrations.backup.password_file", "/var/lib/secrets/"),
+    (
+        "integrations.backup.repository",
+        "sftp:backup@backup.example.com:/srv/",
+    ),
+    ("integrations.backup.schedule", ""),
+    ("services.constellation.settings.jetstream", "wss://"),
+    ("services.ozone.settings.admin_dids", ""),
+];
+
+/// A character no value may hold: what `_plan.toml [text]` forbids.
+fn forbidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Hostile strings go through the answers file (its TOML writer and reader), the
+/// validator and the renderer: a value with a control character is always refused,
+/// and every value accepted renders as Nix that parses and evaluates back to it.
+#[test]
+fn hostile_values_are_refused_or_render_as_nix_that_reads_them_back() {
+    let Some(nix) = support::nix_instantiate() else {
+        return;
+    };
+    let catalog = Catalog::embedded();
+    let base = std::fs::read_to_string(support::repo().join("profiles/labeler.toml")).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("plan.nix");
+    let call = dir.path().join("call.nix");
+    std::fs::write(&call, "import ./plan.nix { }").unwrap();
+    let with_nul = prop_oneof![
+        4 => tricky_string(),
+        1 => (tricky_string(), tricky_string()).prop_map(|(a, b)| format!("{a}\0{b}")),
+    ];
+    let values = prop::collection::vec(with_nul, HOSTILE_FIELDS.len());
+    let (refused, rendered) = (std::cell::Cell::new(0), std::cell::Cell::new(0));
+    runner(32)
+        .run(&values, |values| {
+            let mut doc: toml_edit::DocumentMut = base.parse().unwrap();
+            edit::set(
+                &mut doc,
+                "services.constellation.enable",
+                &Value::Bool(true),
+            );
+            let mut written = Vec::new();
+            for ((path, prefix), hostile) in HOSTILE_FIELDS.iter().zip(&values) {
+                let text = format!("{prefix}{hostile}");
+                let value = if path.ends_with("admin_dids") {
+                    Value::List(vec![Value::Str(text.clone())])
+                } else {
+                    Value::Str(text.clone())
+                };
+                edit::set(&mut doc, path, &value);
+                written.push((*path, text, value));
+            }
+            let answers = Answers::parse("hostile.toml", &doc.to_string())
+                .map_err(|e| TestCaseError::fail(format!("unreadable: {e}")))?;
+            let view = PlanView::new(catalog, &answers.tree);
+            let diagnostics = validate(catalog, &answers.tree);
+            let mut accepted = Vec::new();
+            for (path, text, value) in written {
+                // What the parser read is what was written.
+                prop_assert_eq!(view.raw(path), Some(&value), "{}", path);
+                let is_refused = diagnostics
+                    .iter()
+                    .any(|d| d.path == path && d.code == "field");
+                if text.chars().any(forbidden) {
+                    prop_assert!(is_refused, "{} = {:?} was accepted", path, text);
+                }
+                if is_refused {
+                    refused.set(refused.get() + 1);
+                } else {
+                    accepted.push((path, value));
+                }
+            }
+            let nix_text = render_atproto_nix(&answers.tree, catalog);
+            std::fs::write(&file, &nix_text).unwrap();
+            let parsed = Command::new(&nix)
+                .arg("--parse")
+                .arg(&file)
+                .output()
+                .unwrap();
+            prop_assert!(
+                parsed.status.success(),
+                "nix-instantiate --parse refuses:\n{}\n{}",
+                String::from_utf8_lossy(&parsed.stderr),
+                nix_text
+            );
+            let module = eval_json(&nix, &call);
+            for (path, value) in accepted {
+                let option = path.replace("integrations.", "atproto.integration.");
+                let at = option.split('.').fold(&module, |v, key| &v[key]);
+                // Written when it differs from the default (with none: when it is set).
+                let differs = match default_value(&view, path) {
+                    Some(default) => default != value,
+                    None => Value::is_set(Some(&value)),
+                };
+                if differs {
+                    let expected: serde_json::Value =
+                        serde_json::from_str(&value.to_json()).unwrap();
+                    prop_assert_eq!(at, &expected, "{} in\n{}", option, nix_text);
+                    rendered.set(rendered.get() + 1);
+                } else {
+                    prop_assert!(at.is_null(), "{} is its default, yet written", option);
+                }
+            }
+            Ok(())
+        })
+        .unwrap();
+    // Both outcomes must happen often enough to mean something.
+    let (refused, rendered) = (refused.get(), rendered.get());
+    assert!(
+        refused >= 32 && rendered >= 32,
+        "refused {refused}, rendered {rendered}"
+    );
+    eprintln!("hostile values: {refused} refused, {rendered} rendered and read back");
 }
