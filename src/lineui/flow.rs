@@ -131,7 +131,7 @@ pub fn run(
                     "{}: {}: {}\n",
                     path.display(),
                     look.style.error("error"),
-                    e.message
+                    escape(&e.message)
                 ));
                 return UNREADABLE;
             }

@@ -6,6 +6,7 @@ use std::path::Path;
 use toml_edit::{Document, Item};
 
 use super::schema;
+use crate::safe_text::escape;
 use crate::value::Value;
 
 /// A line and a column, both counted from 1 (columns in characters).
@@ -33,11 +34,13 @@ pub struct LoadError {
     pub message: String,
 }
 
+/// For a terminal: the file's name and the message (which may quote the file) escaped.
 impl std::fmt::Display for LoadError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (file, message) = (escape(&self.file), escape(&self.message));
         match self.location {
-            Some(l) => write!(f, "{}:{}:{}: {}", self.file, l.line, l.column, self.message),
-            None => write!(f, "{}: {}", self.file, self.message),
+            Some(l) => write!(f, "{file}:{}:{}: {message}", l.line, l.column),
+            None => write!(f, "{file}: {message}"),
         }
     }
 }
