@@ -24,6 +24,7 @@ use crate::catalog::{Catalog, FieldType, Level};
 use crate::cli::style::Style;
 use crate::validate::Diagnostic;
 use crate::value::Value;
+use crate::wizard::first_switch::Machine;
 use crate::wizard::questions::{self as q, Question, QuestionKind, StepKind};
 use crate::wizard::{ANSWERS_NAME, Draft, profiles};
 
@@ -146,6 +147,7 @@ pub fn run(
         profile,
         look,
         visited: HashSet::new(),
+        machine: crate::fsio::own_flake::this_machine(),
     };
     flow.intro();
     match flow.journey(step) {
@@ -165,6 +167,8 @@ pub(super) struct Flow<'p> {
     pub(super) profile: Option<&'static str>,
     pub(super) look: Look,
     pub(super) visited: HashSet<StepKind>,
+    /// Where this project's flake is on this machine (the step before the first switch).
+    pub(super) machine: Machine,
 }
 
 impl Flow<'_> {
