@@ -188,3 +188,28 @@ fn offline_is_explained() {
         "{words}"
     );
 }
+
+/// The Perl switch-to-configuration (switch-to-configuration.pl, before
+/// switch-to-configuration-ng) prints the units the activation script asked to restart
+/// in two "as well" lines after the activation.
+#[test]
+fn perl_activation_restarts_as_well() {
+    let out = parse_dry_activate(&transcript("pl-activation-restart.dry-activate.txt"));
+    assert_eq!(
+        out.restarted(),
+        [
+            "bluesky-pds.service",
+            "caddy.service",
+            "systemd-journald.service"
+        ]
+    );
+    assert_eq!(
+        out.not_stopped,
+        [
+            "restic-backups-atproto.service",
+            "atproto-secrets-bluesky-pds.service"
+        ]
+    );
+    assert!(out.notes.is_empty(), "{:?}", out.notes);
+    assert!(out.stopped().is_empty());
+}
