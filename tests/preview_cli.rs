@@ -144,7 +144,7 @@ fn a_recorded_first_switch_is_summarised() {
         );
     }
     assert!(
-        stdout.contains("  closure: 16 packages changed: 1 added, 3 removed, 9 upgraded, 1 changed version, 2 changed size only; closure size -42.5 MiB\n"),
+        stdout.contains("  closure: 17 packages changed: 1 added, 3 removed, 10 upgraded, 1 changed version, 2 changed size only; closure size -32.7 MiB\n"),
         "{stdout}"
     );
     assert!(stdout.ends_with("Result: ok (exit status 0)\n"), "{stdout}");
