@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use atproto_wizard::preview::parse::diff_closures::ChangeKind;
 use atproto_wizard::preview::parse::{
-    ClosureDiff, EvalProblem, Size, failed_assertions, lines_of, parse_diff_closures, parse_dry_activate,
-    parse_dry_build, parse_eval_failure, warnings,
+    ClosureDiff, EvalProblem, Size, failed_assertions, lines_of, parse_diff_closures,
+    parse_dry_activate, parse_dry_build, parse_eval_failure, warnings,
 };
 
 fn transcript(name: &str) -> Vec<String> {
@@ -184,7 +184,11 @@ fn closure_diff_in_nix_2_33_sizes() {
     assert!(apart < 200 * 1024, "{apart}");
     let glibc = new.changes.iter().find(|c| c.name == "glibc").unwrap();
     assert_eq!(glibc.describe(), "glibc 2.40-66 → ∅ (+9.7 MiB)");
-    let constellation = new.changes.iter().find(|c| c.name == "constellation").unwrap();
+    let constellation = new
+        .changes
+        .iter()
+        .find(|c| c.name == "constellation")
+        .unwrap();
     assert_eq!(constellation.size, Size::parse("-37.4 MiB"));
 }
 
@@ -258,7 +262,9 @@ fn assertions_with_blank_lines_nix_2_18() {
         "The ‘fileSystems’ option does not specify your root file system."
     );
     assert_eq!(warnings(&lines).len(), 1);
-    assert!(warnings(&lines)[0].starts_with("services.bluesky-pds.settings.PDS_EMAIL_FROM_ADDRESS: "));
+    assert!(
+        warnings(&lines)[0].starts_with("services.bluesky-pds.settings.PDS_EMAIL_FROM_ADDRESS: ")
+    );
 }
 
 /// Nix 2.3 prints the list unindented after `error: `.
@@ -270,7 +276,9 @@ fn assertions_nix_2_3() {
     assert!(failed[2].starts_with("You must set the option ‘boot.loader.grub.devices’"));
     assert_eq!(
         warnings(&lines),
-        ["The option `i18n.consoleKeyMap' defined in `/etc/nixos/configuration.nix' has been renamed to `console.keyMap'."]
+        [
+            "The option `i18n.consoleKeyMap' defined in `/etc/nixos/configuration.nix' has been renamed to `console.keyMap'."
+        ]
     );
 }
 
@@ -335,7 +343,10 @@ fn build_failure_nix_2_29() {
             ],
         }
     );
-    assert_eq!(problem.headline(), "building Caddyfile failed with exit code 1");
+    assert_eq!(
+        problem.headline(),
+        "building Caddyfile failed with exit code 1"
+    );
     assert!(!problem.is_environment());
 }
 
@@ -365,7 +376,11 @@ fn offline_in_a_build_nix_2_18() {
             during: Some("/nix/store/fs4bzf4rsbda0bvs5lpjf0rxlzf9q3x1-source.drv".into()),
         }
     );
-    assert!(problem.explain().contains("building source printed"), "{}", problem.explain());
+    assert!(
+        problem.explain().contains("building source printed"),
+        "{}",
+        problem.explain()
+    );
 }
 
 /// Nix 2.31's git fetcher (`Failed to fetch git repository`) after git's own
@@ -374,5 +389,7 @@ fn offline_in_a_build_nix_2_18() {
 fn offline_git_fetch_nix_2_31() {
     let problem = parse_eval_failure(&transcript("fetchgit-offline-nix-2.31.txt"));
     assert!(problem.is_environment(), "{problem:?}");
-    assert!(matches!(&problem, EvalProblem::Offline { during: None, evidence } if evidence.contains("Could not resolve host: github.com")));
+    assert!(
+        matches!(&problem, EvalProblem::Offline { during: None, evidence } if evidence.contains("Could not resolve host: github.com"))
+    );
 }

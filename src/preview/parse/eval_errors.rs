@@ -220,6 +220,10 @@ impl EvalProblem {
         )
     }
 
+    pub fn is_assertions(&self) -> bool {
+        matches!(self, EvalProblem::Assertions(_))
+    }
+
     /// What went wrong, in one line (a summary's).
     pub fn headline(&self) -> String {
         match self {
@@ -235,7 +239,9 @@ impl EvalProblem {
             EvalProblem::NotInFlakeSource { file } => {
                 format!("the flake cannot see {file} (git does not track it)")
             }
-            EvalProblem::NoSuchHost { host } => format!("flake.nix has no nixosConfigurations.{host}"),
+            EvalProblem::NoSuchHost { host } => {
+                format!("flake.nix has no nixosConfigurations.{host}")
+            }
             EvalProblem::MissingInput { input } => format!("the flake input '{input}' is missing"),
             EvalProblem::NotOnSearchPath { file } => {
                 format!("<{file}> is not on the Nix search path")

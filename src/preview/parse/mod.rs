@@ -16,10 +16,10 @@ pub mod offline;
 
 use std::fmt;
 
+pub use build_failure::{BuildFailure, build_failures};
 pub use diff_closures::{ClosureChange, ClosureDiff, parse_diff_closures};
 pub use dry_activate::{DryActivate, parse_dry_activate};
 pub use dry_build::{DryBuild, parse_dry_build};
-pub use build_failure::{BuildFailure, build_failures};
 pub use eval_errors::{EvalProblem, failed_assertions, parse_eval_failure, warnings};
 pub use nix_error::first_error;
 pub use offline::offline_evidence;

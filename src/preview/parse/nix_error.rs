@@ -18,8 +18,10 @@ use regex::Regex;
 use super::strip_ansi;
 
 static HINT: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\((?:use [`‘']--show-trace[’']|stack trace truncated|\d+ duplicate frames omitted)")
-        .unwrap()
+    Regex::new(
+        r"^\((?:use [`‘']--show-trace[’']|stack trace truncated|\d+ duplicate frames omitted)",
+    )
+    .unwrap()
 });
 static REBUILD_NG_EXIT: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^Command '.*' (?:returned non-zero exit status -?\d+|died with <.*>)\.$").unwrap()
@@ -128,7 +130,10 @@ pub fn tidy(lines: Vec<String>) -> Vec<String> {
         let line = if i == 0 {
             line.trim().to_string()
         } else {
-            line.get(indent..).unwrap_or(line.trim_start()).trim_end().to_string()
+            line.get(indent..)
+                .unwrap_or(line.trim_start())
+                .trim_end()
+                .to_string()
         };
         if line.is_empty() && out.last().is_none_or(|l: &String| l.is_empty()) {
             continue;

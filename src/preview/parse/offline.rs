@@ -56,7 +56,8 @@ mod tests {
             Some("curl: (6) Could not resolve host: www.dnie.es")
         );
         assert_eq!(
-            offline_evidence(&["       > error: cannot download source from any mirror"]).as_deref(),
+            offline_evidence(&["       > error: cannot download source from any mirror"])
+                .as_deref(),
             Some("cannot download source from any mirror")
         );
         assert_eq!(
