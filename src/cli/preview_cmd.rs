@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::style::{Printer, Style};
 use crate::catalog::{Catalog, Level};
-use crate::preview::deep::{self, DeepOptions, DeepReport};
+use crate::preview::deep::{self, DeepOptions, DeepReport, Finding};
 use crate::preview::probes::{self, ProbeInputs, ProbeReport, ProbeStatus};
 use crate::preview::rebuild::{self, PreviewOptions, PreviewReport};
 use crate::preview::{CancelToken, Event, Job, Target, Verdict};
@@ -132,8 +132,8 @@ pub fn run(
             ) else {
                 return INTERRUPTED;
             };
-            print_preview(&mut p, &report, opts, style);
-            summary.extend(report.summary());
+            print_preview(&mut p, &report, opts, &target, style);
+            summary.extend(report.summary(target.answers.as_ref()));
             verdicts.push(report.verdict());
         }
     }
@@ -257,38 +257,7 @@ fn print_deep(p: &mut Printer, report: &DeepReport, target: &Target, style: Styl
     for note in &report.notes {
         p.put(&format!("{}: {note}\n", style.warning("note")));
     }
-    for f in &report.findings {
-        let level = match f.level {
-            Level::Error => style.error("error"),
-            Level::Warning => style.warning("warning"),
-        };
-        // Where the answers file has the value, name the line as `check` does.
-        let place = match (&target.answers, &f.answers_path) {
-            (Some(a), Some(path)) => {
-                let l = a.locate(path);
-                format!("{}:{}:{}: ", a.name, l.line, l.column)
-            }
-            _ => String::new(),
-        };
-        let missing = match (&target.answers, &f.answers_path) {
-            (Some(a), Some(path)) if !a.has(path) => " (not in the file)",
-            _ => "",
-        };
-        p.put(&format!("{place}{level}: {}\n", f.message));
-        match (&f.answers_path, &f.option) {
-            (Some(path), Some(option)) => {
-                let at = format!("at {path}{missing} (NixOS option {option})");
-                p.put(&format!("  {}\n", style.dim(&at)));
-            }
-            (None, Some(option)) => {
-                p.put(&format!(
-                    "  {}\n",
-                    style.dim(&format!("NixOS option {option}"))
-                ));
-            }
-            _ => {}
-        }
-    }
+    print_findings(p, &report.findings, target, style);
     if let Some(words) = &report.unavailable {
         p.put(&format!("{}: {words}\n", style.warning("cannot run here")));
     }
@@ -308,7 +277,46 @@ fn print_deep(p: &mut Printer, report: &DeepReport, target: &Target, style: Styl
     }
 }
 
-fn print_preview(p: &mut Printer, report: &PreviewReport, opts: &Options, style: Style) {
+/// Failed assertions and warnings, each at its place in atproto.toml as `check` names
+/// it, with the answers path and NixOS option under it.
+fn print_findings(p: &mut Printer, findings: &[Finding], target: &Target, style: Style) {
+    for f in findings {
+        let level = match f.level {
+            Level::Error => style.error("error"),
+            Level::Warning => style.warning("warning"),
+        };
+        let place = f
+            .place(target.answers.as_ref())
+            .map(|p| format!("{p}: "))
+            .unwrap_or_default();
+        let missing = match (&target.answers, &f.answers_path) {
+            (Some(a), Some(path)) if !a.has(path) => " (not in the file)",
+            _ => "",
+        };
+        p.put(&format!("{place}{level}: {}\n", f.message));
+        match (&f.answers_path, &f.option) {
+            (Some(path), Some(option)) => {
+                let at = format!("at {path}{missing} (NixOS option {option})");
+                p.put(&format!("  {}\n", style.dim(&at)));
+            }
+            (None, Some(option)) => {
+                p.put(&format!(
+                    "  {}\n",
+                    style.dim(&format!("NixOS option {option}"))
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn print_preview(
+    p: &mut Printer,
+    report: &PreviewReport,
+    opts: &Options,
+    target: &Target,
+    style: Style,
+) {
     if let Some(cannot) = &report.cannot_run {
         p.put(&format!(
             "{}: {}\n",
@@ -336,8 +344,10 @@ fn print_preview(p: &mut Printer, report: &PreviewReport, opts: &Options, style:
             f.step,
             f.message
         ));
-        if let Some(problem) = &f.problem {
+        // Failed assertions are listed below, each at its place.
+        if let Some(problem) = f.problem.as_ref().filter(|p| !p.is_assertions()) {
             p.put(&format!("What it means: {}\n", problem.explain()));
         }
     }
+    print_findings(p, &report.findings, target, style);
 }
