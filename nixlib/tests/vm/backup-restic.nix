@@ -6,15 +6,8 @@
 let
   # The host under test (tests/vm_tests.rs evaluates it with the declaration stub).
   host = {
-    imports = [ self.nixosModules.default ];
-    networking.hostName = "backup";
-    atproto.host = {
-      domain = "relay.example.test";
-      admin_email = "admin@example.test";
-    };
-    services.indigo-relay.enable = true;
+    imports = [ (import ./common/relay-host.nix { inherit self; hostName = "backup"; }) ];
     atproto.integration = {
-      proxy.kind = "none";
       database.kind = "local";
       backup = {
         kind = "restic";

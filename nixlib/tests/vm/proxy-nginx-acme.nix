@@ -7,13 +7,7 @@
 let
   # The host under test (tests/vm_tests.rs evaluates it with the declaration stub).
   host = {
-    imports = [ self.nixosModules.default ];
-    networking.hostName = "relay";
-    atproto.host = {
-      domain = "relay.example.test";
-      admin_email = "admin@example.test";
-    };
-    services.indigo-relay.enable = true;
+    imports = [ (import ./common/relay-host.nix { inherit self; hostName = "relay"; }) ];
     atproto.integration = {
       proxy.kind = "nginx";
       tls = {

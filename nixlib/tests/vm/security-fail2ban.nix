@@ -7,13 +7,7 @@
 let
   # The host under test (tests/vm_tests.rs evaluates it with the declaration stub).
   host = {
-    imports = [ self.nixosModules.default ];
-    networking.hostName = "guarded";
-    atproto.host = {
-      domain = "relay.example.test";
-      admin_email = "admin@example.test";
-    };
-    services.indigo-relay.enable = true;
+    imports = [ (import ./common/relay-host.nix { inherit self; hostName = "guarded"; }) ];
     # A server keeps SSH, and fail2ban's sshd jail watches it.
     services.openssh.enable = true;
     atproto.integration = {
