@@ -4,10 +4,26 @@
   inputs = {
     nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
     crane.url = "github:ipetkov/crane";
+    # Only `checks` uses these two: the VM tests of the sops and agenix secrets backends
+    # (nixlib/tests/vm/secrets-{sops,agenix}.nix) import them as a host would. No module,
+    # package or profile reads them, so evaluating a host never needs their source; a
+    # host flake that uses this one still gets them in its flake.lock (locking fetches
+    # them once; `atproto-nix.inputs.sops-nix.follows = "sops-nix"` there shares the
+    # host's own). Both follow our nixpkgs, as in the host flakes the wizard writes.
+    sops-nix = {
+      url = "github:Mic92/sops-nix";
+      inputs.nixpkgs.follows = "nixpkgs";
+    };
+    agenix = {
+      url = "github:ryantm/agenix";
+      inputs.nixpkgs.follows = "nixpkgs";
+      # agenix's README: not needed for the NixOS module.
+      inputs.darwin.follows = "";
+    };
   };
 
   outputs =
-    { self, nixpkgs, crane }:
+    { self, nixpkgs, crane, ... }@inputs:
     let
       inherit (nixpkgs) lib;
       systems = [ "x86_64-linux" "aarch64-linux" ];
@@ -35,6 +51,24 @@
           }
         ];
       };
+
+      # A VM test file is a function of what it needs by name (`self`, `sops-nix`,
+      # `agenix`) returning a nixpkgs test module; `hosts` (the hosts under test, which
+      # tests/vm_tests.rs evaluates with the declaration stub) and `covers` (the
+      # integrations it claims) are ours, so they are taken out before nixpkgs sees it.
+      vmTestArgs = { inherit self; inherit (inputs) sops-nix agenix; };
+      vmTest = pkgs: file:
+        let
+          test = import (./nixlib/tests/vm + "/${file}");
+          t = test (builtins.intersectAttrs (lib.functionArgs test) vmTestArgs);
+        in
+        pkgs.testers.runNixOSTest {
+          imports = [ (builtins.removeAttrs t [ "hosts" "covers" ]) ];
+          # Our modules add their overlay with nixpkgs.overlays, as on any host, and
+          # runNixOSTest makes nixpkgs.* read-only (a second definition of a unique
+          # option) unless told otherwise: each node builds its pkgs as a host does.
+          node.pkgsReadOnly = false;
+        };
     in
     {
       overlays.default = import ./nixlib/pkgs/overlay.nix { inherit crane; };
@@ -102,11 +136,14 @@
         lib.listToAttrs (map
           (name: lib.nameValuePair "profile-${name}" (profileHost pkgs name).config.system.build.toplevel)
           profileNames)
-        # One VM test per service family (nixlib/tests/vm/).
+        # Every VM test in nixlib/tests/vm/ (each top-level *.nix file; the sub-folders
+        # hold shared harness pieces and test-only keys) as vm-<file name>. Names never depend on `pkgs`, so the list
+        # of checks is known without nixpkgs (tests/vm_tests.rs compares it with the
+        # folder).
         // lib.mapAttrs'
-          (file: _: lib.nameValuePair "vm-${lib.removeSuffix ".nix" file}"
-            (pkgs.testers.runNixOSTest (import (./nixlib/tests/vm + "/${file}") { inherit self; })))
-          (builtins.readDir ./nixlib/tests/vm));
+          (file: _: lib.nameValuePair "vm-${lib.removeSuffix ".nix" file}" (vmTest pkgs file))
+          (lib.filterAttrs (file: type: type == "regular" && lib.hasSuffix ".nix" file)
+            (builtins.readDir ./nixlib/tests/vm)));
 
       devShells = forSystems (pkgs: {
         default = pkgs.mkShell {

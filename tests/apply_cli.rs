@@ -588,3 +588,69 @@ fn in_a_git_repository_the_untracked_files_are_named() {
     assert!(run.stdout.contains("No changes"), "{}", run.stdout);
     assert!(!run.stdout.contains("git -C"), "{}", run.stdout);
 }
+
+/// The relay-node profile with `host.flake_url` pointing at `path:<flake>`.
+fn relay_node_with_flake_at(dir: &Path, flake: &Path) -> PathBuf {
+    let text = std::fs::read_to_string(support::repo().join("profiles/relay-node.toml"))
+        .unwrap()
+        .replace(
+            "flake_url = \"path:/etc/nixos/atproto-nix\"",
+            &format!("flake_url = \"path:{}\"", flake.display()),
+        );
+    assert!(text.contains(&format!("path:{}", flake.display())));
+    let answers = dir.join("answers.toml");
+    std::fs::write(&answers, text).unwrap();
+    answers
+}
+
+#[test]
+fn after_writing_apply_says_to_copy_the_flake_where_flake_url_points_when_it_is_missing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let flake = tmp.path().join("atproto-nix");
+    let answers = relay_node_with_flake_at(tmp.path(), &flake);
+    let run = apply(&answers, &tmp.path().join("host"), &["--yes"]);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    let out = &run.stdout;
+    let next = &out[out.find("\nNext:\n").expect(out)..];
+    // The copy comes before the switch, from the checkout this binary was built from.
+    let copy = next
+        .find(&format!(
+            "Before the first switch: host.flake_url is path:{0}, but {0} does not hold this \
+             project's flake on this machine",
+            flake.display()
+        ))
+        .expect(next);
+    let switch = next.find("sudo nixos-rebuild switch --flake ").expect(next);
+    assert!(copy < switch, "{next}");
+    let repo = support::repo();
+    let command = if repo.join(".git").exists() {
+        format!(
+            "      git -C {} archive HEAD | sudo tar -x -C {}\n",
+            repo.display(),
+            flake.display()
+        )
+    } else {
+        format!(
+            "      tar -C {} --exclude=./target -c . | sudo tar -x -C {}\n",
+            repo.display(),
+            flake.display()
+        )
+    };
+    assert!(next.contains(&command), "{next}");
+    assert!(
+        next.contains(&format!("      sudo mkdir -p {}\n", flake.display())),
+        "{next}"
+    );
+
+    // Once the flake is there, nothing more is said about it.
+    std::fs::create_dir_all(flake.join("nixlib")).unwrap();
+    std::fs::write(flake.join("flake.nix"), "{ outputs = _: { }; }\n").unwrap();
+    let run = apply(&answers, &tmp.path().join("host2"), &["--yes"]);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert!(run.stdout.contains("\nNext:\n"), "{}", run.stdout);
+    assert!(
+        !run.stdout.contains("Before the first switch"),
+        "{}",
+        run.stdout
+    );
+}

@@ -141,21 +141,7 @@ fn rules_can_read_a_services_domain_by_its_relative_path() {
 /// the modules declare the secret (sops, agenix) only when the setting has a value.
 #[test]
 fn optional_secrets_name_the_setting_that_needs_them() {
-    let with = |from: &str, to: &str| -> Vec<String> {
-        let files: Vec<(&str, String)> = atproto_wizard::catalog::CATALOG_FILES
-            .iter()
-            .map(|(name, text)| {
-                let text = if *name == "bluesky-pds.toml" {
-                    text.replacen(from, to, 1)
-                } else {
-                    text.to_string()
-                };
-                (*name, text)
-            })
-            .collect();
-        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
-        lint(&Catalog::from_files(&borrowed).unwrap())
-    };
+    let with = |from: &str, to: &str| lint_with_edit("bluesky-pds.toml", from, to);
     assert!(with("", "").is_empty());
     let missing = with("needed_with = \"email_from_address\"\n", "");
     assert!(
@@ -174,4 +160,56 @@ fn optional_secrets_name_the_setting_that_needs_them() {
             .any(|p| p.contains("\"email_from\", which is not one of its settings")),
         "{wrong:#?}"
     );
+}
+
+/// A placeholder hash names a package file of this flake and an attribute in it; the
+/// self-check refuses anything else before the validator would print it to operators.
+#[test]
+fn placeholder_hashes_name_a_package_file_and_an_attribute() {
+    let with = |from: &str, to: &str| lint_with_edit("jetstream.toml", from, to);
+    assert!(with("", "").is_empty());
+    let outside = with(
+        "file = \"nixlib/pkgs/jetstream/default.nix\"",
+        "file = \"/etc/nixos/x.nix\"",
+    );
+    assert_eq!(
+        outside,
+        [
+            "jetstream.toml: placeholder hash file \"/etc/nixos/x.nix\" is not a nixlib/pkgs/…/*.nix path"
+        ]
+    );
+    let attr = with("attr = \"vendorHash\"", "attr = \"vendor Hash\"");
+    assert_eq!(
+        attr,
+        ["jetstream.toml: placeholder hash attr \"vendor Hash\" is not a dotted attribute name"]
+    );
+    let twice = with(
+        "[[placeholder_hashes]]\nfile = \"nixlib/pkgs/jetstream/default.nix\"\nattr = \"vendorHash\"\n",
+        "[[placeholder_hashes]]\nfile = \"nixlib/pkgs/jetstream/default.nix\"\nattr = \"vendorHash\"\n\
+         [[placeholder_hashes]]\nfile = \"nixlib/pkgs/jetstream/default.nix\"\nattr = \"vendorHash\"\n",
+    );
+    assert_eq!(
+        twice,
+        [
+            "jetstream.toml: placeholder hash vendorHash in nixlib/pkgs/jetstream/default.nix is listed twice"
+        ]
+    );
+}
+
+/// The catalog's self-check over the embedded catalog with the first `from` in `file`
+/// replaced by `to`.
+fn lint_with_edit(file: &str, from: &str, to: &str) -> Vec<String> {
+    let files: Vec<(&str, String)> = atproto_wizard::catalog::CATALOG_FILES
+        .iter()
+        .map(|(name, text)| {
+            let text = if *name == file {
+                text.replacen(from, to, 1)
+            } else {
+                text.to_string()
+            };
+            (*name, text)
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    lint(&Catalog::from_files(&borrowed).unwrap())
 }

@@ -19,11 +19,58 @@ fn write(dir: &tempfile::TempDir, name: &str, text: &str) -> std::path::PathBuf 
 fn check_exits_0_on_a_profile() {
     let out = wizard()
         .args(["check", "--answers"])
-        .arg(support::repo().join("profiles/relay-node.toml"))
+        .arg(support::repo().join("profiles/microcosm-indexers.toml"))
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("valid: no problems"));
+}
+
+/// Jetstream's Go vendor hash is still lib.fakeHash: `check` says so, with where the
+/// real hash goes, as a warning (exit 0), in words and in JSON.
+#[test]
+fn check_warns_that_a_package_cannot_build_yet_and_still_exits_0() {
+    let relay = support::repo().join("profiles/relay-node.toml");
+    let out = wizard()
+        .args(["check", "--answers"])
+        .arg(&relay)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(
+            "warning: Jetstream cannot be built yet: a dependency hash of its package is a \
+             placeholder (lib.fakeHash): vendorHash in nixlib/pkgs/jetstream/default.nix. The \
+             first build stops with a hash mismatch and prints the real hash (got: sha256-…)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("local change to that copy"), "{text}");
+    assert!(
+        text.contains("at services.jetstream.enable [placeholder-hash]"),
+        "{text}"
+    );
+    assert!(text.contains("valid, with 1 warning"), "{text}");
+
+    let out = wizard()
+        .args(["check", "--json", "--answers"])
+        .arg(&relay)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["valid"], true);
+    let d = &json["diagnostics"].as_array().unwrap()[..];
+    assert_eq!(d.len(), 1, "{json:#}");
+    assert_eq!(d[0]["level"], "warning");
+    assert_eq!(d[0]["code"], "placeholder-hash");
+    assert_eq!(d[0]["path"], "services.jetstream.enable");
+    let message = d[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("vendorHash in nixlib/pkgs/jetstream/default.nix"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -552,3 +552,74 @@ fn a_problem_no_question_sets_is_explained_at_the_review() {
     );
     assert_eq!(files(&dir), before);
 }
+
+#[test]
+fn the_review_and_what_next_say_to_copy_the_flake_where_flake_url_points() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let flake = tmp.path().join("atproto-nix");
+    let mut script = first_pds_script();
+    let at = 5;
+    assert_eq!(script[at], Input::Enter, "the flake_url question");
+    script[at] = t(&format!("path:{}", flake.display()));
+    let (code, p) = run(&new_host(&dir, None), script);
+    let tr = flat(&p.transcript);
+    assert_eq!(code, 0, "{tr}");
+    let sentence = format!(
+        "host.flake_url is path:{0}, but {0} does not hold this project's flake on this machine",
+        flake.display()
+    );
+    // In the review, before the question to write…
+    let review = tr.find("Before the first switch (warning):").expect(&tr);
+    assert!(
+        tr[review..].starts_with(&format!("Before the first switch (warning): {sentence}")),
+        "{tr}"
+    );
+    let write = tr.find("Write these files?").unwrap();
+    assert!(review < write, "{tr}");
+    // …and in what to do next, before the switch, with the commands.
+    let next = &tr[tr.find("What next:").expect(&tr)..];
+    let copy = next
+        .find(&format!("Before the first switch: {sentence}"))
+        .expect(next);
+    let switch = next.find("sudo nixos-rebuild switch --flake").unwrap();
+    assert!(copy < switch, "{next}");
+    assert!(
+        next.contains(&format!("sudo mkdir -p {}", flake.display())),
+        "{next}"
+    );
+}
+
+#[test]
+fn the_services_step_warns_when_a_chosen_package_cannot_build_yet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let mut script = first_pds_script();
+    let at = 10;
+    assert_eq!(script[at], Input::Enter, "the services question");
+    script[at] = Input::Toggle(vec!["(jetstream)".into()]);
+    script.insert(at + 2, keep()); // Jetstream's settings
+    // Jetstream is served at the PDS's name, an error at the review: quit there.
+    script.truncate(script.len() - 2);
+    script.push(choose("Quit without writing"));
+    script.push(Input::Yes);
+    let (code, p) = run(&new_host(&dir, None), script);
+    let tr = flat(&p.transcript);
+    assert_eq!(code, lineui::NOT_WRITTEN, "{tr}");
+    assert!(
+        tr.contains("domain-clash") || tr.contains("both served at"),
+        "{tr}"
+    );
+    // Right after the choice, before Jetstream's settings are asked.
+    let chosen = tr.find("Chosen: Bluesky PDS, Jetstream.").expect(&tr);
+    let warning = tr
+        .find(
+            "warning: Jetstream cannot be built yet: a dependency hash of its package is a \
+             placeholder (lib.fakeHash): vendorHash in nixlib/pkgs/jetstream/default.nix.",
+        )
+        .expect(&tr);
+    let settings = tr[chosen..].find("Jetstream:").map(|i| i + chosen);
+    assert!(chosen < warning, "{tr}");
+    assert!(settings.is_none_or(|s| warning < s), "{tr}");
+    assert!(tr[warning..].contains("local change to that copy"), "{tr}");
+}

@@ -340,7 +340,7 @@ fn applied_hosts_with_sops_and_agenix_evaluate_through_their_flake() {
         &std::fs::read_to_string(repo().join("profiles/community-pds.toml")).unwrap(),
     )
     .unwrap();
-    // (backend, its integrations.secrets fields, the files the host's directory needs)
+    // (backend, its settings, the files the host needs beside it)
     type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
     let cases: [Case; 2] = [
         (

@@ -327,6 +327,7 @@ fn rust_and_nix_validators_agree_on_generated_plans() {
         "body-size",
         "fixed-port",
         "domain-clash",
+        "placeholder-hash",
     ] {
         assert!(
             codes.contains(code),

@@ -144,7 +144,7 @@ fn a_recorded_first_switch_is_summarised() {
         );
     }
     assert!(
-        stdout.contains("  closure: 16 packages changed: 1 added, 3 removed, 9 upgraded, 1 changed version, 2 changed size only; closure size -42.5 MiB\n"),
+        stdout.contains("  closure: 17 packages changed: 1 added, 3 removed, 10 upgraded, 1 changed version, 2 changed size only; closure size -32.7 MiB\n"),
         "{stdout}"
     );
     assert!(stdout.ends_with("Result: ok (exit status 0)\n"), "{stdout}");
@@ -172,30 +172,151 @@ fn without_nixos_rebuild_it_says_what_would_run() {
     );
 }
 
+/// A stand-in `nixos-rebuild` whose every run prints `transcript` on stderr and fails,
+/// or, with `fail_only`, fails only that action and succeeds with the first switch's
+/// transcripts otherwise.
+fn failing_rebuild(bin: &Path, transcript: &str, fail_only: Option<&str>) {
+    let fail = format!("cat {} >&2; exit 1", data(transcript).display());
+    let body = match fail_only {
+        None => fail,
+        Some(action) => format!(
+            "case \"$1\" in\n\
+               {action}) {fail} ;;\n\
+               dry-build) cat {} >&2 ;;\n\
+               dry-activate) cat {} >&2 ;;\n\
+             esac",
+            data("pds-first-switch.dry-build.txt").display(),
+            data("pds-first-switch.dry-activate.txt").display(),
+        ),
+    };
+    tool(bin, "nixos-rebuild", &body);
+}
+
+/// Nix 2.28 (eval-failed-assertions.txt): the failed step says why and nothing else,
+/// and each assertion from our options stands at its line in atproto.toml.
 #[test]
 fn a_failing_dry_build_is_explained() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = host(tmp.path());
     let bin = tmp.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
-    tool(
-        &bin,
-        "nixos-rebuild",
-        &format!(
-            "cat {} >&2\nexit 1",
-            data("eval-failed-assertions.txt").display()
-        ),
-    );
+    failing_rebuild(&bin, "eval-failed-assertions.txt", None);
     let path = format!("{}:/usr/bin:/bin", bin.display());
     let (out, stdout) = preview(&path, &[dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(
-        stdout.contains("error: dry-build failed: `nixos-rebuild` failed (exit status 1)"),
+        stdout.contains("error: dry-build failed: `nixos-rebuild` failed (exit status 1)\n"),
         "{stdout}"
     );
-    assert!(stdout.contains("What it means: The host fails 2 of NixOS's assertions:\n- atproto.integration.tls.handles: Bluesky PDS gives users handles"), "{stdout}");
+    let toml = format!("{}/atproto.toml:", dir.display());
+    assert!(
+        stdout.contains(&format!(
+            "  dry-build: failed: 2 failed assertions\n    {toml}"
+        )),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("error: Bluesky PDS gives users handles under its hostname"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "    error: The ‘fileSystems’ option does not specify your root file system.\n"
+        ),
+        "{stdout}"
+    );
+    // A failed dry-build claims nothing about what would be built.
+    assert!(!stdout.contains("nothing to build"), "{stdout}");
+    assert!(!stdout.contains("  build: "), "{stdout}");
+    // The warning printed while evaluating is counted.
+    assert!(stdout.contains("  evaluation: 1 warning\n"), "{stdout}");
     // Nothing after the failed step runs.
     assert!(!stdout.contains("dry-activate:"), "{stdout}");
+}
+
+/// Nix 2.18 (eval-assertions-blank-lines.txt): a message with a blank line inside is
+/// listed whole in the summary.
+#[test]
+fn assertions_with_blank_lines_are_listed_whole() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = host(tmp.path());
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    failing_rebuild(&bin, "eval-assertions-blank-lines.txt", None);
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let (out, stdout) = preview(&path, &[dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("  dry-build: failed: 3 failed assertions\n"),
+        "{stdout}"
+    );
+    // `trace: evaluation warning:` (nixpkgs' lib.warn on Nix before 2.23) is counted.
+    assert!(stdout.contains("  evaluation: 1 warning\n"), "{stdout}");
+    assert!(
+        stdout.contains("have the flag neededForBoot set to true.\n\n        Please fix or remove the following paths:"),
+        "{stdout}"
+    );
+}
+
+/// Nix 2.29 (build-failed-nix-2.29.txt): a builder that fails names its derivation
+/// and shows its last lines; the steps before it keep their summary.
+#[test]
+fn a_failing_build_names_the_derivation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = host(tmp.path());
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    failing_rebuild(&bin, "build-failed-nix-2.29.txt", Some("build"));
+    tool(&bin, "nix", "exit 0");
+    let against = tmp.path().join("current-system");
+    std::fs::create_dir(&against).unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let (out, stdout) = preview(
+        &path,
+        &[
+            dir.to_str().unwrap(),
+            "--build",
+            "--against",
+            against.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("  build: failed: building Caddyfile failed with exit code 1\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "> Error: adapting config using caddyfile: ambiguous site definition: pds.example.com"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  build: 23 derivations to build"),
+        "{stdout}"
+    );
+}
+
+/// Nix 2.18 (build-offline-nix-2.18.txt): no network inside a build is "could not
+/// run here" (exit 3), not "the host fails".
+#[test]
+fn offline_inside_a_build_is_could_not_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = host(tmp.path());
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    failing_rebuild(&bin, "build-offline-nix-2.18.txt", None);
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let (out, stdout) = preview(&path, &[dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(
+        stdout.contains("  dry-build: failed: no network here: curl: (6) Could not resolve host: tarballs.nixos.org\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("Result: could not run everything here (exit status 3)"),
+        "{stdout}"
+    );
 }
 
 #[test]

@@ -457,3 +457,17 @@ fn no_colour_means_no_colour_and_states_carry_words() {
             .any(|c| c.fg == Color::Red)
     );
 }
+
+#[test]
+fn services_with_a_package_that_cannot_build_yet() {
+    // relay-node runs Jetstream, whose Go vendor hash is still lib.fakeHash: the warning
+    // stands under its row, saying where the real hash goes.
+    let mut s = at(new_state(Some("relay-node")), StepKind::Services);
+    let jetstream = s
+        .questions()
+        .iter()
+        .position(|q| q.path == "services.jetstream.enable")
+        .unwrap();
+    s.focus.insert(StepKind::Services, jetstream);
+    snap("services-placeholder-hash", &s);
+}

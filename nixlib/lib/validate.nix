@@ -12,8 +12,9 @@ let
 
   title = id: services.${id}.title or id;
 
-  # Levels: the spec names them only for rules and needs-postgres; every other code
-  # describes a plan that cannot work as written, so it is an error.
+  # Levels: the spec names them only for rules, needs-postgres and placeholder-hash (a
+  # warning); every other code describes a plan that cannot work as written, so it is
+  # an error.
 
   # required: host and integration fields always, settings of enabled services.
   required = path: field:
@@ -94,9 +95,35 @@ let
         (services.${id}.settings or [ ]))
       eff.enabledIds;
 
+  # Enabled services whose package still has lib.fakeHash dependency hashes: the first
+  # build fails and prints the real hash, so say where it goes (src/validate/packages.rs).
+  placeholderHashes =
+    let
+      joinAnd = l:
+        let n = builtins.length l; in
+        if n < 2 then builtins.concatStringsSep "" l
+        else builtins.concatStringsSep ", " (builtins.genList (builtins.elemAt l) (n - 1))
+          + " and " + builtins.elemAt l (n - 1);
+    in
+    u.concatMap
+      (id:
+        let
+          hashes = services.${id}.placeholder_hashes or [ ];
+          n = builtins.length hashes;
+          places = joinAnd (map (h: "${h.attr} in ${h.file}") hashes);
+          what = if n == 1 then "a dependency hash of its package is a placeholder"
+            else "${toString n} dependency hashes of its package are placeholders";
+          stops = if n == 1 then "The first build stops" else "Each build stops at one of them";
+        in
+        if n == 0 then [ ]
+        else [ (u.diag "warning" "placeholder-hash" "services.${id}.enable"
+          "${title id} cannot be built yet: ${what} (lib.fakeHash): ${places}. ${stops} with a hash mismatch and prints the real hash (got: sha256-…): put that hash in place of the placeholder, in your copy of this flake (host.flake_url; a local change to that copy), and build again.") ])
+      eff.enabledIds;
+
   portClashes = import ./ports.nix { inherit catalog eff cond; };
   domainClashes = import ./domains.nix { inherit catalog eff; };
   keys = import ./keys.nix { inherit catalog eff; };
 in
 u.sortDiags (keys ++ hostRequired ++ integrationRequired ++ settingsRequired
-  ++ planRules ++ serviceRules ++ needsPostgres ++ needsServices ++ portClashes ++ domainClashes ++ bodySize)
+  ++ planRules ++ serviceRules ++ needsPostgres ++ needsServices ++ portClashes ++ domainClashes ++ bodySize
+  ++ placeholderHashes)

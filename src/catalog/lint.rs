@@ -148,6 +148,47 @@ fn lint_service(catalog: &Catalog, s: &Service, problems: &mut Vec<String>) {
     for rule in &s.rules {
         lint_rule(catalog, Some(s), rule, problems);
     }
+    lint_placeholder_hashes(&file, s, problems);
+}
+
+fn lint_placeholder_hashes(file: &str, s: &Service, problems: &mut Vec<String>) {
+    if !s.placeholder_hashes.is_empty() && s.package_from != "atproto" {
+        problems.push(format!(
+            "{file}: placeholder_hashes belong to this flake's packages, but package_from is {:?}",
+            s.package_from
+        ));
+    }
+    let ident = |part: &str| {
+        part.chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+            && part
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "_-'".contains(c))
+    };
+    let mut seen = BTreeSet::new();
+    for h in &s.placeholder_hashes {
+        if !(h.file.starts_with("nixlib/pkgs/") && h.file.ends_with(".nix"))
+            || h.file.contains("..")
+        {
+            problems.push(format!(
+                "{file}: placeholder hash file {:?} is not a nixlib/pkgs/…/*.nix path",
+                h.file
+            ));
+        }
+        if !h.attr.split('.').all(ident) {
+            problems.push(format!(
+                "{file}: placeholder hash attr {:?} is not a dotted attribute name",
+                h.attr
+            ));
+        }
+        if !seen.insert((&h.file, &h.attr)) {
+            problems.push(format!(
+                "{file}: placeholder hash {} in {} is listed twice",
+                h.attr, h.file
+            ));
+        }
+    }
 }
 
 fn unique<'a>(

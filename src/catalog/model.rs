@@ -331,6 +331,22 @@ pub struct Service {
     pub settings: Vec<Field>,
     #[serde(default)]
     pub rules: Vec<Rule>,
+    /// Dependency hashes of the package that are still `lib.fakeHash`: it cannot build
+    /// until the operator puts the real ones in (the validator warns; tests/package_hashes.rs
+    /// keeps this list equal to the package files).
+    #[serde(default)]
+    pub placeholder_hashes: Vec<PlaceholderHash>,
+}
+
+/// A `lib.fakeHash` in a package file: where the real hash goes.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PlaceholderHash {
+    /// The package file, relative to the flake's root: `nixlib/pkgs/<name>/default.nix`.
+    pub file: String,
+    /// The attribute holding it, dotted through the named bindings around it, like
+    /// `vendorHash` or `uiDeps.hash`.
+    pub attr: String,
 }
 
 impl Service {

@@ -14,6 +14,7 @@ use crate::fsio;
 use crate::plan::Answers;
 use crate::safe_text::{escape, escape_lines};
 use crate::validate::validate;
+use crate::wizard::summary::next_steps;
 
 /// Exit status of `apply`.
 pub const DONE: i32 = 0;
@@ -134,8 +135,32 @@ pub fn run(
     let status = write(&mut p, &plan.changes, dir, style);
     if status == DONE {
         git_note(&mut p, &plan, dir);
+        next(&mut p, catalog, &answers, dir, style);
     }
     status
+}
+
+/// What to do after writing: the wizard's own next steps (the git hint is said above),
+/// with what this machine needs before the first switch.
+fn next(p: &mut Printer, catalog: &Catalog, answers: &Answers, dir: &Path, style: Style) {
+    let view = crate::plan::PlanView::new(catalog, &answers.tree);
+    let machine = fsio::own_flake::this_machine();
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    p.put(&format!("\n{}\n", style.bold("Next:")));
+    for (i, step) in next_steps(&view, &dir, &[], Some(&machine))
+        .iter()
+        .enumerate()
+    {
+        let mut parts = step.split('\n');
+        p.put(&format!(
+            "{:>2}. {}\n",
+            i + 1,
+            parts.next().unwrap_or_default()
+        ));
+        for command in parts {
+            p.put(&format!("      {}\n", command.trim_start()));
+        }
+    }
 }
 
 /// Backs up and writes the changes (`fsio::host::write_changes`, shared with the

@@ -8,11 +8,11 @@ use std::time::Duration;
 
 use super::style::{Printer, Style};
 use crate::catalog::{Catalog, Level};
-use crate::preview::deep::{self, DeepOptions, DeepReport};
+use crate::preview::deep::{self, DeepOptions, DeepReport, Finding};
 use crate::preview::probes::{self, ProbeInputs, ProbeReport, ProbeStatus};
 use crate::preview::rebuild::{self, PreviewOptions, PreviewReport};
 use crate::preview::{CancelToken, Event, Job, Target, Verdict};
-use crate::safe_text::escape;
+use crate::safe_text::{escape, escape_lines};
 
 /// Exit status of `preview`.
 pub const PASSED: i32 = 0;
@@ -133,8 +133,8 @@ pub fn run(
             ) else {
                 return INTERRUPTED;
             };
-            print_preview(&mut p, &report, opts, style);
-            summary.extend(report.summary());
+            print_preview(&mut p, &report, opts, &target, style);
+            summary.extend(report.summary(target.answers.as_ref()));
             verdicts.push(report.verdict());
         }
     }
@@ -258,39 +258,7 @@ fn print_deep(p: &mut Printer, report: &DeepReport, target: &Target, style: Styl
     for note in &report.notes {
         p.put(&format!("{}: {note}\n", style.warning("note")));
     }
-    for f in &report.findings {
-        let level = match f.level {
-            Level::Error => style.error("error"),
-            Level::Warning => style.warning("warning"),
-        };
-        // Where the answers file has the value, name the line as `check` does.
-        let place = match (&target.answers, &f.answers_path) {
-            (Some(a), Some(path)) => {
-                let l = a.locate(path);
-                format!("{}:{}:{}: ", a.name, l.line, l.column)
-            }
-            _ => String::new(),
-        };
-        let missing = match (&target.answers, &f.answers_path) {
-            (Some(a), Some(path)) if !a.has(path) => " (not in the file)",
-            _ => "",
-        };
-        // Nix quotes values from the file in its messages (DEL and C1 unescaped).
-        p.put(&format!("{place}{level}: {}\n", escape(&f.message)));
-        match (&f.answers_path, &f.option) {
-            (Some(path), Some(option)) => {
-                let at = format!("at {}{missing} (NixOS option {option})", escape(path));
-                p.put(&format!("  {}\n", style.dim(&at)));
-            }
-            (None, Some(option)) => {
-                p.put(&format!(
-                    "  {}\n",
-                    style.dim(&format!("NixOS option {option}"))
-                ));
-            }
-            _ => {}
-        }
-    }
+    print_findings(p, &report.findings, target, style);
     if let Some(words) = &report.unavailable {
         p.put(&format!("{}: {words}\n", style.warning("cannot run here")));
     }
@@ -310,7 +278,47 @@ fn print_deep(p: &mut Printer, report: &DeepReport, target: &Target, style: Styl
     }
 }
 
-fn print_preview(p: &mut Printer, report: &PreviewReport, opts: &Options, style: Style) {
+/// Failed assertions and warnings, each at its place in atproto.toml as `check` names
+/// it, with the answers path and NixOS option under it.
+fn print_findings(p: &mut Printer, findings: &[Finding], target: &Target, style: Style) {
+    for f in findings {
+        let level = match f.level {
+            Level::Error => style.error("error"),
+            Level::Warning => style.warning("warning"),
+        };
+        let place = f
+            .place(target.answers.as_ref())
+            .map(|p| format!("{p}: "))
+            .unwrap_or_default();
+        let missing = match (&target.answers, &f.answers_path) {
+            (Some(a), Some(path)) if !a.has(path) => " (not in the file)",
+            _ => "",
+        };
+        // Nix quotes values from the file in its messages (DEL and C1 unescaped).
+        p.put(&format!("{place}{level}: {}\n", escape_lines(&f.message)));
+        match (&f.answers_path, &f.option) {
+            (Some(path), Some(option)) => {
+                let at = format!("at {}{missing} (NixOS option {option})", escape(path));
+                p.put(&format!("  {}\n", style.dim(&at)));
+            }
+            (None, Some(option)) => {
+                p.put(&format!(
+                    "  {}\n",
+                    style.dim(&format!("NixOS option {option}"))
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+fn print_preview(
+    p: &mut Printer,
+    report: &PreviewReport,
+    opts: &Options,
+    target: &Target,
+    style: Style,
+) {
     if let Some(cannot) = &report.cannot_run {
         p.put(&format!(
             "{}: {}\n",
@@ -338,8 +346,10 @@ fn print_preview(p: &mut Printer, report: &PreviewReport, opts: &Options, style:
             f.step,
             f.message
         ));
-        if let Some(problem) = &f.problem {
+        // Failed assertions are listed below, each at its place.
+        if let Some(problem) = f.problem.as_ref().filter(|p| !p.is_assertions()) {
             p.put(&format!("What it means: {}\n", problem.explain()));
         }
     }
+    print_findings(p, &report.findings, target, style);
 }

@@ -1,6 +1,7 @@
 //! The edge where `apply` touches the disk: atomic replacement, backups, and reading a
-//! host directory into [`crate::apply::DirState`]. Small on purpose; everything that
-//! decides what to write is in `crate::apply`, which does no I/O.
+//! host directory into [`crate::apply::DirState`]; and where this wizard's own flake is
+//! on this machine ([`own_flake`]). Small on purpose; everything that decides what to
+//! write is in `crate::apply`, which does no I/O.
 //!
 //! Guarantees (tested by killing a writer at random moments, tests/fsio_kill.rs):
 //!
@@ -21,6 +22,7 @@
 //!   itself written atomically and never over an existing backup (a counter is added:
 //!   `<name>.<time>.1.bak`, …).
 pub mod host;
+pub mod own_flake;
 
 use std::fs::{self, File, OpenOptions, Permissions};
 use std::io::{self, Write};

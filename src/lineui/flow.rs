@@ -25,6 +25,7 @@ use crate::cli::style::Style;
 use crate::safe_text::escape;
 use crate::validate::Diagnostic;
 use crate::value::Value;
+use crate::wizard::first_switch::Machine;
 use crate::wizard::questions::{self as q, Question, QuestionKind, StepKind};
 use crate::wizard::{ANSWERS_NAME, Draft, profiles};
 
@@ -147,6 +148,7 @@ pub fn run(
         profile,
         look,
         visited: HashSet::new(),
+        machine: crate::fsio::own_flake::this_machine(),
     };
     flow.intro();
     match flow.journey(step) {
@@ -166,6 +168,8 @@ pub(super) struct Flow<'p> {
     pub(super) profile: Option<&'static str>,
     pub(super) look: Look,
     pub(super) visited: HashSet<StepKind>,
+    /// Where this project's flake is on this machine (the step before the first switch).
+    pub(super) machine: Machine,
 }
 
 impl Flow<'_> {

@@ -7,12 +7,11 @@ use crate::cli::apply_cmd::colour_diff;
 use crate::fsio;
 use crate::preview::Event;
 use crate::preview::probes::{self, ProbeInputs};
-use crate::render::HostMode;
 use crate::safe_text::{escape, escape_lines};
 use crate::validate::Diagnostic;
 use crate::wizard::ANSWERS_NAME;
 use crate::wizard::questions::{self as q, StepKind};
-use crate::wizard::summary::summarize;
+use crate::wizard::summary::{first_switch_step, next_steps, summarize};
 
 use super::flow::{DONE, Flow, Nav, R, REFUSED, UNREADABLE, plural};
 use super::prompter::{SelectAsk, TextAsk};
@@ -27,6 +26,13 @@ impl Flow<'_> {
             for line in lines {
                 let indent = line.len() - line.trim_start().len();
                 self.para(line.trim_start(), 2 + indent);
+            }
+            let dir = self.host_dir();
+            if let Some(step) = first_switch_step(&self.draft.view(), &dir, &self.machine) {
+                let word = self.level_word(Level::Warning);
+                let step = step.replacen("Before the first switch: ", "", 1);
+                self.say(&format!("Before the first switch ({word}):\n"));
+                self.step_text(&step, 2);
             }
             let diagnostics = self.draft.diagnostics().to_vec();
             let errors: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).collect();
@@ -340,65 +346,39 @@ impl Flow<'_> {
         }
     }
 
+    /// The host directory as the commands after writing name it: absolute.
+    fn host_dir(&self) -> std::path::PathBuf {
+        std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone())
+    }
+
+    /// A step's instruction as a paragraph at `indent`, then its commands under it.
+    fn step_text(&mut self, step: &str, indent: usize) {
+        let mut parts = step.split('\n');
+        self.para(parts.next().unwrap_or_default(), indent);
+        for command in parts {
+            self.say(&format!(
+                "{}{}\n",
+                " ".repeat(indent + 2),
+                command.trim_start()
+            ));
+        }
+    }
+
+    /// What next: the shared list ([`next_steps`]); the git hint was said already.
     fn next_steps(&mut self) {
-        let view = self.draft.view();
-        let host = view
-            .get("host.hostname")
-            .map(|v| v.to_string())
-            .unwrap_or_default();
-        let dir = std::fs::canonicalize(&self.dir).unwrap_or_else(|_| self.dir.clone());
-        let dir = dir.display().to_string();
-        let flake = HostMode::of(self.draft.tree(), self.catalog).has_flake();
-        let summary = summarize(&view);
+        let dir = self.host_dir();
+        let steps = next_steps(&self.draft.view(), &dir, &[], Some(&self.machine));
         self.say("\nWhat next:\n");
-        let switch = if flake {
-            format!("sudo nixos-rebuild switch --flake {dir}#{host}")
-        } else {
-            format!("sudo nixos-rebuild switch -I nixos-config={dir}/configuration.nix")
-        };
-        self.item(
-            "1. On the host, see what switching would do (nixos-rebuild dry-build and \
-             dry-activate; nothing is switched):",
-            2,
-            3,
-        );
-        self.say(&format!("       atproto-wizard preview {dir}\n"));
-        self.say(&format!("  2. Then switch to it:\n       {switch}\n"));
-        let mut n = 3;
-        if !summary.dns.is_empty() {
-            let names: Vec<&str> = summary.dns.iter().map(|r| r.name.as_str()).collect();
+        for (i, step) in steps.iter().enumerate() {
+            let mut parts = step.split('\n');
             self.item(
-                &format!(
-                    "{n}. Point these DNS names at the machine (A and AAAA records): {}.",
-                    names.join(", ")
-                ),
+                &format!("{}. {}", i + 1, parts.next().unwrap_or_default()),
                 2,
                 3,
             );
-            n += 1;
+            for command in parts {
+                self.say(&format!("       {}\n", command.trim_start()));
+            }
         }
-        for secret in summary
-            .secrets
-            .iter()
-            .filter(|s| s.generated && s.name == "admin_password")
-        {
-            self.item(
-                &format!(
-                    "{n}. The {} admin password is made on the host at the first start and \
-                     is never shown here. Read it once there with:",
-                    secret.owner
-                ),
-                2,
-                3,
-            );
-            self.say(&format!("       sudo cat {}\n", secret.location));
-            n += 1;
-        }
-        self.item(
-            &format!("{n}. To change answers later (add --plain for these line prompts):"),
-            2,
-            3,
-        );
-        self.say(&format!("       atproto-wizard edit {dir}\n"));
     }
 }

@@ -19,6 +19,7 @@ use super::parse::eval_errors::{self, EvalProblem};
 use super::process::{self, CancelToken, CommandSpec, RunError};
 use super::{Target, Verdict, nix_missing_words};
 use crate::catalog::{Catalog, Level};
+use crate::plan::Answers;
 use crate::render::HostMode;
 
 /// `--apply` for `config`: the failed assertions' messages and the warnings.
@@ -173,6 +174,49 @@ impl Finding {
 
     pub fn is_error(&self) -> bool {
         self.level == Level::Error
+    }
+
+    /// Where it is in the answers file, named as `check` names a place
+    /// (`atproto.toml:12:3`), when it maps to a path there.
+    pub fn place(&self, answers: Option<&Answers>) -> Option<String> {
+        let (answers, path) = (answers?, self.answers_path.as_deref()?);
+        let at = answers.locate(path);
+        Some(format!("{}:{}:{}", answers.name, at.line, at.column))
+    }
+
+    /// One entry of a summary: `atproto.toml:12:3: error: <message>` (the place only
+    /// when it maps), the lines of a long message indented under it.
+    pub fn summary_line(&self, answers: Option<&Answers>) -> String {
+        let word = if self.is_error() { "error" } else { "warning" };
+        let place = self
+            .place(answers)
+            .map(|p| format!("{p}: "))
+            .unwrap_or_default();
+        let indent = |text: &str| {
+            text.split('\n')
+                .map(|l| {
+                    if l.is_empty() {
+                        String::new()
+                    } else {
+                        format!("    {l}")
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        // Nix quotes values from the file in its messages: shown escaped.
+        let line = match (&self.answers_path, place.is_empty()) {
+            (Some(path), false) => format!("{place}{word}: {} ({path})", self.message),
+            _ => format!("{place}{word}: {}", self.text),
+        };
+        let line = crate::safe_text::escape_lines(&line);
+        // The first line stands where the summary puts it; the rest under it.
+        let (first, rest) = line.split_once('\n').unwrap_or((&line, ""));
+        if rest.is_empty() {
+            first.to_string()
+        } else {
+            format!("{first}\n{}", indent(rest))
+        }
     }
 }
 

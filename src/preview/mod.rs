@@ -1,4 +1,4 @@
-//! Preview and deep checks (issue 5): what a switch to the host would do, and whether
+//! Preview and deep checks: what a switch to the host would do, and whether
 //! Nix accepts the host, before anything is switched.
 //!
 //! - [`deep`]: the host evaluated by Nix, failed assertions and warnings mapped back

@@ -1,4 +1,4 @@
-//! Preflight probes (issue 5): advisory checks of the machine before writing or
+//! Preflight probes: advisory checks of the machine before writing or
 //! switching. None of them blocks anything; each result says what to do when it is
 //! not fine, and a probe that cannot find out says "could not check" (offline, no
 //! permission, tool missing) instead of guessing. All are quick: name lookups and

@@ -8,14 +8,16 @@
 //! commands would run on the host and why they cannot run here.
 use std::path::{Path, PathBuf};
 
-use super::deep::NIX_FEATURES;
+use super::deep::{Finding, NIX_FEATURES};
 use super::job::{Job, Reporter};
 use super::parse::{
     ClosureDiff, DryActivate, DryBuild, EvalProblem, parse_diff_closures, parse_dry_activate,
-    parse_dry_build, parse_eval_failure,
+    parse_dry_build, parse_eval_failure, warnings,
 };
 use super::process::{self, CancelToken, CommandSpec, RunError, find_program};
 use super::{Target, Verdict};
+use crate::catalog::{Catalog, Level};
+use crate::plan::Answers;
 use crate::render::HostMode;
 
 /// What to preview.
@@ -216,9 +218,10 @@ pub fn plan(
 #[derive(Debug, Clone)]
 pub struct StepFailure {
     pub step: String,
-    /// What the output says went wrong, when it is recognised.
+    /// What the output says went wrong.
     pub problem: Option<EvalProblem>,
-    /// The failure in words, with the end of stderr.
+    /// How the tool ended (`` `nixos-rebuild` failed (exit status 1) ``), or why it
+    /// could not run.
     pub message: String,
     /// Whether the cause is this machine rather than the host's configuration.
     pub environment: bool,
@@ -234,6 +237,9 @@ pub struct PreviewReport {
     pub cannot_run: Option<CannotRun>,
     pub notes: Vec<String>,
     pub failure: Option<StepFailure>,
+    /// Warnings Nix printed while evaluating, and the failed assertions a step stopped
+    /// at, tied to the answers file where possible.
+    pub findings: Vec<Finding>,
     pub cancelled: bool,
     /// The commands that ran, as typed.
     pub commands: Vec<String>,
@@ -256,8 +262,10 @@ impl PreviewReport {
         }
     }
 
-    /// The summary, one line per part (`build: …`, `activate: …`, `closure: …`).
-    pub fn summary(&self) -> Vec<String> {
+    /// The summary, one line per part (`build: …`, `activate: …`, `closure: …`). A
+    /// failed step says why in its own words and nothing else; its failed assertions
+    /// and the warnings follow, each at its place in `answers` where it maps.
+    pub fn summary(&self, answers: Option<&Answers>) -> Vec<String> {
         let mut out = Vec::new();
         if self.cannot_run.is_some() {
             out.push(
@@ -266,7 +274,15 @@ impl PreviewReport {
             );
         }
         if let Some(f) = &self.failure {
-            out.push(format!("nixos-rebuild: {} failed", f.step));
+            let why = f
+                .problem
+                .as_ref()
+                .map(EvalProblem::headline)
+                .unwrap_or_else(|| f.message.clone());
+            out.push(format!("{}: failed: {why}", f.step));
+        }
+        for finding in self.findings.iter().filter(|f| f.is_error()) {
+            out.push(format!("  {}", finding.summary_line(answers)));
         }
         if let Some(b) = &self.dry_build {
             out.push(format!("build: {}", b.summary()));
@@ -282,7 +298,28 @@ impl PreviewReport {
         if let Some(c) = &self.closure {
             out.push(format!("closure: {}", c.summary()));
         }
+        let warnings: Vec<&Finding> = self.findings.iter().filter(|f| !f.is_error()).collect();
+        if !warnings.is_empty() {
+            out.push(format!(
+                "evaluation: {}",
+                super::parse::count(warnings.len(), "warning", "warnings")
+            ));
+            for w in warnings {
+                out.push(format!("  {}", w.summary_line(answers)));
+            }
+        }
         out
+    }
+
+    fn add(&mut self, level: Level, text: &str, catalog: &Catalog) {
+        // dry-build and dry-activate evaluate the same system: one warning, once.
+        if !self
+            .findings
+            .iter()
+            .any(|f| f.level == level && f.text == text)
+        {
+            self.findings.push(Finding::from_text(level, text, catalog));
+        }
     }
 }
 
@@ -291,6 +328,7 @@ pub fn run(
     target: &Target,
     opts: &PreviewOptions,
     env: &Environment,
+    catalog: &Catalog,
     reporter: &Reporter<PreviewReport>,
     cancel: &CancelToken,
 ) -> PreviewReport {
@@ -346,16 +384,44 @@ pub fn run(
                 break;
             }
         };
-        let lines = output.all();
+        for w in warnings(&output.stderr()) {
+            report.add(Level::Warning, &w, catalog);
+        }
+        if !output.success() {
+            let problem = parse_eval_failure(&output.all());
+            if let EvalProblem::Assertions(list) = &problem {
+                for a in list {
+                    report.add(Level::Error, a, catalog);
+                }
+            }
+            report.failure = Some(StepFailure {
+                step: step.step.to_string(),
+                environment: problem.is_environment(),
+                message: format!(
+                    "`{}` failed ({})",
+                    step.spec.program,
+                    process::describe_status(&output.status)
+                ),
+                problem: Some(problem),
+            });
+            reporter.finished(
+                index,
+                step.step,
+                false,
+                &process::describe_status(&output.status),
+            );
+            break;
+        }
+        // Only a step that finished says what a switch would do.
         let note = match step.step {
             "dry-build" => {
-                let parsed = parse_dry_build(&lines);
+                let parsed = parse_dry_build(&output.all());
                 let note = parsed.summary();
                 report.dry_build = Some(parsed);
                 note
             }
             "dry-activate" => {
-                let parsed = parse_dry_activate(&lines);
+                let parsed = parse_dry_activate(&output.all());
                 let note = parsed.summary().join("; ");
                 report.dry_activate = Some(parsed);
                 note
@@ -368,28 +434,6 @@ pub fn run(
             }
             _ => "built".to_string(),
         };
-        if !output.success() {
-            let stderr = output.stderr();
-            let problem = parse_eval_failure(&stderr);
-            let environment = problem.is_environment();
-            let failed = RunError::Failed {
-                program: step.spec.program.clone(),
-                output: output.clone(),
-            };
-            report.failure = Some(StepFailure {
-                step: step.step.to_string(),
-                problem: Some(problem),
-                message: failed.to_string(),
-                environment,
-            });
-            reporter.finished(
-                index,
-                step.step,
-                false,
-                &process::describe_status(&output.status),
-            );
-            break;
-        }
         reporter.finished(index, step.step, true, &note);
     }
     if let Some(dir) = made_dir {
@@ -419,7 +463,7 @@ fn fresh_dir() -> std::io::Result<PathBuf> {
 pub fn spawn(target: Target, opts: PreviewOptions) -> Job<PreviewReport> {
     Job::spawn(move |reporter, cancel| {
         let env = Environment::detect();
-        run(&target, &opts, &env, reporter, cancel)
+        run(&target, &opts, &env, Catalog::embedded(), reporter, cancel)
     })
 }
 

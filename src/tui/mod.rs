@@ -134,6 +134,7 @@ pub fn run(opts: &Options) -> Result<i32> {
             return Ok(status);
         }
     };
+    state.machine = Some(crate::fsio::own_flake::this_machine());
     let signal = Arc::new(AtomicUsize::new(0));
     let mut ids = Vec::new();
     for sig in [
@@ -171,7 +172,7 @@ pub fn run(opts: &Options) -> Result<i32> {
                 if files.len() == 1 { "" } else { "s" },
                 state.dir.display()
             );
-            for step in next_steps(&state.view(), &state.dir, git_add) {
+            for step in next_steps(&state.view(), &state.dir, git_add, state.machine.as_ref()) {
                 let _ = writeln!(out, "- {step}");
             }
         }

@@ -164,7 +164,7 @@ fn rebuild_done(report: PreviewReport) -> PreviewEvent {
         }
     }
     PreviewEvent::Rebuild {
-        summary: report.summary(),
+        summary: report.summary(None),
         cannot_run: report.cannot_run.clone(),
         notes,
         cancelled: report.cancelled,

@@ -5,6 +5,7 @@ pub mod domains;
 mod fields;
 mod keys;
 mod needs;
+mod packages;
 pub mod ports;
 mod rules;
 
@@ -64,6 +65,7 @@ pub fn validate(catalog: &Catalog, tree: &BTreeMap<String, Value>) -> Vec<Diagno
     fields::check(&view, &mut out);
     rules::check(&view, &mut out);
     needs::check(&view, &mut out);
+    packages::check(&view, &mut out);
     ports::check(&view, &mut out);
     domains::check(&view, &mut out);
     // Field order makes this path, then code, then message: the order Nix sorts in.

@@ -5,7 +5,8 @@
 //! - [`Draft`]: the answers being edited (toml_edit, comments kept), always validated
 //!   with `crate::validate`; set, clear and answer a question there.
 //! - [`profiles`]: the Start step's presets.
-//! - [`summary`]: the review's plain summary (services, firewall, DNS, secrets, needs).
+//! - [`summary`]: the review's plain summary (services, firewall, DNS, secrets, needs)
+//!   and the next steps; [`first_switch`]: what must be copied before the first switch.
 //! - The full-screen wizard's model: [`state`] (everything shown), [`action`] (what
 //!   the operator asked for), [`update`] (the only place the state changes),
 //!   [`review`] (the review document), [`layout`] (where the panes are) and
@@ -13,6 +14,7 @@
 //!   [`probes`] (the preflight probes on the Review step, also run by the edge).
 pub mod action;
 pub mod draft;
+pub mod first_switch;
 pub mod layout;
 pub mod preview;
 pub mod probes;

@@ -270,6 +270,14 @@ fn service_question(service: &Service) -> Question {
             format!(" {}", service.status_note)
         }
     ));
+    if !service.placeholder_hashes.is_empty() {
+        // Said before it is turned on, too: the warning only appears once it is.
+        help.push_str(
+            "\nIts package cannot be built yet: a dependency hash in it is a placeholder \
+             (lib.fakeHash). The first build prints the real hash; turned on, the warning \
+             under it says where that hash goes.",
+        );
+    }
     help.push_str(&format!(
         "\nNeeds about {} GB of disk and {} MB of memory.",
         service.resources.disk_gb, service.resources.memory_mb

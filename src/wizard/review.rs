@@ -4,7 +4,7 @@
 //! to move the cursor and jump, the drawing to paint it.
 use super::state::WriteOutcome;
 use super::state::{Look, WizardState};
-use super::summary::{next_steps, summarize};
+use super::summary::{first_switch_step, next_steps, summarize};
 use super::text::wrap;
 use crate::apply::{self, RefusalKind};
 use crate::catalog::Level;
@@ -99,6 +99,22 @@ pub fn review_lines(state: &WizardState, width: usize) -> Vec<ReviewLine> {
         });
     }
     out.push(line("", LineStyle::Text));
+    // Not a problem with the plan but with this machine: the switch needs the flake
+    // where host.flake_url says.
+    if let Some(step) = state
+        .machine
+        .as_ref()
+        .and_then(|m| first_switch_step(&state.view(), &state.dir, m))
+    {
+        out.push(line("Before the first switch", LineStyle::Heading));
+        out.extend(step_lines(
+            step.trim_start_matches("Before the first switch: "),
+            width,
+            "  ",
+            LineStyle::Warning,
+        ));
+        out.push(line("", LineStyle::Text));
+    }
     out.extend(super::probes::probe_lines(
         state.probes.as_ref(),
         look,
@@ -266,30 +282,39 @@ pub fn done_lines(state: &WizardState, width: usize) -> Vec<ReviewLine> {
     }
     out.push(line("", LineStyle::Text));
     out.push(line("Next:", LineStyle::Heading));
-    for (i, step) in next_steps(&state.view(), &state.dir, &git_add)
-        .iter()
-        .enumerate()
-    {
-        for (j, part) in step.split('\n').enumerate() {
-            if j == 0 {
-                for (k, l) in wrap(part, width - 4).into_iter().enumerate() {
-                    let lead = if k == 0 {
-                        format!("{:>2}. ", i + 1)
-                    } else {
-                        "    ".into()
-                    };
-                    out.push(line(format!("{lead}{l}"), LineStyle::Text));
-                }
-            } else {
-                // A command: cut by characters, never at a space that would look
-                // like an argument boundary.
-                let cmd: Vec<char> = part.trim_start().chars().collect();
-                for chunk in cmd.chunks(width - 4) {
-                    out.push(line(
-                        format!("    {}", chunk.iter().collect::<String>()),
-                        LineStyle::DiffHunk,
-                    ));
-                }
+    let steps = next_steps(&state.view(), &state.dir, &git_add, state.machine.as_ref());
+    for (i, step) in steps.iter().enumerate() {
+        out.extend(step_lines(
+            step,
+            width,
+            &format!("{:>2}. ", i + 1),
+            LineStyle::Text,
+        ));
+    }
+    out
+}
+
+/// A next step as lines: its instruction wrapped after `lead` (the following lines
+/// indented as far), then each command on lines of its own.
+fn step_lines(step: &str, width: usize, lead: &str, style: LineStyle) -> Vec<ReviewLine> {
+    let indent = " ".repeat(lead.chars().count());
+    let room = width - indent.len();
+    let mut out = Vec::new();
+    for (j, part) in step.split('\n').enumerate() {
+        if j == 0 {
+            for (k, l) in wrap(part, room).into_iter().enumerate() {
+                let lead = if k == 0 { lead } else { &indent };
+                out.push(line(format!("{lead}{l}"), style));
+            }
+        } else {
+            // A command: cut by characters, never at a space that would look like an
+            // argument boundary.
+            let cmd: Vec<char> = part.trim_start().chars().collect();
+            for chunk in cmd.chunks(room) {
+                out.push(line(
+                    format!("{indent}{}", chunk.iter().collect::<String>()),
+                    LineStyle::DiffHunk,
+                ));
             }
         }
     }
@@ -309,6 +334,7 @@ mod tests {
     use crate::apply::DirState;
     use crate::catalog::Catalog;
     use crate::value::Value;
+    use crate::wizard::first_switch::{Kept, Machine, OwnFlake};
     use crate::wizard::profiles;
     use crate::wizard::questions::StepKind;
     use crate::wizard::update::go_to;
@@ -324,6 +350,7 @@ mod tests {
             );
             s.draft
                 .set("services.constellation.enable", &Value::Bool(true));
+            s.machine = Some(away_from_home());
             go_to(&mut s, StepKind::Review);
             for width in [40, 52, 90] {
                 for l in review_lines(&s, width) {
@@ -349,5 +376,145 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn a_plan_rule_error_is_listed_and_leads_to_its_field() {
+        // Caddy's on-demand handle certificates with ACME off: the rule's error stands
+        // in the problems, blocks the diff, and Enter on it goes to integrations.tls.acme.
+        let p = profiles::find("community-pds").unwrap();
+        let mut s = WizardState::new_host(
+            Catalog::embedded(),
+            PathBuf::from("/srv/host"),
+            DirState::default(),
+            Some(p),
+        );
+        assert_eq!(
+            s.draft.get("integrations.tls.handles"),
+            Some(Value::Str("on-demand".into()))
+        );
+        s.draft.set("integrations.tls.acme", &Value::Bool(false));
+        go_to(&mut s, StepKind::Review);
+        let lines = review_lines(&s, 200);
+        assert!(lines[0].text.starts_with("Problems: 1 error"), "{lines:#?}");
+        let error = lines
+            .iter()
+            .find(|l| l.style == LineStyle::Error)
+            .expect("an error line");
+        assert_eq!(
+            error.text,
+            "  ✗ error: Caddy gets on-demand certificates for handles from ACME: set \
+             integrations.tls.acme = true, or set integrations.tls.handles = \"none\" and \
+             bring your own certificates."
+        );
+        assert_eq!(error.target.as_deref(), Some("integrations.tls.acme"));
+        assert!(
+            lines
+                .iter()
+                .any(|l| l.text == "    at integrations.tls.acme")
+        );
+        assert!(lines.iter().any(|l| {
+            l.text.contains(
+                "The changes to the files are shown here once the errors above are fixed.",
+            )
+        }));
+    }
+
+    fn away_from_home() -> Machine {
+        Machine {
+            own: Some(OwnFlake {
+                dir: PathBuf::from("/home/ann/src/atproto-nix"),
+                kept: Kept::Git,
+            }),
+            holds_flake: |_| false,
+        }
+    }
+
+    #[test]
+    fn the_review_and_done_say_what_to_copy_before_the_first_switch() {
+        let p = profiles::find("relay-node").unwrap();
+        let mut s = WizardState::new_host(
+            Catalog::embedded(),
+            PathBuf::from("/etc/nixos"),
+            DirState::default(),
+            Some(p),
+        );
+        go_to(&mut s, StepKind::Review);
+        // Nobody looked at this machine (tests, and the default): nothing is said.
+        let text = |lines: &[ReviewLine]| {
+            lines
+                .iter()
+                .map(|l| l.text.as_str())
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        assert!(!text(&review_lines(&s, 100)).contains("Before the first switch"));
+
+        s.machine = Some(away_from_home());
+        let lines = review_lines(&s, 100);
+        let at = lines
+            .iter()
+            .position(|l| l.text == "Before the first switch")
+            .expect("the section");
+        assert_eq!(lines[at].style, LineStyle::Heading);
+        // After the problems, before the summary.
+        let summary = lines.iter().position(|l| l.text == "Summary").unwrap();
+        assert!(at < summary);
+        let section: Vec<&ReviewLine> = lines[at + 1..summary].iter().collect();
+        let words: String = section
+            .iter()
+            .filter(|l| l.style == LineStyle::Warning)
+            .map(|l| l.text.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(
+            words.starts_with(
+                "host.flake_url is path:/etc/nixos/atproto-nix, but /etc/nixos/atproto-nix \
+                 does not hold this project's flake on this machine"
+            ),
+            "{words}"
+        );
+        let commands: Vec<&str> = section
+            .iter()
+            .filter(|l| l.style == LineStyle::DiffHunk)
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(
+            commands,
+            [
+                "  sudo mkdir -p /etc/nixos/atproto-nix",
+                "  git -C /home/ann/src/atproto-nix archive HEAD | sudo tar -x -C /etc/nixos/atproto-nix"
+            ]
+        );
+        // In a narrow pane a command is cut by characters, so it still reads whole.
+        let narrow: String = review_lines(&s, 40)
+            .iter()
+            .filter(|l| l.style == LineStyle::DiffHunk && l.text.starts_with("  "))
+            .skip(1)
+            .take_while(|l| !l.text.trim().is_empty())
+            .map(|l| l.text.trim_start())
+            .collect();
+        assert!(
+            narrow.starts_with(
+                "git -C /home/ann/src/atproto-nix archive HEAD | sudo tar -x -C /etc/nixos/atproto-nix"
+            ),
+            "{narrow}"
+        );
+
+        // The Done step's next steps carry the same step, before the switch.
+        let done = text(&done_lines(&s, 100));
+        let copy = done
+            .find(" 2. Before the first switch: host.flake_url")
+            .expect(&done);
+        let switch = done.find("nixos-rebuild switch").expect(&done);
+        assert!(copy < switch, "{done}");
+
+        // With the flake in place, neither says anything.
+        s.machine = Some(Machine {
+            holds_flake: |_| true,
+            ..away_from_home()
+        });
+        assert!(!text(&review_lines(&s, 100)).contains("Before the first switch"));
+        assert!(!text(&done_lines(&s, 100)).contains("Before the first switch"));
     }
 }

@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use toml_edit::DocumentMut;
 
 use super::draft::Draft;
+use super::first_switch::Machine;
 use super::preview::PreviewPane;
 use super::probes::ProbePane;
 use super::profiles::Profile;
@@ -171,6 +172,9 @@ pub struct WizardState {
     pub preview: Option<PreviewPane>,
     /// The preflight probes started on the Review step (`c`), running or ended.
     pub probes: Option<ProbePane>,
+    /// Where this project's flake is on this machine, for the step before the first
+    /// switch; set by the edge (`crate::tui`), `None` when nobody looked.
+    pub machine: Option<Machine>,
 }
 
 impl WizardState {
@@ -203,6 +207,7 @@ impl WizardState {
             look: Look::default(),
             preview: None,
             probes: None,
+            machine: None,
         };
         if let Some(p) = profile {
             s.draft = p.draft(catalog);
@@ -243,6 +248,7 @@ impl WizardState {
             look: Look::default(),
             preview: None,
             probes: None,
+            machine: None,
         };
         s.visited.insert(StepKind::Start);
         s.visited.insert(StepKind::Host);

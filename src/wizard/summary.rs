@@ -9,6 +9,7 @@ use crate::validate::domains::{proxy_on, serves_publicly};
 use crate::validate::ports::active_ports;
 use crate::value::Value;
 
+use super::first_switch::{Machine, first_switch};
 use super::questions::status_word;
 
 /// Where the generated secrets live (the `generate` backend; nixlib/modules).
@@ -366,9 +367,16 @@ pub fn shell_word(s: &str) -> String {
 }
 
 /// What to run after writing the host into `dir`, one instruction per entry (each may
-/// hold a command on a line of its own after a newline). Never a secret value: the PDS
-/// admin password is read on the host, once, by the operator.
-pub fn next_steps(view: &PlanView, dir: &std::path::Path, git_add: &[String]) -> Vec<String> {
+/// hold a command on a line of its own after a newline): the one list the wizard's Done
+/// step, the line mode and `apply` print. Never a secret value: the PDS admin password
+/// is read on the host, once, by the operator. `machine`, when the caller looked, adds
+/// what to copy before the first switch ([`first_switch`]).
+pub fn next_steps(
+    view: &PlanView,
+    dir: &std::path::Path,
+    git_add: &[String],
+    machine: Option<&Machine>,
+) -> Vec<String> {
     let shown = dir.display().to_string();
     let d = shell_word(&shown);
     let mut out = Vec::new();
@@ -386,6 +394,9 @@ pub fn next_steps(view: &PlanView, dir: &std::path::Path, git_add: &[String]) ->
         .map(|v| v.to_string())
         .unwrap_or_default();
     let classic = view.get("host.mode") == Some(Value::Str("classic".into()));
+    if let Some(step) = machine.and_then(|m| first_switch_step(view, dir, m)) {
+        out.push(step);
+    }
     if classic {
         let cmd = if dir == std::path::Path::new("/etc/nixos") {
             "sudo nixos-rebuild switch".to_string()
@@ -443,6 +454,16 @@ pub fn next_steps(view: &PlanView, dir: &std::path::Path, git_add: &[String]) ->
         "To change this host later:\n  atproto-wizard edit {d}"
     ));
     out
+}
+
+/// The step before the first switch for this plan's `host.flake_url`, if one is needed.
+pub fn first_switch_step(
+    view: &PlanView,
+    dir: &std::path::Path,
+    machine: &Machine,
+) -> Option<String> {
+    let url = view.get("host.flake_url")?;
+    first_switch(url.as_str()?, dir, machine)
 }
 
 #[cfg(test)]

@@ -19,6 +19,16 @@ let
   sub = options: types.submodule { inherit options; };
   attrsOfSub = options: opt (types.attrsOf (sub options)) { };
 
+  # nixpkgs' nixos/lib/systemd-unit-options.nix: a unit setting given as lists in
+  # several places concatenates; any other value must be defined once, or identically.
+  unitOption = lib.mkOptionType {
+    name = "systemd option";
+    merge = loc: defs:
+      if lib.any (def: lib.isList def.value) defs
+      then lib.concatMap (def: lib.toList def.value) defs
+      else lib.mergeEqualOption loc defs;
+  };
+
   unit = {
     description = opt types.str "";
     wantedBy = strs;
@@ -31,7 +41,7 @@ let
     path = opt (types.listOf types.unspecified) [ ];
     preStart = lines;
     script = lines;
-    serviceConfig = opt (types.attrsOf types.unspecified) { };
+    serviceConfig = opt (types.attrsOf unitOption) { };
     unitConfig = attrs;
     startLimitIntervalSec = opt (types.nullOr types.int) null;
     startLimitBurst = opt (types.nullOr types.int) null;
@@ -39,7 +49,7 @@ let
   };
 in
 {
-  imports = [ ./stub-behaviour.nix ] ++ lib.optional (builtins.pathExists ./stub-units.nix) ./stub-units.nix;
+  imports = [ ./stub-behaviour.nix ./stub-units.nix ];
 
   options = {
     assertions = opt (types.listOf types.unspecified) [ ];

@@ -1,16 +1,24 @@
 //! What `nix store diff-closures OLD NEW` says changed between two systems.
 //!
-//! Each changed package is one line (src/nix/diff-closures.cc of NixOS/nix):
+//! For each package name (a store path's name without its version and output) whose
+//! set of versions changed, or whose total size moved by 8 KiB or more, Nix prints one
+//! line (`printClosureDiff` in src/nix/diff-closures.cc of NixOS/nix):
 //!
 //! ```text
-//! <name>: <old versions> → <new versions>[, <size change>]
+//! <name>: <versions gone> → <versions new>[, <size change>]
 //! <name>: <size change>
 //! ```
 //!
-//! Versions are joined with `, `; `∅` means none (the package was added or removed)
-//! and `ε` an empty version. The size change is shown only from 8 KiB, as `+13.9 KiB`
-//! (Nix before 2.19, always KiB and signed) or `13.9 KiB`/`-1.2 MiB` (recent Nix), in
-//! red or green even when not on a terminal.
+//! Only versions that changed are shown: one in both closures is on neither side. `∅`
+//! is the empty set (no version on that side: `showVersions` of an empty set) and `ε`
+//! the empty version (a path without one, like `unit-foo.service`). So `2.40-66 → ∅`
+//! says that version went away, not that the package did: with a size that grew, other
+//! versions of it are still there.
+//!
+//! The size change is `+13.9 KiB`/`-1204.3 KiB` in Nix 2.4 to 2.32 (`%+.1f KiB`:
+//! always KiB, always signed) and `13.9 KiB`/`-1.2 MiB` from Nix 2.33 (`renderSize`:
+//! the largest unit under 1024, a sign only when negative), in red or green even when
+//! not on a terminal.
 use std::cmp::Ordering;
 
 use super::{Size, count};
@@ -18,11 +26,16 @@ use super::{Size, count};
 /// How one package changed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ChangeKind {
+    /// Versions came and none went, and the size did not shrink.
     Added,
+    /// Versions went and none came, and the size did not grow.
     Removed,
+    /// Every version that went is older than every one that came (Nix's order).
     Upgraded,
+    /// Every version that went is newer than every one that came.
     Downgraded,
-    /// Several versions on a side, or versions that do not compare.
+    /// Versions changed some other way: mixed, or gone while the size grew (other
+    /// versions stay), or new while it shrank.
     Changed,
     /// Same versions, different size (a rebuild with other inputs).
     SizeOnly,
@@ -81,20 +94,9 @@ fn parse_line(line: &str) -> Option<ClosureChange> {
     };
     let (before, after, kind) = match versions {
         None => (Vec::new(), Vec::new(), ChangeKind::SizeOnly),
+        Some((before, after)) if before.is_empty() && after.is_empty() => return None,
         Some((before, after)) => {
-            let kind = match (before.is_empty(), after.is_empty()) {
-                (true, false) => ChangeKind::Added,
-                (false, true) => ChangeKind::Removed,
-                (true, true) => return None,
-                (false, false) if before.len() == 1 && after.len() == 1 => {
-                    match compare_versions(&before[0], &after[0]) {
-                        Ordering::Less => ChangeKind::Upgraded,
-                        Ordering::Greater => ChangeKind::Downgraded,
-                        Ordering::Equal => ChangeKind::Changed,
-                    }
-                }
-                (false, false) => ChangeKind::Changed,
-            };
+            let kind = kind_of(&before, &after, size);
             (before, after, kind)
         }
     };
@@ -105,6 +107,28 @@ fn parse_line(line: &str) -> Option<ClosureChange> {
         size,
         kind,
     })
+}
+
+/// How a line's versions and size read (see [`ChangeKind`]).
+fn kind_of(gone: &[String], came: &[String], size: Option<Size>) -> ChangeKind {
+    let grew = size.is_some_and(|s| s.bytes() > 0);
+    let shrank = size.is_some_and(|s| s.bytes() < 0);
+    match (gone.is_empty(), came.is_empty()) {
+        (true, _) if shrank => ChangeKind::Changed,
+        (true, _) => ChangeKind::Added,
+        (_, true) if grew => ChangeKind::Changed,
+        (_, true) => ChangeKind::Removed,
+        _ => {
+            let older = |a: &String, b: &String| compare_versions(a, b) == Ordering::Less;
+            if gone.iter().all(|g| came.iter().all(|c| older(g, c))) {
+                ChangeKind::Upgraded
+            } else if gone.iter().all(|g| came.iter().all(|c| older(c, g))) {
+                ChangeKind::Downgraded
+            } else {
+                ChangeKind::Changed
+            }
+        }
+    }
 }
 
 /// `∅` → none; `1.0, 1.1` → both; `ε` → the empty version.
@@ -258,6 +282,8 @@ mod tests {
             "linux: 6.12.30, 6.12.30-modules → 6.12.34, 6.12.34-modules, 2.1 MiB",
             "etc: 12.4 KiB",
             "unit-x: ε → ∅",
+            "glibc-locales: 2.40-66 → ∅, +9954.6 KiB",
+            "python3: 3.12.9 → 3.11.12, 3.13.3",
             "warning: something",
         ]);
         let kinds: Vec<_> = diff.changes.iter().map(|c| c.kind.clone()).collect();
@@ -268,9 +294,11 @@ mod tests {
                 ChangeKind::Added,
                 ChangeKind::Removed,
                 ChangeKind::Downgraded,
-                ChangeKind::Changed,
+                ChangeKind::Upgraded,
                 ChangeKind::SizeOnly,
                 ChangeKind::Removed,
+                ChangeKind::Changed,
+                ChangeKind::Changed,
             ]
         );
         assert_eq!(diff.other, ["warning: something"]);
@@ -281,7 +309,7 @@ mod tests {
         assert_eq!(diff.changes[6].before, [""]);
         assert_eq!(
             diff.summary(),
-            "7 packages changed: 1 added, 2 removed, 1 upgraded, 1 downgraded, 1 changed version, 1 changed size only; closure size +81.0 MiB"
+            "9 packages changed: 1 added, 2 removed, 2 upgraded, 1 downgraded, 2 changed version, 1 changed size only; closure size +90.7 MiB"
         );
     }
 

@@ -9,14 +9,18 @@
 //! would NOT stop the following changed units: c.service
 //! would activate the configuration...
 //! <the activation script's own dry-run lines>
+//! would stop the following units as well: g.service                  (Perl only)
+//! would NOT restart the following changed units as well: h.service   (Perl only)
 //! would restart systemd
 //! would reload the following units: d.service
 //! would restart the following units: e.service
 //! would start the following units: a.service, f.service
 //! ```
 //!
-//! (the Perl script of older releases prints the restart/start/reload lines in a
-//! different order). User units are not covered by a system dry activation.
+//! The two "as well" lines are the Perl script's (switch-to-configuration.pl): units the
+//! activation script asked to restart, handled after it ran. The Rust version folds
+//! those units into its other lists and prints neither line. User units are not
+//! covered by a system dry activation.
 //! A unit that is stopped and started again is a restart for the operator: it is
 //! counted as one in [`DryActivate::restarted`].
 use std::collections::BTreeSet;
@@ -30,8 +34,9 @@ use super::count;
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DryActivate {
     pub stop: Vec<String>,
-    /// Changed units the switch leaves running (`stopIfChanged`/`restartIfChanged`
-    /// off): the running unit will not match its new definition.
+    /// Changed units the switch leaves running (`restartIfChanged` off, `would NOT
+    /// stop …` and `would NOT restart … as well`): the running unit will not match its
+    /// new definition.
     pub not_stopped: Vec<String>,
     pub reload: Vec<String>,
     pub restart: Vec<String>,
@@ -49,7 +54,7 @@ pub struct DryActivate {
 
 static UNITS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"^would (NOT )?(stop|restart|reload|start) the following (?:changed )?(user )?units: (.*)$",
+        r"^would (NOT )?(stop|restart|reload|start) the following (?:changed )?(user )?units(?: as well)?: (.*)$",
     )
     .unwrap()
 });

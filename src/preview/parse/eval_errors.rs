@@ -1,63 +1,48 @@
-//! What Nix's evaluator says when a host does not evaluate, in the operator's words.
+//! What Nix's evaluator (or a build it ran) says when a host does not evaluate or
+//! build, in the operator's words.
 //!
-//! - Failed assertions: nixpkgs' `lib.asserts.checkAssertWarn` (and the older inline
-//!   copy in nixos/modules/system/activation/top-level.nix) throws
-//!   `"\nFailed assertions:\n- <msg>\n- <msg>"`, which Nix prints indented under
-//!   `error:` (after the trace frames on recent Nix).
-//! - Warnings: `evaluation warning: <msg>` (recent Nix and lib, `builtins.warn`) or
-//!   `trace: warning: <msg>` (older ones, `builtins.trace`).
+//! - Failed assertions: [`failed_assertions`] (assertions.rs).
+//! - Warnings: `evaluation warning: <msg>` (`builtins.warn`, Nix 2.23 and later),
+//!   `trace: evaluation warning: <msg>` (nixpkgs' `lib.warn` on older Nix, through
+//!   `builtins.trace`), or `trace: warning: <msg>` (older nixpkgs).
+//! - A builder that failed: [`build_failures`] (build_failure.rs); no network:
+//!   [`offline_evidence`] (offline.rs).
 //! - Everything else a missing tool or input causes is recognised by the words Nix
-//!   uses, and explained by [`EvalProblem::explain`].
+//!   uses, and explained by [`EvalProblem::explain`]; the rest is Nix's first error
+//!   ([`first_error`], nix_error.rs).
 use std::sync::LazyLock;
 
 use regex::Regex;
 
+pub use super::assertions::failed_assertions;
+use super::build_failure::build_failures;
+pub use super::nix_error::first_error;
+use super::offline::offline_evidence;
 use super::strip_ansi;
 
-/// The messages of the failed assertions, in order; empty when there are none.
-pub fn failed_assertions<S: AsRef<str>>(lines: &[S]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let mut inside = false;
-    for raw in lines {
-        let line = strip_ansi(raw.as_ref());
-        let text = line.trim();
-        if text == "Failed assertions:" {
-            inside = true;
-            out.clear(); // a trace can repeat the list; keep the last one
-            continue;
-        }
-        if !inside {
-            continue;
-        }
-        if let Some(message) = text.strip_prefix("- ") {
-            out.push(message.to_string());
-        } else if text.is_empty()
-            || text.starts_with("error:")
-            || text.starts_with('…')
-            || text.starts_with("(use '--show-trace'")
-            || text.starts_with("(stack trace truncated")
-        {
-            inside = false;
-        } else if let Some(last) = out.last_mut() {
-            // A message over several lines.
-            last.push('\n');
-            last.push_str(text);
-        }
-    }
-    out
-}
+const WARNING_PREFIXES: [&str; 3] = [
+    "evaluation warning: ",
+    "trace: evaluation warning: ",
+    "trace: warning: ",
+];
 
-/// The warnings printed while evaluating, in order, without their prefix.
+/// The warnings printed while evaluating, in order, without their prefix; a warning's
+/// indented lines after it are part of it.
 pub fn warnings<S: AsRef<str>>(lines: &[S]) -> Vec<String> {
-    let mut out = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
     for raw in lines {
         let line = strip_ansi(raw.as_ref());
-        let text = line.trim();
-        if let Some(w) = text
-            .strip_prefix("evaluation warning: ")
-            .or_else(|| text.strip_prefix("trace: warning: "))
-        {
-            out.push(w.to_string());
+        let text = line.trim_end();
+        if let Some(w) = WARNING_PREFIXES.iter().find_map(|p| text.strip_prefix(p)) {
+            out.push(w.trim().to_string());
+            open = true;
+        } else if open && text.starts_with(' ') && !text.trim().is_empty() {
+            let last = out.last_mut().expect("open means a warning");
+            last.push('\n');
+            last.push_str(text.trim());
+        } else {
+            open = false;
         }
     }
     out
@@ -71,6 +56,18 @@ pub enum EvalProblem {
     FeatureDisabled { feature: String },
     /// A download failed (no network, DNS, HTTP error): flake inputs or a fetchTarball.
     Download { url: String, reason: String },
+    /// The network could not be reached (git, curl in a builder): `evidence` is the
+    /// line that says so, `during` the derivation whose build printed it.
+    Offline {
+        evidence: String,
+        during: Option<String>,
+    },
+    /// A builder failed: the derivation, why, and the end of its log.
+    BuildFailed {
+        drv: String,
+        reason: String,
+        log: Vec<String>,
+    },
     /// A `path:` input or an imported path that does not exist on this machine.
     MissingPath { path: String },
     /// A file the flake needs is not in the flake's copy in the store: in a git
@@ -84,7 +81,7 @@ pub enum EvalProblem {
     NotOnSearchPath { file: String },
     /// Failed assertions (a full evaluation or a build stops at them).
     Assertions(Vec<String>),
-    /// Anything else: Nix's own last error message, trace frames left out.
+    /// Anything else: Nix's first error message, trace frames left out.
     Other { message: String },
 }
 
@@ -97,8 +94,11 @@ static STATUS: LazyLock<Regex> = LazyLock::new(|| {
 });
 static PATH_MISSING: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"path '([^']+)' does not exist").unwrap());
+// The host is the first component after `nixosConfigurations.`, quoted the way
+// nixos-rebuild-ng writes it (`"nixos"`) or bare.
 static NO_ATTR: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"does not provide attribute .*'nixosConfigurations\.([^']+)'").unwrap()
+    Regex::new(r#"does not provide attribute .*'nixosConfigurations\.(?:"([^"]+)"|([^.'"]+))"#)
+        .unwrap()
 });
 static NO_FLAKE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"cannot find flake '([^']+)' in the flake registries").unwrap());
@@ -144,6 +144,14 @@ pub fn parse_eval_failure<S: AsRef<str>>(lines: &[S]) -> EvalProblem {
             reason: c[1].clone(),
         };
     }
+    let failures = build_failures(lines);
+    if let Some(evidence) = offline_evidence(lines) {
+        let during = failures
+            .iter()
+            .find(|f| offline_evidence(&f.log).is_some())
+            .map(|f| f.drv.clone());
+        return EvalProblem::Offline { evidence, during };
+    }
     if let Some(c) = find(&NO_ATTR) {
         return EvalProblem::NoSuchHost { host: c[0].clone() };
     }
@@ -179,8 +187,15 @@ pub fn parse_eval_failure<S: AsRef<str>>(lines: &[S]) -> EvalProblem {
             };
         }
     }
+    if let Some(f) = failures.into_iter().next() {
+        return EvalProblem::BuildFailed {
+            drv: f.drv,
+            reason: f.reason,
+            log: f.log,
+        };
+    }
     EvalProblem::Other {
-        message: last_error(&text),
+        message: first_error(lines),
     }
 }
 
@@ -191,56 +206,6 @@ fn store_source_file(path: &str) -> Option<String> {
     Some(file.to_string())
 }
 
-/// Nix's last `error:` message, without trace frames (`… while …` and their source
-/// excerpts) and the `--show-trace` hint; lines joined with newlines.
-pub fn last_error<S: AsRef<str>>(lines: &[S]) -> String {
-    let text: Vec<String> = lines.iter().map(|l| strip_ansi(l.as_ref())).collect();
-    let start = text
-        .iter()
-        .rposition(|l| l.trim_start().starts_with("error:"))
-        .unwrap_or(0);
-    let mut out: Vec<String> = Vec::new();
-    let mut in_frame = false;
-    for line in &text[start..] {
-        let t = line.trim();
-        if t.starts_with('…') {
-            in_frame = true;
-            continue;
-        }
-        if in_frame {
-            if t.is_empty() {
-                in_frame = false;
-            }
-            continue;
-        }
-        if t.starts_with("(use '--show-trace'") || t.starts_with("(stack trace truncated") {
-            continue;
-        }
-        // Source excerpts under an `at file:line:col:` line (`12| code`, `|   ^`).
-        if t.split_once('|')
-            .is_some_and(|(n, _)| n.chars().all(|c| c.is_ascii_digit()))
-        {
-            continue;
-        }
-        let t = t.strip_prefix("error:").map(str::trim).unwrap_or(t);
-        if !t.is_empty() {
-            out.push(t.to_string());
-        }
-    }
-    if out.is_empty() {
-        // No `error:` line at all: the last non-empty lines.
-        out = text
-            .iter()
-            .rev()
-            .filter(|l| !l.trim().is_empty())
-            .take(5)
-            .map(|l| l.trim().to_string())
-            .collect();
-        out.reverse();
-    }
-    out.join("\n")
-}
-
 impl EvalProblem {
     /// Whether the cause is this machine (a tool, the network, a path only the host
     /// has) rather than the host's configuration.
@@ -249,9 +214,43 @@ impl EvalProblem {
             self,
             EvalProblem::FeatureDisabled { .. }
                 | EvalProblem::Download { .. }
+                | EvalProblem::Offline { .. }
                 | EvalProblem::MissingPath { .. }
                 | EvalProblem::NotOnSearchPath { .. }
         )
+    }
+
+    pub fn is_assertions(&self) -> bool {
+        matches!(self, EvalProblem::Assertions(_))
+    }
+
+    /// What went wrong, in one line (a summary's).
+    pub fn headline(&self) -> String {
+        match self {
+            EvalProblem::FeatureDisabled { feature } => {
+                format!("the experimental feature '{feature}' is turned off here")
+            }
+            EvalProblem::Download { url, reason } => format!("could not download {url} ({reason})"),
+            EvalProblem::Offline { evidence, .. } => format!("no network here: {evidence}"),
+            EvalProblem::BuildFailed { drv, reason, .. } => {
+                format!("building {} {reason}", super::dry_build::store_name(drv))
+            }
+            EvalProblem::MissingPath { path } => format!("{path} does not exist here"),
+            EvalProblem::NotInFlakeSource { file } => {
+                format!("the flake cannot see {file} (git does not track it)")
+            }
+            EvalProblem::NoSuchHost { host } => {
+                format!("flake.nix has no nixosConfigurations.{host}")
+            }
+            EvalProblem::MissingInput { input } => format!("the flake input '{input}' is missing"),
+            EvalProblem::NotOnSearchPath { file } => {
+                format!("<{file}> is not on the Nix search path")
+            }
+            EvalProblem::Assertions(list) => {
+                super::count(list.len(), "failed assertion", "failed assertions")
+            }
+            EvalProblem::Other { message } => message.lines().next().unwrap_or("").to_string(),
+        }
     }
 
     /// What happened and what to do, in a few sentences.
@@ -270,6 +269,28 @@ impl EvalProblem {
                  connection, or run this on a machine that has the inputs already (after one \
                  `nix flake lock` or `nixos-rebuild` there)."
             ),
+            EvalProblem::Offline { evidence, during } => {
+                let place = match during {
+                    Some(drv) => format!("building {}", super::dry_build::store_name(drv)),
+                    None => "fetching the host's inputs".to_string(),
+                };
+                format!(
+                    "The network cannot be reached from here: {place} printed `{evidence}`. \
+                     Check the connection (DNS included) and run this again, or run it on a \
+                     machine that is online."
+                )
+            }
+            EvalProblem::BuildFailed { drv, reason, log } => {
+                let mut text = format!("Building {drv} {reason}.");
+                if !log.is_empty() {
+                    text.push_str(" The end of its log:");
+                    for line in log {
+                        text.push_str(&format!("\n> {line}"));
+                    }
+                }
+                text.push_str(&format!("\nThe whole log: nix log {drv}"));
+                text
+            }
             EvalProblem::MissingPath { path } => format!(
                 "{path} does not exist on this machine. A `path:` flake input (host.flake_url \
                  in atproto.toml) or an imported file must be there: clone atproto-nix to that \
@@ -313,25 +334,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn assertions_as_nix_2_8_prints_them() {
+    fn assertions_come_first() {
         let lines = [
             "error:",
             "       Failed assertions:",
-            "       - atproto.integration.tls.handles: On-demand certificates need Caddy.",
             "       - The ‘fileSystems’ option does not specify your root file system.",
-            "(use '--show-trace' to show detailed location information)",
         ];
-        assert_eq!(
-            failed_assertions(&lines),
-            [
-                "atproto.integration.tls.handles: On-demand certificates need Caddy.",
-                "The ‘fileSystems’ option does not specify your root file system."
-            ]
-        );
-        assert!(matches!(
-            parse_eval_failure(&lines),
-            EvalProblem::Assertions(a) if a.len() == 2
-        ));
+        let problem = parse_eval_failure(&lines);
+        assert!(matches!(&problem, EvalProblem::Assertions(a) if a.len() == 1));
+        assert_eq!(problem.headline(), "1 failed assertion");
+        assert!(!problem.is_environment());
     }
 
     #[test]
@@ -339,9 +351,18 @@ mod tests {
         let lines = [
             "trace: warning: old style",
             "evaluation warning: new style",
+            "trace: \x1b[1;35mevaluation warning:\x1b[0m lib.warn on Nix before 2.23",
+            "                    and its second line",
             "warning: Git tree '/etc/nixos' is dirty",
         ];
-        assert_eq!(warnings(&lines), ["old style", "new style"]);
+        assert_eq!(
+            warnings(&lines),
+            [
+                "old style",
+                "new style",
+                "lib.warn on Nix before 2.23\nand its second line"
+            ]
+        );
     }
 
     #[test]

@@ -5,17 +5,24 @@
 //! The formats are Nix's and nixpkgs' own, read from their source (the wording of each
 //! line is quoted in the parser that reads it). Colour codes are ignored: Nix colours
 //! some lines even when they are not going to a terminal.
+pub mod assertions;
+pub mod build_failure;
 pub mod diff_closures;
 pub mod dry_activate;
 pub mod dry_build;
 pub mod eval_errors;
+pub mod nix_error;
+pub mod offline;
 
 use std::fmt;
 
+pub use build_failure::{BuildFailure, build_failures};
 pub use diff_closures::{ClosureChange, ClosureDiff, parse_diff_closures};
 pub use dry_activate::{DryActivate, parse_dry_activate};
 pub use dry_build::{DryBuild, parse_dry_build};
 pub use eval_errors::{EvalProblem, failed_assertions, parse_eval_failure, warnings};
+pub use nix_error::first_error;
+pub use offline::offline_evidence;
 
 /// A quantity of bytes as Nix prints it (`98.42 MiB`, `1.2 GiB`, `-13.9 KiB`), kept
 /// as a signed byte count.
