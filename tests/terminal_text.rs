@@ -138,5 +138,8 @@ fn the_line_mode_shows_values_and_problems_escaped() {
     assert_eq!(code, lineui::NOT_WRITTEN, "{tr}");
     assert_shown_safely(tr);
     assert!(tr.contains("pds1\\u{1b}]0;owned\\u{7}"), "{tr}");
+    // Enter on the offered (escaped) value keeps the value itself: the escaped text
+    // never becomes the answer (the validator would quote its backslashes).
+    assert!(!tr.contains("\"pds1\\\\u{1b}"), "{tr}");
     assert!(tr.contains("x\\u{1b}[2J"), "{tr}");
 }
