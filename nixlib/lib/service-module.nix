@@ -81,7 +81,10 @@ let
     after = [ "network-online.target" ]
       ++ lib.optional secretsUnit "atproto-secrets-${id}.service" ++ after;
     requires = lib.optional secretsUnit "atproto-secrets-${id}.service" ++ after;
-    environment = builtins.removeAttrs environment dropEnvironment;
+    # NixOS writes each variable as Environment="K=V", where systemd expands "%"
+    # specifiers: a literal "%" (a percent-encoded did:web, a URL) is doubled.
+    environment = builtins.mapAttrs (_: v: builtins.replaceStrings [ "%" ] [ "%%" ] v)
+      (builtins.removeAttrs environment dropEnvironment);
     path = x.path or [ ];
     preStart = lib.optionalString isMain (x.preStart or "");
     startLimitIntervalSec = 300;

@@ -497,6 +497,15 @@ in
       && !builtins.any (lib.hasInfix "hunter2") h.failed)
     "the failed assertions")
 
+  (check "a literal % in a variable reaches the program as %, not as a systemd specifier"
+    (let h = eval {
+      imports = [ ./hosts/everything.nix ];
+      services.ozone.settings.public_url = lib.mkForce "https://ozone.all.example.com/a%3Ab";
+    }; in
+    (units h).ozone.environment.OZONE_PUBLIC_URL == "https://ozone.all.example.com/a%%3Ab"
+      && (units h).ozone-daemon.environment.OZONE_PUBLIC_URL == "https://ozone.all.example.com/a%%3Ab")
+    "percent")
+
   # Monitoring, logging, backup.
   (check "grafana on its own port with Prometheus provisioned and the dashboard folder"
     (pdsCaddy.config.services.grafana.settings.server.http_port == 3001
