@@ -12,6 +12,9 @@
 //!   [`review`] (the review document), [`layout`] (where the panes are) and
 //!   [`preview`] (the preview pane at the Done step, fed by the edge's jobs) and
 //!   [`probes`] (the preflight probes on the Review step, also run by the edge).
+//! - [`stored_draft`]: the draft as it is kept between sessions (its text, its file's
+//!   name), and [`resume`]: the offer to take it up again (what differs, and when it
+//!   was saved). `crate::draft_store` does the file I/O.
 pub mod action;
 pub mod draft;
 pub mod first_switch;
@@ -20,8 +23,10 @@ pub mod preview;
 pub mod probes;
 pub mod profiles;
 pub mod questions;
+pub mod resume;
 pub mod review;
 pub mod state;
+pub mod stored_draft;
 pub mod summary;
 pub mod text;
 pub mod update;
