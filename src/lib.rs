@@ -5,6 +5,7 @@
 pub mod apply;
 pub mod catalog;
 pub mod cli;
+pub mod draft_store;
 pub mod fsio;
 pub mod hostedit;
 pub mod lineui;
