@@ -27,6 +27,8 @@ struct Slot {
     /// The first failure, until it is taken; later ones are not reported again.
     error: Option<String>,
     failed: bool,
+    /// Whether the last job done was a save that worked.
+    saved: bool,
 }
 
 #[derive(Default)]
@@ -102,6 +104,12 @@ impl Keeper {
         }
     }
 
+    /// Whether the disk holds the draft last asked for, once everything is written.
+    pub fn holds_draft(&self) -> bool {
+        self.flush();
+        self.shared.lock().saved
+    }
+
     /// Why the draft could not be kept, the first time it could not.
     pub fn take_error(&self) -> Option<String> {
         self.shared.lock().error.take()
@@ -137,6 +145,7 @@ fn write_jobs(host: &HostDraft, shared: &Shared) {
         };
         slot = shared.lock();
         slot.busy = false;
+        slot.saved = matches!(job, Job::Save { .. }) && result.is_ok();
         if let Err(e) = result
             && !slot.failed
         {
@@ -163,7 +172,7 @@ mod tests {
         for n in 0..50 {
             k.keep(&format!("schema = 1\n# {n}\n"), Some("custom"));
         }
-        k.flush();
+        assert!(k.holds_draft());
         assert_eq!(host.load().unwrap().answers, "schema = 1\n# 49\n");
         k.discard();
         k.keep("schema = 1\n# again\n", None);
@@ -172,7 +181,7 @@ mod tests {
         assert_eq!(host.load().unwrap().answers, "schema = 1\n# again\n");
         let mut k = Keeper::start(host.clone());
         k.discard();
-        k.flush();
+        assert!(!k.holds_draft());
         assert!(!host.path().exists());
         assert_eq!(k.take_error(), None);
     }
@@ -185,7 +194,7 @@ mod tests {
         let host = DraftStore::at(tmp.path().join("drafts")).host(tmp.path());
         let mut k = Keeper::start(host);
         k.keep("schema = 1\n", None);
-        k.flush();
+        assert!(!k.holds_draft());
         let e = k.take_error().expect("the failure is reported");
         assert!(e.contains("cannot be kept"), "{e}");
         k.keep("schema = 1\n# more\n", None);
