@@ -92,12 +92,15 @@ fn wizard(dir: PathBuf, profile: Option<String>, edit: bool, plain: bool, ascii:
         return ExitCode::from(2);
     }
     let full = !plain && atproto_wizard::tui::full_screen_possible();
+    // The answers typed are kept here until written, in case the session ends.
+    let drafts = atproto_wizard::draft_store::DraftStore::from_env();
     let result = if full {
         atproto_wizard::tui::run(&atproto_wizard::tui::Options {
             dir,
             edit,
             profile,
             ascii,
+            drafts,
         })
     } else {
         if !plain {
@@ -110,6 +113,7 @@ fn wizard(dir: PathBuf, profile: Option<String>, edit: bool, plain: bool, ascii:
             profile,
             edit,
             ascii,
+            drafts,
         })
     };
     match result {

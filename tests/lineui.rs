@@ -6,7 +6,12 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use atproto_wizard::catalog::Catalog;
-use atproto_wizard::lineui::{self, Input, LineOptions, Look, Scripted};
+use atproto_wizard::draft_store::DraftStore;
+use atproto_wizard::lineui::prompter::{
+    Asked, ConfirmAsk, MultiAsk, PromptError, SelectAsk, TextAsk,
+};
+use atproto_wizard::lineui::{self, Input, LineOptions, Look, Prompter, Scripted};
+use atproto_wizard::wizard::profiles;
 
 fn new_host(dir: &Path, profile: Option<&str>) -> LineOptions {
     LineOptions {
@@ -14,6 +19,7 @@ fn new_host(dir: &Path, profile: Option<&str>) -> LineOptions {
         profile: profile.map(String::from),
         edit: false,
         ascii: false,
+        drafts: None,
     }
 }
 
@@ -23,6 +29,7 @@ fn edit_host(dir: &Path) -> LineOptions {
         profile: None,
         edit: true,
         ascii: false,
+        drafts: None,
     }
 }
 
@@ -622,4 +629,129 @@ fn the_services_step_warns_when_a_chosen_package_cannot_build_yet() {
     assert!(chosen < warning, "{tr}");
     assert!(settings.is_none_or(|s| warning < s), "{tr}");
     assert!(tr[warning..].contains("local change to that copy"), "{tr}");
+}
+
+/// The line mode keeping its drafts in `state`.
+fn keeping(opts: LineOptions, state: &Path) -> LineOptions {
+    LineOptions {
+        drafts: Some(DraftStore::at(state)),
+        ..opts
+    }
+}
+
+#[test]
+fn a_kept_draft_is_offered_resumed_and_gone_once_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let state = tmp.path().join("state");
+    let profile = profiles::find("community-pds").unwrap();
+    let answers = profile
+        .text
+        .replace("hostname = \"pds1\"", "hostname = \"seeded\"");
+    assert_ne!(answers, profile.text, "the profile names its host pds1");
+    let draft = DraftStore::at(&state).host(&dir);
+    draft.save(&answers, Some("community-pds")).unwrap();
+
+    let mut script = vec![Input::Yes, keep(), Input::Enter, keep()];
+    script.extend(keep_integrations());
+    script.extend([Input::No, t("y")]);
+    let (code, p) = run(&keeping(new_host(&dir, None), &state), script);
+    assert_eq!(code, 0, "{}", p.transcript);
+    let text = flat(&p.transcript);
+    assert!(
+        text.contains("in an earlier session were not written"),
+        "{text}"
+    );
+    assert!(text.contains("host.hostname = \"seeded\" (new)"), "{text}");
+    assert!(
+        text.contains("Resumed the answers saved just now."),
+        "{text}"
+    );
+    let toml = std::fs::read_to_string(dir.join("atproto.toml")).unwrap();
+    assert!(toml.contains("hostname = \"seeded\""), "{toml}");
+    assert!(!draft.path().exists(), "written: the draft is gone");
+}
+
+#[test]
+fn a_kept_draft_declined_is_discarded_and_esc_keeps_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let state = tmp.path().join("state");
+    let draft = DraftStore::at(&state).host(&dir);
+    let answers = "schema = 1\n[host]\nhostname = \"kept\"\n";
+    let opts = keeping(new_host(&dir, None), &state);
+
+    // Esc at the offer quits and leaves it for another time.
+    draft.save(answers, None).unwrap();
+    let (code, p) = run(&opts, vec![Input::Cancel]);
+    assert_eq!(code, 4, "{}", p.transcript);
+    assert_eq!(draft.load().unwrap().answers, answers);
+
+    // No discards it at once, whatever happens next.
+    let (code, p) = run(&opts, vec![Input::No, Input::Cancel]);
+    assert_eq!(code, 4, "{}", p.transcript);
+    assert!(p.transcript.contains("the earlier answers are discarded"));
+    assert!(!draft.path().exists());
+    assert!(!dir.exists());
+}
+
+/// A terminal that goes away once the script is done: every prompt after fails, as
+/// inquire's do when the terminal is gone.
+struct Dropping(Scripted);
+
+impl Prompter for Dropping {
+    fn say(&mut self, text: &str) {
+        self.0.say(text);
+    }
+    fn text(&mut self, ask: &TextAsk) -> Asked<String> {
+        self.gone()?;
+        self.0.text(ask)
+    }
+    fn select(&mut self, ask: &SelectAsk) -> Asked<usize> {
+        self.gone()?;
+        self.0.select(ask)
+    }
+    fn multi_select(&mut self, ask: &MultiAsk) -> Asked<Vec<usize>> {
+        self.gone()?;
+        self.0.multi_select(ask)
+    }
+    fn confirm(&mut self, ask: &ConfirmAsk) -> Asked<bool> {
+        self.gone()?;
+        self.0.confirm(ask)
+    }
+}
+
+impl Dropping {
+    fn gone(&self) -> Result<(), PromptError> {
+        if self.0.finished() {
+            return Err(PromptError::Io("the terminal is gone".into()));
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn a_lost_terminal_keeps_the_answers_and_discarding_removes_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let state = tmp.path().join("state");
+    let draft = DraftStore::at(&state).host(&dir);
+    let opts = keeping(new_host(&dir, Some("relay-node")), &state);
+    let mut p = Dropping(Scripted::new(vec![Input::Enter, t("relay9")]));
+    let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::default());
+    assert_eq!(code, 2, "{}", p.0.transcript);
+    let kept = draft.load().expect("the answers are kept");
+    assert!(
+        kept.answers.contains("hostname = \"relay9\""),
+        "{}",
+        kept.answers
+    );
+    assert_eq!(kept.profile.as_deref(), Some("relay-node"));
+    assert!(!dir.exists());
+
+    // Next time they are offered; resumed, then discarded on the way out.
+    let (code, p) = run(&opts, vec![Input::Yes, Input::Cancel, Input::Yes]);
+    assert_eq!(code, 4, "{}", p.transcript);
+    assert!(p.transcript.contains("Discard your answers?"));
+    assert!(!draft.path().exists(), "discarded");
 }

@@ -130,6 +130,7 @@ fn the_line_mode_shows_values_and_problems_escaped() {
         profile: None,
         edit: true,
         ascii: false,
+        drafts: None,
     };
     // The Host step lists its values, then the first question offers the current one.
     let mut p = Scripted::new([Input::Enter, Input::Enter, Input::Cancel]);

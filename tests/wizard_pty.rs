@@ -21,6 +21,8 @@ struct Wizard {
     screen: Arc<Mutex<vt100::Parser>>,
     writer: Box<dyn Write + Send>,
     child: Box<dyn Child + Send + Sync>,
+    /// The state directory the drafts go to, unless the test gives one.
+    _state: Option<tempfile::TempDir>,
 }
 
 fn bin() -> &'static str {
@@ -48,6 +50,12 @@ impl Wizard {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        // Drafts never go to the real user's state directory.
+        let state = (!env.iter().any(|(k, _)| *k == "XDG_STATE_HOME"))
+            .then(|| tempfile::tempdir().unwrap());
+        if let Some(state) = &state {
+            cmd.env("XDG_STATE_HOME", state.path());
+        }
         cmd.cwd(std::env::temp_dir());
         let child = pty.slave.spawn_command(cmd).expect("spawn the wizard");
         drop(pty.slave);
@@ -74,6 +82,7 @@ impl Wizard {
             screen,
             writer,
             child,
+            _state: state,
         }
     }
 
@@ -386,6 +395,66 @@ fn quitting_halfway_leaves_the_directory_untouched() {
     // The terminal is back on its main screen, which says what happened.
     w.wait_for("Stopped by a signal; nothing was written.");
     assert!(!w.screen.lock().unwrap().screen().alternate_screen());
+}
+
+#[test]
+fn a_hang_up_keeps_the_answers_and_the_next_start_offers_them() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let state = tmp.path().join("state");
+    let env = [
+        ("XDG_STATE_HOME", state.to_str().unwrap()),
+        ("HOME", tmp.path().to_str().unwrap()),
+    ];
+    let args = ["new", "--dir", dir.to_str().unwrap()];
+    let mut w = Wizard::start_with_env(&args, &env);
+    w.wait_for("A community PDS");
+    w.send(ENTER);
+    w.wait_for("Host: the machine");
+    w.replace_field("hungup7");
+    w.wait_for("hungup7");
+    let pid = w.child.process_id().unwrap();
+    let sent = std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    assert_eq!(w.exit_status(), 128 + 1);
+    w.wait_for("Your answers are kept");
+    assert!(!dir.exists(), "nothing is written");
+
+    // The draft: user-only, in a user-only directory, holding the answer.
+    let drafts = state.join("atproto-wizard/drafts");
+    let kept: Vec<PathBuf> = std::fs::read_dir(&drafts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&kept[0]), 0o600);
+    assert_eq!(mode(&drafts), 0o700);
+    assert!(
+        std::fs::read_to_string(&kept[0])
+            .unwrap()
+            .contains("hungup7")
+    );
+
+    // `new` on the same directory offers it, with what differs, and takes it up.
+    let mut w = Wizard::start_with_env(&args, &env);
+    w.wait_for("Resume your answers?");
+    w.wait_for("host.hostname = \"hungup7\" (new)");
+    w.send("y");
+    w.wait_for("Resumed the answers saved");
+    w.wait_for("Host: the machine");
+    w.wait_for("hungup7");
+    // Quitting without writing, confirmed, discards them.
+    w.send("q");
+    w.wait_for("Quit without writing?");
+    w.send("y");
+    assert_eq!(w.exit_status(), 4);
+    assert!(!kept[0].exists(), "the discarded draft is gone");
+    assert!(!dir.exists());
 }
 
 #[test]

@@ -17,6 +17,8 @@
 //!   them and writing waits until every error is fixed.
 //! - Esc or Ctrl-C asks "Discard your answers? (y/N)" when anything changed; nothing is
 //!   written until the operator answers yes to "Write these files? (y/N)".
+//! - The answers are kept in a draft before every question ([`super::keep`]); the
+//!   journey opens by offering a draft an earlier session left.
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
@@ -29,6 +31,7 @@ use crate::wizard::first_switch::Machine;
 use crate::wizard::questions::{self as q, Question, QuestionKind, StepKind};
 use crate::wizard::{ANSWERS_NAME, Draft, profiles};
 
+use super::keep::Kept;
 use super::prompter::{ConfirmAsk, MultiAsk, PromptError, Prompter, Reply, SelectAsk, TextAsk};
 use super::text::{first_sentence, wrap, wrap_hanging};
 
@@ -104,13 +107,15 @@ enum Typed {
 
 const HINT_KEYS: &str = "? explains, < goes back, Esc quits";
 
-/// Runs the whole journey; returns the exit status.
+/// Runs the whole journey, keeping the answers in `kept` (when given) as they change;
+/// returns the exit status.
 pub fn run(
     prompter: &mut dyn Prompter,
     catalog: &'static Catalog,
     dir: &Path,
     start: Start,
     look: Look,
+    kept: Option<Kept>,
 ) -> i32 {
     let (draft, step, edit, profile, start_text) = match start {
         Start::New { profile } => {
@@ -149,11 +154,14 @@ pub fn run(
         look,
         visited: HashSet::new(),
         machine: crate::fsio::own_flake::this_machine(),
+        kept,
     };
     flow.intro();
-    match flow.journey(step) {
+    let code = match flow.offer_resume(step).and_then(|step| flow.journey(step)) {
         Ok(code) | Err(Stop::Exit(code)) => code,
-    }
+    };
+    flow.leave_draft(code);
+    code
 }
 
 pub(super) struct Flow<'p> {
@@ -170,6 +178,8 @@ pub(super) struct Flow<'p> {
     pub(super) visited: HashSet<StepKind>,
     /// Where this project's flake is on this machine (the step before the first switch).
     pub(super) machine: Machine,
+    /// The draft the answers are kept in, when drafts are kept.
+    pub(super) kept: Option<Kept>,
 }
 
 impl Flow<'_> {
@@ -281,7 +291,7 @@ impl Flow<'_> {
 
     // ------------------------------------------------------------------ prompts
 
-    fn failed(&mut self, e: PromptError) -> Stop {
+    pub(super) fn failed(&mut self, e: PromptError) -> Stop {
         match e {
             PromptError::NoTerminal => self.say(&format!("{NO_TERMINAL}\n")),
             PromptError::Io(e) => {
@@ -294,6 +304,7 @@ impl Flow<'_> {
 
     /// Asks a text question; a cancel asks whether to discard, then asks again.
     pub(super) fn text(&mut self, ask: &TextAsk) -> R<String> {
+        self.keep_draft();
         loop {
             match self.p.text(ask) {
                 Ok(Reply::Answer(a)) => return Ok(a),
@@ -304,6 +315,7 @@ impl Flow<'_> {
     }
 
     pub(super) fn select(&mut self, ask: &SelectAsk) -> R<usize> {
+        self.keep_draft();
         loop {
             match self.p.select(ask) {
                 Ok(Reply::Answer(a)) => return Ok(a),
@@ -314,6 +326,7 @@ impl Flow<'_> {
     }
 
     fn multi_select(&mut self, ask: &MultiAsk) -> R<Vec<usize>> {
+        self.keep_draft();
         loop {
             match self.p.multi_select(ask) {
                 Ok(Reply::Answer(a)) => return Ok(a),
@@ -324,6 +337,7 @@ impl Flow<'_> {
     }
 
     pub(super) fn confirm(&mut self, message: &str, hint: &str) -> R<bool> {
+        self.keep_draft();
         let ask = ConfirmAsk {
             message: message.into(),
             default: false,
@@ -338,7 +352,7 @@ impl Flow<'_> {
     }
 
     /// Whether the answers differ from where the journey began (a chosen profile counts).
-    fn changed(&self) -> bool {
+    pub(super) fn changed(&self) -> bool {
         self.draft.text() != self.start_text || (!self.edit && self.profile.is_some())
     }
 
@@ -360,6 +374,7 @@ impl Flow<'_> {
                 return Ok(());
             }
         }
+        self.discard_draft();
         self.say(&format!(
             "Nothing was written; {} is as it was.\n",
             self.dir.display()

@@ -6,6 +6,7 @@
 //! Without a terminal (stdin not a TTY) it asks nothing: it says to write an answers
 //! file and use `apply --answers`, and exits with status 2.
 pub mod flow;
+pub mod keep;
 pub mod prompter;
 mod review;
 pub mod terminal;
@@ -19,7 +20,8 @@ use anyhow::{Context, Result, bail};
 use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
 use crate::cli::style::Style;
-use crate::wizard::profiles;
+use crate::draft_store::DraftStore;
+use crate::wizard::{Draft, profiles};
 
 pub use flow::{DONE, Look, NO_TERMINAL, NOT_WRITTEN, REFUSED, Start, UNREADABLE};
 pub use prompter::{Input, Prompter, Reply, Scripted};
@@ -35,6 +37,8 @@ pub struct LineOptions {
     pub edit: bool,
     /// Only ASCII characters on the terminal.
     pub ascii: bool,
+    /// Where the answers are kept until written; `None` keeps none.
+    pub drafts: Option<DraftStore>,
 }
 
 /// Runs the line mode on the terminal; returns the exit status: 0 written (or nothing
@@ -63,7 +67,18 @@ pub fn run_with(
     look: Look,
 ) -> i32 {
     match start_of(opts) {
-        Ok(start) => flow::run(prompter, catalog, &opts.dir, start, look),
+        Ok(start) => {
+            let kept = opts.drafts.as_ref().map(|store| {
+                let current = match &start {
+                    Start::Edit { text } => text.clone(),
+                    // A new host over an existing one replaces its answers.
+                    Start::New { .. } => std::fs::read_to_string(opts.dir.join(ATPROTO_TOML))
+                        .unwrap_or_else(|_| Draft::empty(catalog).text().to_string()),
+                };
+                keep::Kept::open(store, &opts.dir, &current)
+            });
+            flow::run(prompter, catalog, &opts.dir, start, look, kept)
+        }
         Err(e) => {
             prompter.say(&format!("{}: {e:#}\n", look.style.error("error")));
             UNREADABLE

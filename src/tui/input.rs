@@ -99,6 +99,9 @@ fn map_key(state: &WizardState, k: &KeyEvent) -> Option<Action> {
                 Action::No
             }
             (Overlay::ConfirmQuit | Overlay::ConfirmProfile(_), KeyCode::Char('q')) => Action::No,
+            (Overlay::Resume(_), KeyCode::Char('y' | 'Y')) => Action::Yes,
+            (Overlay::Resume(_), KeyCode::Char('n' | 'N')) => Action::No,
+            (Overlay::Resume(_), KeyCode::Char('q')) => Action::Quit,
             (_, KeyCode::Up | KeyCode::BackTab) | (_, KeyCode::Char('k')) => Action::Up,
             (_, KeyCode::Down | KeyCode::Tab) | (_, KeyCode::Char('j')) => Action::Down,
             (_, KeyCode::Home) => Action::First,
@@ -222,6 +225,7 @@ pub fn hints(state: &WizardState) -> Vec<(&'static str, &'static str)> {
             Overlay::Help { .. } => vec![(ud, "scroll"), ("Esc", "close")],
             Overlay::ConfirmQuit => vec![("y", "quit, lose the answers"), ("n", "stay")],
             Overlay::ConfirmProfile(_) => vec![("y", "replace the answers"), ("n", "keep them")],
+            Overlay::Resume(_) => vec![("y", "resume them"), ("n", "discard them"), ("q", "quit")],
             Overlay::Jump { .. } => vec![(ud, "choose"), ("Enter", "go"), ("Esc", "close")],
             Overlay::Choice { .. } => vec![(ud, "choose"), ("Enter", "set"), ("Esc", "cancel")],
         };

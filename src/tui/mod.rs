@@ -2,10 +2,12 @@
 //! restored on exit, on a panic and on SIGTERM/SIGINT/SIGHUP), events turned into
 //! actions ([`input`]), the pure core's `update`, and drawing as a pure function of the
 //! state ([`draw`], [`screens`], [`widgets`]). Writing goes through [`write`], the same
-//! path as `atproto-wizard apply`.
+//! path as `atproto-wizard apply`. The answers are kept in a draft as they change
+//! ([`keep`]), so that a lost terminal loses nothing.
 pub mod draw;
 pub mod form;
 pub mod input;
+pub mod keep;
 pub mod preview;
 pub mod screens;
 pub mod theme;
@@ -24,6 +26,7 @@ use crossterm::execute;
 
 use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
+use crate::draft_store::DraftStore;
 use crate::fsio::host::read_dir_state;
 use crate::wizard::action::{Action, Effect};
 use crate::wizard::draft::Draft;
@@ -49,6 +52,8 @@ pub struct Options {
     pub profile: Option<String>,
     /// `--ascii`: no box drawing, no symbols beyond ASCII.
     pub ascii: bool,
+    /// Where the answers are kept until written; `None` keeps none.
+    pub drafts: Option<DraftStore>,
 }
 
 /// Whether a full-screen terminal can be used: stdin and stdout are terminals and
@@ -135,6 +140,7 @@ pub fn run(opts: &Options) -> Result<i32> {
         }
     };
     state.machine = Some(crate::fsio::own_flake::this_machine());
+    let mut keeping = keep::Keeping::start(opts.drafts.as_ref(), &mut state);
     let signal = Arc::new(AtomicUsize::new(0));
     let mut ids = Vec::new();
     for sig in [
@@ -157,8 +163,9 @@ pub fn run(opts: &Options) -> Result<i32> {
         // screen starts empty and the first frame draws every cell.
         let size = terminal.size()?;
         update(&mut state, Action::Resize(size.width, size.height));
-        event_loop(&mut terminal, &mut state, &signal)?
+        event_loop(&mut terminal, &mut state, &signal, &mut keeping)?
     };
+    let kept = keeping.finish(&mut state, status < 128);
     for id in ids {
         signal_hook::low_level::unregister(id);
     }
@@ -178,6 +185,12 @@ pub fn run(opts: &Options) -> Result<i32> {
         }
         (_, s) if s >= 128 => {
             let _ = writeln!(out, "Stopped by a signal; nothing was written.");
+            if kept {
+                let _ = writeln!(
+                    out,
+                    "Your answers are kept: the same command offers to resume them."
+                );
+            }
         }
         (Some(WriteOutcome::NothingToDo { .. }), _) => {
             let _ = writeln!(
@@ -197,10 +210,12 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut WizardState,
     signal: &AtomicUsize,
+    keeping: &mut keep::Keeping,
 ) -> Result<i32> {
     let mut jobs = preview::Runner::default();
     let mut checks = preview::ProbeRunner::default();
     loop {
+        keeping.sync(state);
         if let Err(e) = terminal.draw(|f| draw::draw(f, state)) {
             // The terminal went away while drawing: a hang-up, not a failure.
             if terminal_hung_up(Duration::ZERO) {
@@ -349,6 +364,7 @@ mod tests {
             edit,
             profile: profile.map(String::from),
             ascii: false,
+            drafts: None,
         }
     }
 

@@ -10,9 +10,11 @@ use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 use super::input::{KEYS, hints};
 use super::theme::Theme;
 use crate::catalog::Level;
+use crate::safe_text::escape;
 use crate::wizard::layout::{Area, list_start};
 use crate::wizard::profiles;
 use crate::wizard::questions::{QuestionKind, StepKind, display_value};
+use crate::wizard::resume::ResumeOffer;
 use crate::wizard::state::{Mode, Overlay, StepStatus, WizardState};
 use crate::wizard::text::{truncate, wrap};
 
@@ -263,6 +265,9 @@ pub fn overlay_area(state: &WizardState) -> Option<Area> {
         Overlay::ConfirmQuit | Overlay::ConfirmProfile(_) => centered(size, 58, 8),
         Overlay::Jump { .. } => centered(size, 44, state.steps().len() as u16 + 2),
         Overlay::Choice { choices, .. } => centered(size, 44, choices.len() as u16 + 2),
+        Overlay::Resume(offer) => {
+            centered(size, 72, offer.change_lines(RESUME_LINES).len() as u16 + 8)
+        }
     })
 }
 
@@ -345,6 +350,7 @@ pub fn overlay(f: &mut Frame, state: &WizardState, theme: &Theme) {
                 theme,
             );
         }
+        Overlay::Resume(offer) => resume(f, area, state, offer, theme),
         Overlay::Jump { selected } => {
             let steps = state.steps();
             let lines: Vec<Line> = steps
@@ -406,6 +412,34 @@ pub fn overlay(f: &mut Frame, state: &WizardState, theme: &Theme) {
             );
         }
     }
+}
+
+/// How many changed keys the resume offer lists before "and N more".
+const RESUME_LINES: usize = 8;
+
+/// The offer to resume: when the answers were saved, what differs, the keys.
+fn resume(f: &mut Frame, area: Area, state: &WizardState, offer: &ResumeOffer, theme: &Theme) {
+    let width = area.inner().width as usize;
+    let text = format!(
+        "Answers typed for {} in an earlier session were not written; they were kept {}. \
+         Against the directory's answers now:",
+        escape(&state.dir.display().to_string()),
+        offer.saved
+    );
+    let mut lines: Vec<Line> = wrap(&text, width).into_iter().map(Line::raw).collect();
+    for change in offer.change_lines(RESUME_LINES) {
+        let line = format!("  {change}");
+        lines.push(Line::raw(truncate(&line, width, state.look.ellipsis())));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(Span::styled(
+        "y resume them   n discard them   q quit",
+        theme.key(),
+    )));
+    f.render_widget(
+        Paragraph::new(lines).block(block("Resume your answers?", theme)),
+        rect(area),
+    );
 }
 
 fn confirm(f: &mut Frame, area: Area, title: &str, text: &str, keys: &str, theme: &Theme) {

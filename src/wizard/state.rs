@@ -14,6 +14,7 @@ use super::preview::PreviewPane;
 use super::probes::ProbePane;
 use super::profiles::Profile;
 use super::questions::{self, Question, QuestionKind, Step, StepKind};
+use super::resume::ResumeOffer;
 use crate::apply::{ApplyPlan, DirState};
 use crate::catalog::{Catalog, Level};
 use crate::plan::PlanView;
@@ -78,6 +79,8 @@ pub enum Overlay {
         choices: Vec<String>,
         selected: usize,
     },
+    /// Answers kept from an earlier session that ended before writing: take them up?
+    Resume(ResumeOffer),
 }
 
 /// A line in the status bar above the key hints.
