@@ -318,7 +318,7 @@ fn a_hang_up_in_line_mode_keeps_what_was_answered() {
 
     let mut pty = Pty::spawn(&["new", "--plain", "--dir", dir_s], &env);
     pty.wait_for("in an earlier session were not written");
-    pty.wait_for("host.hostname = \"hupbox\" (new)");
+    pty.wait_for("host.hostname = \"hupbox\" (was \"atproto-dev\")");
     pty.wait_for("Resume these answers? (Y/n)");
     pty.send("y\r");
     pty.wait_for("Resumed the answers saved");

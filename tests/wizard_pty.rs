@@ -443,7 +443,7 @@ fn a_hang_up_keeps_the_answers_and_the_next_start_offers_them() {
     // `new` on the same directory offers it, with what differs, and takes it up.
     let mut w = Wizard::start_with_env(&args, &env);
     w.wait_for("Resume your answers?");
-    w.wait_for("host.hostname = \"hungup7\" (new)");
+    w.wait_for("host.hostname = \"hungup7\" (was \"pds1\")");
     w.send("y");
     w.wait_for("Resumed the answers saved");
     w.wait_for("Host: the machine");

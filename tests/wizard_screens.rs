@@ -382,6 +382,33 @@ fn help_overlay() {
 }
 
 #[test]
+fn resume_offer() {
+    use atproto_wizard::wizard::resume::ResumeOffer;
+    use atproto_wizard::wizard::state::Overlay;
+    use atproto_wizard::wizard::stored_draft::{FORMAT, StoredDraft};
+    let answers = profiles::find("relay-node")
+        .unwrap()
+        .draft(Catalog::embedded())
+        .text()
+        .replace("hostname = \"relay1\"", "hostname = \"relay7\"")
+        .replace(
+            "email = \"admin@example.com\"",
+            "email = \"ops@relay7.net\"",
+        );
+    let draft = StoredDraft {
+        format: FORMAT,
+        dir: "/srv/host".into(),
+        saved_at: 1_000,
+        profile: Some("relay-node".into()),
+        answers,
+    };
+    let mut s = new_state(None);
+    let offer = ResumeOffer::new(Catalog::embedded(), &draft, None, 1_000 + 3 * 3600).unwrap();
+    s.overlay = Some(Overlay::Resume(offer));
+    snap("resume", &s);
+}
+
+#[test]
 fn quit_confirmation() {
     let mut s = new_state(Some("community-pds"));
     act(&mut s, &[Action::Quit]);

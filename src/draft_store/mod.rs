@@ -21,7 +21,8 @@ use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::wizard::resume::ResumeOffer;
+use crate::catalog::Catalog;
+use crate::wizard::resume::{ResumeOffer, baseline};
 use crate::wizard::stored_draft::{FORMAT, StoredDraft, file_name};
 
 /// The mode of a draft file: only its owner reads it.
@@ -87,12 +88,12 @@ impl HostDraft {
     }
 
     /// The offer to resume the draft, against the directory's answers now (its
-    /// atproto.toml, or the empty plan for a new host). A draft that holds nothing the
-    /// directory does not is removed: there is nothing in it to lose.
-    pub fn offer(&self, current: &str) -> Option<ResumeOffer> {
+    /// atproto.toml; `None` for a new host). A draft that holds just those answers is
+    /// removed: there is nothing in it to lose.
+    pub fn offer(&self, catalog: &'static Catalog, current: Option<&str>) -> Option<ResumeOffer> {
         let draft = self.load()?;
-        let offer = ResumeOffer::new(&draft, current, now());
-        if offer.is_none() && draft.answers == current {
+        let offer = ResumeOffer::new(catalog, &draft, current, now());
+        if offer.is_none() && draft.answers == baseline(catalog, &draft, current).0 {
             let _ = self.remove();
         }
         offer
@@ -258,10 +259,15 @@ mod tests {
         let draft = DraftStore::at(tmp.path().join("drafts")).host(tmp.path());
         let text = "schema = 1\n[host]\nhostname = \"a\"\n";
         draft.save(text, None).unwrap();
-        let offer = draft.offer("schema = 1\n").unwrap();
+        let c = Catalog::embedded();
+        let offer = draft.offer(c, None).unwrap();
         assert_eq!(offer.changes.len(), 1);
         assert!(draft.path().exists());
-        assert_eq!(draft.offer(text), None);
+        assert_eq!(draft.offer(c, Some(text)), None);
         assert!(!draft.path().exists());
+        // A draft that cannot be read is left alone.
+        draft.save("schema = [", None).unwrap();
+        assert_eq!(draft.offer(c, None), None);
+        assert!(draft.path().exists());
     }
 }

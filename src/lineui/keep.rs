@@ -4,6 +4,7 @@
 //! are written or the operator discards them.
 use std::path::Path;
 
+use crate::catalog::Catalog;
 use crate::draft_store::{DraftStore, HostDraft, Keeper};
 use crate::wizard::questions::StepKind;
 use crate::wizard::resume::ResumeOffer;
@@ -23,10 +24,15 @@ pub struct Kept {
 
 impl Kept {
     /// The draft of `dir`, offered when it holds answers that `current` (the
-    /// directory's answers now, or the empty plan) does not.
-    pub fn open(store: &DraftStore, dir: &Path, current: &str) -> Kept {
+    /// directory's answers now, `None` for a new host) does not.
+    pub fn open(
+        store: &DraftStore,
+        catalog: &'static Catalog,
+        dir: &Path,
+        current: Option<&str>,
+    ) -> Kept {
         let host = store.host(dir);
-        let offer = host.offer(current);
+        let offer = host.offer(catalog, current);
         Kept {
             host,
             offer,
@@ -44,9 +50,10 @@ impl Flow<'_> {
         self.para(
             &format!(
                 "Answers typed for {} in an earlier session were not written; they were \
-                 kept {}. Against the directory's answers now:",
+                 kept {}. Against {}:",
                 self.dir.display(),
-                offer.saved
+                offer.saved,
+                offer.against
             ),
             0,
         );

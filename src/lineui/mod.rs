@@ -21,7 +21,7 @@ use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
 use crate::cli::style::Style;
 use crate::draft_store::DraftStore;
-use crate::wizard::{Draft, profiles};
+use crate::wizard::profiles;
 
 pub use flow::{DONE, Look, NO_TERMINAL, NOT_WRITTEN, REFUSED, Start, UNREADABLE};
 pub use prompter::{Input, Prompter, Reply, Scripted};
@@ -70,12 +70,11 @@ pub fn run_with(
         Ok(start) => {
             let kept = opts.drafts.as_ref().map(|store| {
                 let current = match &start {
-                    Start::Edit { text } => text.clone(),
+                    Start::Edit { text } => Some(text.clone()),
                     // A new host over an existing one replaces its answers.
-                    Start::New { .. } => std::fs::read_to_string(opts.dir.join(ATPROTO_TOML))
-                        .unwrap_or_else(|_| Draft::empty(catalog).text().to_string()),
+                    Start::New { .. } => std::fs::read_to_string(opts.dir.join(ATPROTO_TOML)).ok(),
                 };
-                keep::Kept::open(store, &opts.dir, &current)
+                keep::Kept::open(store, catalog, &opts.dir, current.as_deref())
             });
             flow::run(prompter, catalog, &opts.dir, start, look, kept)
         }

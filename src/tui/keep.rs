@@ -3,7 +3,6 @@
 //! once they are written or the operator discards them.
 use crate::catalog::Level;
 use crate::draft_store::{DraftStore, HostDraft, Keeper};
-use crate::wizard::draft::Draft;
 use crate::wizard::state::{Message, Overlay, WizardState};
 use crate::wizard::stored_draft::answers_to_keep;
 
@@ -24,11 +23,8 @@ impl Keeping {
             };
         };
         let host = store.host(&state.dir);
-        let current = match &state.dir_state.atproto_toml {
-            Some(text) => text.clone(),
-            None => Draft::empty(state.catalog()).text().to_string(),
-        };
-        if let Some(offer) = host.offer(&current) {
+        let current = state.dir_state.atproto_toml.as_deref();
+        if let Some(offer) = host.offer(state.catalog(), current) {
             state.overlay = Some(Overlay::Resume(offer));
         }
         Keeping {

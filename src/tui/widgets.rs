@@ -266,7 +266,11 @@ pub fn overlay_area(state: &WizardState) -> Option<Area> {
         Overlay::Jump { .. } => centered(size, 44, state.steps().len() as u16 + 2),
         Overlay::Choice { choices, .. } => centered(size, 44, choices.len() as u16 + 2),
         Overlay::Resume(offer) => {
-            centered(size, 72, offer.change_lines(RESUME_LINES).len() as u16 + 8)
+            // The window's inner width as `centered` makes it, for the intro's lines.
+            let inner = 72.min(size.0.saturating_sub(4)).max(10) as usize - 2;
+            let intro = wrap(&resume_intro(state, offer), inner).len();
+            let changes = offer.change_lines(RESUME_LINES).len();
+            centered(size, 72, (intro + changes + 4) as u16)
         }
     })
 }
@@ -417,15 +421,20 @@ pub fn overlay(f: &mut Frame, state: &WizardState, theme: &Theme) {
 /// How many changed keys the resume offer lists before "and N more".
 const RESUME_LINES: usize = 8;
 
+fn resume_intro(state: &WizardState, offer: &ResumeOffer) -> String {
+    format!(
+        "Answers typed for {} in an earlier session were not written; they were kept {}. \
+         Against {}:",
+        escape(&state.dir.display().to_string()),
+        offer.saved,
+        offer.against
+    )
+}
+
 /// The offer to resume: when the answers were saved, what differs, the keys.
 fn resume(f: &mut Frame, area: Area, state: &WizardState, offer: &ResumeOffer, theme: &Theme) {
     let width = area.inner().width as usize;
-    let text = format!(
-        "Answers typed for {} in an earlier session were not written; they were kept {}. \
-         Against the directory's answers now:",
-        escape(&state.dir.display().to_string()),
-        offer.saved
-    );
+    let text = resume_intro(state, offer);
     let mut lines: Vec<Line> = wrap(&text, width).into_iter().map(Line::raw).collect();
     for change in offer.change_lines(RESUME_LINES) {
         let line = format!("  {change}");

@@ -1,9 +1,13 @@
 //! The offer to resume a kept draft: when it was saved and what in it differs from the
-//! directory's answers as they are now, key by key. Both front ends show it; taking it
+//! directory's answers as they are now, key by key (for a directory without answers
+//! yet, from the profile the draft started from). Both front ends show it; taking it
 //! puts the draft's answers back in place of the directory's.
 use std::collections::BTreeMap;
 
+use super::draft::Draft;
+use super::profiles;
 use super::stored_draft::StoredDraft;
+use crate::catalog::Catalog;
 use crate::plan::Answers;
 use crate::safe_text::escape;
 use crate::value::Value;
@@ -84,12 +88,37 @@ pub fn ago(seconds: i64) -> String {
     format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
 }
 
+/// What a draft is compared with, and its name for the operator: the directory's
+/// answers (`current`), or where there are none yet, the profile the draft started
+/// from (an empty plan for custom).
+pub fn baseline(
+    catalog: &'static Catalog,
+    draft: &StoredDraft,
+    current: Option<&str>,
+) -> (String, String) {
+    if let Some(text) = current {
+        return (text.to_string(), "the directory's answers now".into());
+    }
+    match draft.profile.as_deref().and_then(profiles::find) {
+        Some(p) if p.name != "custom" => (
+            p.draft(catalog).text().to_string(),
+            format!("the profile {}", p.name),
+        ),
+        _ => (
+            Draft::empty(catalog).text().to_string(),
+            "an empty plan".into(),
+        ),
+    }
+}
+
 /// A kept draft offered for resumption.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ResumeOffer {
     /// When it was saved, in words ("12 minutes ago").
     pub saved: String,
-    /// What differs from the directory's answers.
+    /// What the changes are against, in words ("the directory's answers now").
+    pub against: String,
+    /// What differs from that.
     pub changes: Vec<Change>,
     /// The draft's answers text and profile, put back when the offer is taken.
     pub answers: String,
@@ -98,20 +127,26 @@ pub struct ResumeOffer {
 
 impl ResumeOffer {
     /// The offer for `draft` against the directory's answers now (`current`: its
-    /// atproto.toml, or the empty plan); `None` when the draft cannot be read or holds
-    /// nothing the directory does not (then there is nothing to resume).
-    pub fn new(draft: &StoredDraft, current: &str, now: i64) -> Option<ResumeOffer> {
+    /// atproto.toml, `None` when it has none; see [`baseline`]); `None` when the draft
+    /// cannot be read or is exactly that (then there is nothing to resume).
+    pub fn new(
+        catalog: &'static Catalog,
+        draft: &StoredDraft,
+        current: Option<&str>,
+        now: i64,
+    ) -> Option<ResumeOffer> {
         let kept = Answers::parse(super::ANSWERS_NAME, &draft.answers).ok()?;
-        let before = Answers::parse(super::ANSWERS_NAME, current)
-            .map(|a| a.tree)
-            .unwrap_or_default();
-        let changes = changes(&before, &kept.tree);
-        if changes.is_empty() && draft.answers == current {
+        let (text, against) = baseline(catalog, draft, current);
+        if draft.answers == text {
             return None;
         }
+        let before = Answers::parse(super::ANSWERS_NAME, &text)
+            .map(|a| a.tree)
+            .unwrap_or_default();
         Some(ResumeOffer {
             saved: ago(now - draft.saved_at),
-            changes,
+            against,
+            changes: changes(&before, &kept.tree),
             answers: draft.answers.clone(),
             profile: draft.profile.clone(),
         })
@@ -175,28 +210,63 @@ mod tests {
             profile: Some("community-pds".into()),
             answers: "schema = 1\n[host]\nhostname = \"pds7\"\n".into(),
         };
-        let offer = ResumeOffer::new(&draft, "schema = 1\n", 1000 + 12 * 60).unwrap();
+        let c = Catalog::embedded();
+        let offer = ResumeOffer::new(c, &draft, Some("schema = 1\n"), 1000 + 12 * 60).unwrap();
         assert_eq!(offer.saved, "12 minutes ago");
+        assert_eq!(offer.against, "the directory's answers now");
         assert_eq!(offer.change_lines(5), ["host.hostname = \"pds7\" (new)"]);
         assert_eq!(offer.profile.as_deref(), Some("community-pds"));
         // Nothing to resume when the directory already holds exactly the draft.
-        assert_eq!(ResumeOffer::new(&draft, &draft.answers, 2000), None);
+        assert_eq!(
+            ResumeOffer::new(c, &draft, Some(&draft.answers), 2000),
+            None
+        );
         // Only a comment differs: still offered, and said so.
         let commented = format!("{}# mine\n", draft.answers);
-        let offer = ResumeOffer::new(&draft, &commented, 1000).unwrap();
+        let offer = ResumeOffer::new(c, &draft, Some(&commented), 1000).unwrap();
         assert!(offer.change_lines(5)[0].contains("only comments"));
         // An unreadable draft is not offered.
         let broken = StoredDraft {
             answers: "schema = [".into(),
             ..draft
         };
-        assert_eq!(ResumeOffer::new(&broken, "schema = 1\n", 1000), None);
+        assert_eq!(ResumeOffer::new(c, &broken, None, 1000), None);
+    }
+
+    #[test]
+    fn a_new_host_is_compared_with_its_profile() {
+        let c = Catalog::embedded();
+        let relay = profiles::find("relay-node").unwrap().draft(c);
+        let typed = relay.text().replace("\"relay1\"", "\"relay7\"");
+        assert_ne!(typed, relay.text());
+        let mut draft = StoredDraft {
+            format: super::super::stored_draft::FORMAT,
+            dir: "/srv/relay".into(),
+            saved_at: 0,
+            profile: Some("relay-node".into()),
+            answers: typed,
+        };
+        let offer = ResumeOffer::new(c, &draft, None, 0).unwrap();
+        assert_eq!(offer.against, "the profile relay-node");
+        assert_eq!(
+            offer.change_lines(5),
+            ["host.hostname = \"relay7\" (was \"relay1\")"]
+        );
+        // The profile as it was chosen, nothing typed: nothing to resume.
+        draft.answers = relay.text().to_string();
+        assert_eq!(ResumeOffer::new(c, &draft, None, 0), None);
+        // Without a profile: against an empty plan.
+        draft.profile = None;
+        let offer = ResumeOffer::new(c, &draft, None, 0).unwrap();
+        assert_eq!(offer.against, "an empty plan");
+        assert!(offer.changes.len() > 5);
     }
 
     #[test]
     fn many_changes_are_cut_short() {
         let offer = ResumeOffer {
             saved: ago(0),
+            against: "an empty plan".into(),
             changes: (0..7)
                 .map(|i| Change {
                     path: format!("k{i}"),

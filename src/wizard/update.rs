@@ -1214,6 +1214,7 @@ mod tests {
     fn offer(answers: &str, profile: Option<&str>) -> ResumeOffer {
         ResumeOffer {
             saved: "5 minutes ago".into(),
+            against: "an empty plan".into(),
             changes: Vec::new(),
             answers: answers.into(),
             profile: profile.map(String::from),
