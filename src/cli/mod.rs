@@ -25,8 +25,10 @@ pub enum Command {
     /// Full screen where the terminal allows it; line prompts with --plain, or by
     /// themselves when TERM=dumb or stdout is not a terminal. Without a terminal at all
     /// it says to use `apply --answers` and exits with 2. Nothing is written before the
-    /// Write step. Exit status: 0 written (or nothing to change), 2 unreadable or no
-    /// terminal, 4 quit without writing.
+    /// Write step; until then the answers are kept in a draft in the user's state
+    /// directory, which the next `new` or `edit` on DIR offers to resume. Exit status: 0
+    /// written (or nothing to change), 2 unreadable or no terminal, 4 quit without
+    /// writing.
     New {
         /// The host's configuration directory (created when written).
         #[arg(long, value_name = "DIR", default_value = "./atproto-host")]
