@@ -48,11 +48,8 @@ pub fn read_dir_state(dir: &Path) -> io::Result<DirState> {
 /// when git is not installed.
 pub fn git_state(dir: &Path) -> Option<GitState> {
     let (base, rel) = nearest_existing(dir);
-    let inside = Command::new("git")
-        .arg("-C")
-        .arg(&base)
+    let inside = git(&base)
         .args(["rev-parse", "--is-inside-work-tree"])
-        .stderr(Stdio::null())
         .output()
         .ok()?;
     if !inside.status.success() || String::from_utf8_lossy(&inside.stdout).trim() != "true" {
@@ -65,12 +62,9 @@ pub fn git_state(dir: &Path) -> Option<GitState> {
         ATPROTO_NIX,
         ATPROTO_TOML,
     ];
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(&base)
+    let out = git(&base)
         .args(["ls-files", "-z", "--"])
         .args(names.iter().map(|n| rel.join(n)))
-        .stderr(Stdio::null())
         .output()
         .ok()?;
     if !out.status.success() {
@@ -88,6 +82,30 @@ pub fn git_state(dir: &Path) -> Option<GitState> {
         .map(|n| n.to_string())
         .collect();
     Some(GitState { tracked })
+}
+
+/// `git -C base` that runs no program the repository's configuration names: the
+/// repository may not be the operator's (a copied host directory), and asking what it
+/// tracks must not run its code. Of what git can be configured to run, only the
+/// fsmonitor hook runs for `rev-parse` and `ls-files` (they read no file contents, so
+/// no diff, textconv or filter driver runs, and nothing reaches a remote); hooks are
+/// pointed at nothing as well, and git asks nothing (no terminal, no pager).
+fn git(base: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.args([
+        "--no-pager",
+        "--no-optional-locks",
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "core.hooksPath=/dev/null",
+    ])
+    .arg("-C")
+    .arg(base)
+    .env("GIT_TERMINAL_PROMPT", "0")
+    .stdin(Stdio::null())
+    .stderr(Stdio::null());
+    c
 }
 
 /// One file [`write_changes`] wrote, and where the old one went.
