@@ -340,7 +340,9 @@ fn applied_hosts_with_sops_and_agenix_evaluate_through_their_flake() {
         &std::fs::read_to_string(repo().join("profiles/community-pds.toml")).unwrap(),
     )
     .unwrap();
-    let cases: [(&str, &[(&str, &str)], &[&str]); 2] = [
+    // (backend, settings of integrations.secrets, files the host needs)
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+    let cases: [Case; 2] = [
         (
             "sops",
             &[("sops_file", "./secrets/secrets.yaml")],
@@ -425,8 +427,7 @@ fn the_secrets_units_refuse_a_linked_secrets_directory() {
     let tmp = tempfile::tempdir().unwrap();
     let target = tmp.path().join("elsewhere");
     std::fs::create_dir(&target).unwrap();
-    std::fs::set_permissions(&target, std::os::unix::fs::PermissionsExt::from_mode(0o755))
-        .unwrap();
+    std::fs::set_permissions(&target, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let linked = tmp.path().join("linked");
     std::os::unix::fs::symlink(&target, &linked).unwrap();
     let fresh = tmp.path().join("fresh");
@@ -476,7 +477,11 @@ fn the_secrets_units_refuse_a_linked_secrets_directory() {
         .args(["-euc", out["lines"].as_str().unwrap()])
         .output()
         .unwrap();
-    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
     assert_eq!(
         std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&fresh).unwrap().permissions())
             & 0o777,
