@@ -62,6 +62,14 @@ pub fn run(
     let dir = &opts.dir;
     let state = match fsio::host::read_dir_state(dir) {
         Ok(s) => s,
+        // A host file that is a link or not a regular file: refused, never read.
+        Err(e) if e.is_refusal() => {
+            p.put(&format!(
+                "{}: {e}\nNothing was written.\n",
+                style.error("refused")
+            ));
+            return REFUSED;
+        }
         Err(e) => {
             p.put(&format!("{}: {e}\n", style.error("error")));
             return UNREADABLE;

@@ -125,9 +125,14 @@ impl Flow<'_> {
         let state = match fsio::host::read_dir_state(&self.dir) {
             Ok(s) => s,
             Err(e) => {
-                let word = self.look.style.error("error");
-                self.say(&format!("{word}: {e}\n"));
-                return Ok(Nav::Exit(UNREADABLE));
+                let (word, status) = if e.is_refusal() {
+                    ("refused", REFUSED)
+                } else {
+                    ("error", UNREADABLE)
+                };
+                let word = self.look.style.error(word);
+                self.say(&format!("{word}: {e}\nNothing was written.\n"));
+                return Ok(Nav::Exit(status));
             }
         };
         let plan = apply::plan_apply(self.draft.answers(), self.catalog, &state, false);
