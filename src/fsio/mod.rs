@@ -11,8 +11,8 @@
 //! - Temporary files are named `.<name>.<pid>-<n>.atproto-wizard-tmp` beside the
 //!   target. A writer killed before its rename leaves one behind; the next
 //!   [`write_atomic`] or [`backup`] of the same file removes every such leftover
-//!   before it starts. (Two processes writing the same file at the same moment are not
-//!   supported: one of them would fail, neither would tear the file.)
+//!   before it starts. (So two processes must not write the same file at the same
+//!   moment: `write::write_changes` locks the host directory for that, see `lock`.)
 //! - [`stage`] and [`Staged::commit`] split a write in two, so that several files can
 //!   be written completely (and flushed) before the first of them replaces anything;
 //!   a staged file that is dropped without being committed is removed.
@@ -26,6 +26,7 @@
 //!   itself written atomically and never over an existing backup (a counter is added:
 //!   `<name>.<time>.1.bak`, …). It reads the file as `read` does: never through a link.
 pub mod host;
+pub mod lock;
 pub mod read;
 pub mod write;
 

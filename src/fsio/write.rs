@@ -1,10 +1,27 @@
 //! Writing planned changes into a host directory, as `apply` and the wizard (both
-//! modes) do: [`write_changes`]. Every file is read again first (never through a link,
-//! only a regular file) and compared with what the plan was made from.
+//! modes) do: [`write_changes`]. Guarantees, each tested by attacking it
+//! (tests/apply_kill.rs, tests/host_file_safety.rs):
+//!
+//! - One writer at a time: the directory is locked (`fsio::lock`); a second writer is
+//!   told another one is running, and writes nothing.
+//! - Nothing changed since it was read: every file is read again (never through a
+//!   link, only a regular file) and compared with what the plan was made from.
+//! - All or nothing as far as the disk allows: every replaced file is backed up, then
+//!   every new file is written in full and flushed beside its target, and only then are
+//!   they renamed into place one after the other. A failure before the renames (a full
+//!   disk, say) leaves every file as it was and removes the backups made for this
+//!   write.
+//! - A consistent set even when killed: the renames follow the plan's order, where
+//!   `atproto.toml` comes last (`apply::WRITE_ORDER`). atproto.toml records the
+//!   answers the other files were generated from, so it never holds answers whose
+//!   files are not all written; a kill between the renames leaves newer generated
+//!   files under the previous answers, and the next apply with the same answers
+//!   finishes the job (and says so).
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
+use super::lock::{DirLock, LockError};
 use super::read::{Links, ReadError, read_text};
 use crate::apply::FileChange;
 
@@ -16,19 +33,26 @@ pub struct Written {
     pub backup: Option<String>,
 }
 
-/// Why [`write_changes`] stopped. Every variant but `Write` means nothing was written.
+/// Why [`write_changes`] stopped. Only `Write` with files in `written` means something
+/// was written.
 #[derive(Debug)]
 pub enum WriteFailure {
     /// The directory could not be created.
     CreateDir(PathBuf, io::Error),
+    /// Another writer holds the directory's lock.
+    Busy { dir: PathBuf, lock: PathBuf },
+    /// The lock file could not be made or locked.
+    Lock(PathBuf, io::Error),
     /// A file could not be read again, or is now a link or not a regular file.
     Read(ReadError),
     /// A file changed since the plan was made (edited while the operator was asked).
     Changed(PathBuf),
     /// A replaced file could not be backed up.
     Backup(PathBuf, io::Error),
-    /// A file could not be written: the ones before it are written and complete, the
-    /// ones from it on (`left`, names) are not; the backups are kept.
+    /// A file could not be written. When `written` is empty, nothing was: every file
+    /// is as it was and no backup is left. Otherwise the files in `written` are
+    /// written and complete (their backups kept) and the ones in `left` (names) are
+    /// not.
     Write {
         path: PathBuf,
         error: io::Error,
@@ -50,10 +74,10 @@ impl std::fmt::Display for Written {
 
 impl WriteFailure {
     /// Nothing is wrong on disk, the write was declined: a file changed since it was
-    /// read, or is a link or not a regular file.
+    /// read, another writer is at work, or a file is a link or not a regular file.
     pub fn is_refusal(&self) -> bool {
         match self {
-            WriteFailure::Changed(_) => true,
+            WriteFailure::Changed(_) | WriteFailure::Busy { .. } => true,
             WriteFailure::Read(e) => e.is_refusal(),
             _ => false,
         }
@@ -64,9 +88,16 @@ impl WriteFailure {
     /// front end says differently how to try again.
     pub fn describe(&self, changed: &str) -> String {
         match self {
-            WriteFailure::CreateDir(path, e) => {
+            WriteFailure::CreateDir(path, e) | WriteFailure::Lock(path, e) => {
                 format!("{}: {e}\nNothing was written.", path.display())
             }
+            WriteFailure::Busy { dir, lock } => format!(
+                "another apply is running in {} (lock file {}): wait for it to finish, then \
+                 try again (a lock file left by a process that is gone does not stop anyone).\n\
+                 Nothing was written.",
+                dir.display(),
+                lock.display()
+            ),
             WriteFailure::Read(e) => format!("{e}\nNothing was written."),
             WriteFailure::Changed(path) => format!("{} {changed}", path.display()),
             WriteFailure::Backup(path, e) => {
@@ -76,23 +107,50 @@ impl WriteFailure {
                 )
             }
             WriteFailure::Write {
-                path, error, left, ..
-            } => format!(
-                "cannot write {}: {error}\nNot written: {}. The files written before are complete; \
-                 the backups are kept.",
-                path.display(),
-                left.join(", ")
-            ),
+                path,
+                error,
+                written,
+                left,
+            } => {
+                if left.is_empty() {
+                    format!(
+                        "cannot flush {} to disk: {error}\nEvery file is written, but a power \
+                         cut now could undo some of it: run `sync`.",
+                        path.display()
+                    )
+                } else if written.is_empty() {
+                    format!(
+                        "cannot write {}: {error}\nNothing was written: every file is as it \
+                         was, and the backups made for this write are removed.",
+                        path.display()
+                    )
+                } else {
+                    format!(
+                        "cannot write {}: {error}\nNot written: {}. The files written before \
+                         are complete and their backups kept; run the same command again to \
+                         finish.",
+                        path.display(),
+                        left.join(", ")
+                    )
+                }
+            }
         }
     }
 }
 
-/// Writes planned changes into `dir`, as `apply` and the wizard both do: creates the
-/// directory, checks no file changed since it was read, backs up every file it
-/// replaces (`<name>.<UTC time>.bak`), then writes each file atomically in the plan's
-/// order. Returns what was written.
+/// Writes planned changes into `dir` (see the module docs): creates the directory, takes
+/// its lock, checks no file changed since it was read, backs up every file it replaces
+/// (`<name>.<UTC time>.bak`), writes every new file beside its target, then puts them in
+/// place in the plan's order. Returns what was written, in that order.
 pub fn write_changes(dir: &Path, changes: &[FileChange]) -> Result<Vec<Written>, WriteFailure> {
     fs::create_dir_all(dir).map_err(|e| WriteFailure::CreateDir(dir.to_path_buf(), e))?;
+    let _lock = DirLock::acquire(dir).map_err(|e| match e {
+        LockError::Busy(lock) => WriteFailure::Busy {
+            dir: dir.to_path_buf(),
+            lock,
+        },
+        LockError::Io(lock, e) => WriteFailure::Lock(lock, e),
+    })?;
     for change in changes {
         let path = dir.join(&change.path);
         let now = read_text(&path, Links::Refuse).map_err(WriteFailure::Read)?;
@@ -100,34 +158,105 @@ pub fn write_changes(dir: &Path, changes: &[FileChange]) -> Result<Vec<Written>,
             return Err(WriteFailure::Changed(path));
         }
     }
-    let mut backups = Vec::new();
+    let mut backups = Backups::default();
     for change in changes.iter().filter(|c| c.old.is_some()) {
         let path = dir.join(&change.path);
         match super::backup(&path) {
-            Ok(b) => backups.push((change.path.clone(), b)),
+            Ok(b) => backups.made.push((change.path.clone(), b)),
             Err(e) => return Err(WriteFailure::Backup(path, e)),
         }
     }
-    let mut written = Vec::new();
-    for (i, change) in changes.iter().enumerate() {
+    let mut staged = Vec::new();
+    for change in changes {
         let path = dir.join(&change.path);
-        if let Err(error) = super::write_atomic(&path, change.new.as_bytes()) {
+        match super::stage(&path, change.new.as_bytes()) {
+            Ok(s) => staged.push((change, s)),
+            // Dropping `staged` removes the files staged so far; `backups` goes too.
+            Err(error) => {
+                return Err(WriteFailure::Write {
+                    path,
+                    error,
+                    written: Vec::new(),
+                    left: changes.iter().map(|c| c.path.clone()).collect(),
+                });
+            }
+        }
+    }
+    let mut written = Vec::new();
+    let mut staged = staged.into_iter();
+    while let Some((change, file)) = staged.next() {
+        let path = file.target().to_path_buf();
+        if let Err(error) = file.commit() {
+            let left: Vec<String> = std::iter::once(change.path.clone())
+                .chain(staged.map(|(c, _)| c.path.clone()))
+                .collect();
+            // Keep the backups of the files that were replaced.
+            backups.keep(&written_names(&written));
             return Err(WriteFailure::Write {
                 path,
                 error,
                 written,
-                left: changes[i..].iter().map(|c| c.path.clone()).collect(),
+                left,
             });
         }
-        let backup = backups
+        written.push(Written {
+            path,
+            backup: backups.name_of(&change.path),
+        });
+    }
+    backups.keep_all();
+    super::sync_dir(dir).map_err(|error| WriteFailure::Write {
+        path: dir.to_path_buf(),
+        error,
+        written: written.clone(),
+        left: Vec::new(),
+    })?;
+    Ok(written)
+}
+
+fn written_names(written: &[Written]) -> Vec<String> {
+    written
+        .iter()
+        .filter_map(|w| w.path.file_name())
+        .map(|n| n.to_string_lossy().into_owned())
+        .collect()
+}
+
+/// The backups made for one write: removed when the write fails before the file they
+/// back up was replaced (they would only be clutter: the file is still there), kept
+/// for the files that were.
+#[derive(Default)]
+struct Backups {
+    /// (file name, backup path); the ones still here when this is dropped are removed.
+    made: Vec<(String, PathBuf)>,
+}
+
+impl Backups {
+    fn name_of(&self, file: &str) -> Option<String> {
+        self.made
             .iter()
-            .find(|(name, _)| *name == change.path)
+            .find(|(name, _)| name == file)
             .map(|(_, b)| {
                 b.file_name().map_or(b.display().to_string(), |n| {
                     n.to_string_lossy().into_owned()
                 })
-            });
-        written.push(Written { path, backup });
+            })
     }
-    Ok(written)
+
+    /// Keeps the backups of `files`; the others are removed when this is dropped.
+    fn keep(&mut self, files: &[String]) {
+        self.made.retain(|(name, _)| !files.contains(name));
+    }
+
+    fn keep_all(&mut self) {
+        self.made.clear();
+    }
+}
+
+impl Drop for Backups {
+    fn drop(&mut self) {
+        for (_, backup) in &self.made {
+            let _ = fs::remove_file(backup);
+        }
+    }
 }
