@@ -4,8 +4,10 @@
 //!
 //! - One writer at a time: the directory is locked (`fsio::lock`); a second writer is
 //!   told another one is running, and writes nothing.
-//! - Nothing changed since it was read: every file is read again (never through a
-//!   link, only a regular file) and compared with what the plan was made from.
+//! - Nothing changed since it was read: every host file, written or not, is read again
+//!   (never through a link, only a regular file) and compared with what the plan was
+//!   made from. A plan made from a half-written directory (another writer was between
+//!   two renames when it was read) is refused, not applied over the other's files.
 //! - All or nothing as far as the disk allows: every replaced file is backed up, then
 //!   every new file is written in full and flushed beside its target, and only then are
 //!   they renamed into place one after the other. A failure before the renames (a full
@@ -23,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 use super::lock::{DirLock, LockError};
 use super::read::{Links, ReadError, read_text};
-use crate::apply::FileChange;
+use crate::apply::{DirState, FileChange, WRITE_ORDER};
 
 /// One file [`write_changes`] wrote, and where the old one went.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -139,10 +141,15 @@ impl WriteFailure {
 }
 
 /// Writes planned changes into `dir` (see the module docs): creates the directory, takes
-/// its lock, checks no file changed since it was read, backs up every file it replaces
-/// (`<name>.<UTC time>.bak`), writes every new file beside its target, then puts them in
-/// place in the plan's order. Returns what was written, in that order.
-pub fn write_changes(dir: &Path, changes: &[FileChange]) -> Result<Vec<Written>, WriteFailure> {
+/// its lock, checks no host file changed since it was read as `read` (what the plan was
+/// made from), backs up every file it replaces (`<name>.<UTC time>.bak`), writes every
+/// new file beside its target, then puts them in place in the plan's order. Returns what
+/// was written, in that order.
+pub fn write_changes(
+    dir: &Path,
+    read: &DirState,
+    changes: &[FileChange],
+) -> Result<Vec<Written>, WriteFailure> {
     fs::create_dir_all(dir).map_err(|e| WriteFailure::CreateDir(dir.to_path_buf(), e))?;
     let _lock = DirLock::acquire(dir).map_err(|e| match e {
         LockError::Busy(lock) => WriteFailure::Busy {
@@ -151,10 +158,12 @@ pub fn write_changes(dir: &Path, changes: &[FileChange]) -> Result<Vec<Written>,
         },
         LockError::Io(lock, e) => WriteFailure::Lock(lock, e),
     })?;
-    for change in changes {
-        let path = dir.join(&change.path);
+    for name in WRITE_ORDER {
+        let path = dir.join(name);
         let now = read_text(&path, Links::Refuse).map_err(WriteFailure::Read)?;
-        if now != change.old {
+        let planned = changes.iter().find(|c| c.path == name);
+        let was = planned.map_or(read.file(name), |c| c.old.as_deref());
+        if now.as_deref() != was {
             return Err(WriteFailure::Changed(path));
         }
     }
@@ -258,5 +267,51 @@ impl Drop for Backups {
         for (_, backup) in &self.made {
             let _ = fs::remove_file(backup);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn change(path: &str, old: Option<&str>, new: &str) -> FileChange {
+        FileChange {
+            path: path.into(),
+            old: old.map(String::from),
+            new: new.into(),
+            why: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_file_the_plan_keeps_but_that_changed_since_stops_the_write() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        fs::write(dir.join("atproto.nix"), "old nix").unwrap();
+        fs::write(dir.join("flake.nix"), "old flake").unwrap();
+        let read = DirState {
+            atproto_nix: Some("old nix".into()),
+            flake_nix: Some("old flake".into()),
+            ..DirState::default()
+        };
+        let changes = [change("atproto.nix", Some("old nix"), "new nix")];
+        // Another writer replaced flake.nix after the plan was made.
+        fs::write(dir.join("flake.nix"), "their flake").unwrap();
+        match write_changes(dir, &read, &changes) {
+            Err(WriteFailure::Changed(p)) => assert_eq!(p, dir.join("flake.nix")),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            fs::read_to_string(dir.join("atproto.nix")).unwrap(),
+            "old nix"
+        );
+        // As read, it is written.
+        fs::write(dir.join("flake.nix"), "old flake").unwrap();
+        let written = write_changes(dir, &read, &changes).unwrap();
+        assert_eq!(written.len(), 1);
+        assert_eq!(
+            fs::read_to_string(dir.join("atproto.nix")).unwrap(),
+            "new nix"
+        );
     }
 }
