@@ -14,11 +14,12 @@ pub mod text;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
 use crate::cli::style::Style;
+use crate::fsio::read::{Links, read_text};
 use crate::wizard::profiles;
 
 pub use flow::{DONE, Look, NO_TERMINAL, NOT_WRITTEN, REFUSED, Start, UNREADABLE};
@@ -74,14 +75,18 @@ pub fn run_with(
 fn start_of(opts: &LineOptions) -> Result<Start> {
     if opts.edit {
         let path = opts.dir.join(ATPROTO_TOML);
-        let text = std::fs::read_to_string(&path).with_context(|| {
-            format!(
+        // As apply reads it: never through a link, only a regular file.
+        let text = match read_text(&path, Links::Refuse) {
+            Ok(Some(text)) => text,
+            Ok(None) => bail!(
                 "cannot read {}: edit changes a host atproto-wizard wrote; for a new host use \
-                 atproto-wizard new --dir {}",
+                 atproto-wizard new --dir {}: {}",
                 path.display(),
-                opts.dir.display()
-            )
-        })?;
+                opts.dir.display(),
+                std::io::Error::from_raw_os_error(libc::ENOENT)
+            ),
+            Err(e) => bail!("{e}"),
+        };
         return Ok(Start::Edit { text });
     }
     let profile = match opts.profile.as_deref() {

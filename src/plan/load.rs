@@ -48,13 +48,24 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 impl Answers {
+    /// Reads an answers file: a regular file (a link the operator names is followed) of
+    /// at most `fsio::read::MAX_FILE_BYTES`.
     pub fn read(path: &Path) -> Result<Answers, LoadError> {
+        use crate::fsio::read::{Links, read_text};
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+        let unreadable = |why: String| LoadError {
             file: name.clone(),
             location: None,
-            message: format!("cannot read the answers file: {e}"),
-        })?;
+            message: format!("cannot read the answers file: {why}"),
+        };
+        let text = match read_text(path, Links::Follow) {
+            Ok(Some(text)) => text,
+            Ok(None) => {
+                let missing = std::io::Error::from_raw_os_error(libc::ENOENT);
+                return Err(unreadable(missing.to_string()));
+            }
+            Err(e) => return Err(unreadable(e.reason())),
+        };
         Answers::parse(&name, &text)
     }
 
