@@ -159,12 +159,19 @@ fn optional_secrets_name_the_setting_that_needs_them() {
     assert!(with("", "").is_empty());
     let missing = with("needed_with = \"email_from_address\"\n", "");
     assert!(
-        missing.iter().any(|p| p.contains("optional secret smtp_url needs `needed_with`")),
+        missing
+            .iter()
+            .any(|p| p.contains("optional secret smtp_url needs `needed_with`")),
         "{missing:#?}"
     );
-    let wrong = with("needed_with = \"email_from_address\"", "needed_with = \"email_from\"");
+    let wrong = with(
+        "needed_with = \"email_from_address\"",
+        "needed_with = \"email_from\"",
+    );
     assert!(
-        wrong.iter().any(|p| p.contains("\"email_from\", which is not one of its settings")),
+        wrong
+            .iter()
+            .any(|p| p.contains("\"email_from\", which is not one of its settings")),
         "{wrong:#?}"
     );
 }

@@ -98,10 +98,12 @@ fn lint_service(catalog: &Catalog, s: &Service, problems: &mut Vec<String>) {
     }
     for secret in &s.secrets {
         match (&secret.needed_with, secret.required) {
-            (Some(key), false) if !s.settings.iter().any(|f| &f.key == key) => problems.push(format!(
-                "{file}: secret {} is needed_with {key:?}, which is not one of its settings",
-                secret.name
-            )),
+            (Some(key), false) if !s.settings.iter().any(|f| &f.key == key) => {
+                problems.push(format!(
+                    "{file}: secret {} is needed_with {key:?}, which is not one of its settings",
+                    secret.name
+                ))
+            }
             (None, false) => problems.push(format!(
                 "{file}: optional secret {} needs `needed_with`: the setting that turns it on",
                 secret.name

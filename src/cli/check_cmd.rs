@@ -20,17 +20,21 @@ pub struct Outcome {
 }
 
 pub fn run(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Outcome {
-    let answers = match Answers::read(path) {
-        Ok(a) => a,
-        Err(e) => return unreadable(&e, as_json, style),
-    };
+    match Answers::read(path) {
+        Ok(answers) => check(catalog, &answers, as_json, style),
+        Err(e) => unreadable(&e, as_json, style),
+    }
+}
+
+/// `check` of answers already read: the pure part, which the benchmarks measure.
+pub fn check(catalog: &Catalog, answers: &Answers, as_json: bool, style: Style) -> Outcome {
     let diagnostics = validate(catalog, &answers.tree);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let status = if errors > 0 { INVALID } else { VALID };
     let output = if as_json {
-        json_report(&answers, &diagnostics)
+        json_report(answers, &diagnostics)
     } else {
-        text_report(&answers, &diagnostics, style)
+        text_report(answers, &diagnostics, style)
     };
     Outcome { output, status }
 }
