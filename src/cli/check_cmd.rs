@@ -1,11 +1,12 @@
 //! `atproto-wizard check`: validate an answers file and say where and what to fix.
+use std::fmt::Write;
 use std::path::Path;
 
 use serde_json::json;
 
 use super::style::Style;
 use crate::catalog::{Catalog, Level};
-use crate::plan::{Answers, LoadError};
+use crate::plan::{Answers, LoadError, Location};
 use crate::validate::{Diagnostic, validate};
 
 /// Exit status of `check`.
@@ -62,19 +63,25 @@ pub(crate) fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome 
 
 pub(crate) fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: Style) -> String {
     let mut out = String::new();
-    // In file order, so the report reads top to bottom alongside the file.
-    let mut ordered: Vec<&Diagnostic> = diagnostics.iter().collect();
-    ordered.sort_by_key(|d| (answers.locate(&d.path), d.path.clone()));
-    for d in ordered {
-        let l = answers.locate(&d.path);
+    // In file order, so the report reads top to bottom alongside the file. Each place
+    // is looked up once, not at every comparison of the sort.
+    let mut ordered: Vec<(Location, &Diagnostic)> = diagnostics
+        .iter()
+        .map(|d| (answers.locate(&d.path), d))
+        .collect();
+    ordered.sort_by(|(la, a), (lb, b)| la.cmp(lb).then_with(|| a.path.cmp(&b.path)));
+    let (error, warning) = (style.error("error"), style.warning("warning"));
+    for (l, d) in ordered {
         let level = match d.level {
-            Level::Error => style.error("error"),
-            Level::Warning => style.warning("warning"),
+            Level::Error => &error,
+            Level::Warning => &warning,
         };
-        out.push_str(&format!(
-            "{}:{}:{}: {level}: {}\n",
-            answers.name, l.line, l.column, d.message
-        ));
+        let name = &answers.name;
+        let _ = writeln!(
+            out,
+            "{name}:{}:{}: {level}: {}",
+            l.line, l.column, d.message
+        );
         // A missing field is reported where its table is; say that it is not written.
         let missing = if answers.has(&d.path) {
             ""
@@ -82,7 +89,7 @@ pub(crate) fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: 
             " (not in the file)"
         };
         let at = format!("at {}{missing} [{}]", d.path, d.code);
-        out.push_str(&format!("  {}\n", style.dim(&at)));
+        let _ = writeln!(out, "  {}", style.dim(&at));
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;

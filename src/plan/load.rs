@@ -5,15 +5,10 @@ use std::path::Path;
 
 use toml_edit::{Document, Item};
 
+use super::line_index::LineIndex;
+pub use super::line_index::{Location, location_of};
 use super::schema;
 use crate::value::Value;
-
-/// A line and a column, both counted from 1 (columns in characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Location {
-    pub line: usize,
-    pub column: usize,
-}
 
 /// A readable answers file: its tree and the location of every key in it.
 #[derive(Debug, Clone)]
@@ -61,6 +56,8 @@ impl Answers {
             location: e.span().map(|s| location_of(text, s.start)),
             message: format!("not valid TOML: {}", e.message().trim_end()),
         })?;
+        // One index for every key's location (not a scan of the text per key).
+        let index = LineIndex::new(text);
         let mut locations = HashMap::new();
         let mut tree = BTreeMap::new();
         for (key, item) in doc.as_table().iter() {
@@ -69,9 +66,9 @@ impl Answers {
                 .get_key_value(key)
                 .and_then(|(k, _)| k.span());
             if let Some(span) = span {
-                locations.insert(key.to_string(), location_of(text, span.start));
+                locations.insert(key.to_string(), index.location(span.start));
             }
-            if let Some(v) = convert(text, key, item, &mut locations) {
+            if let Some(v) = convert(&index, key, item, &mut locations) {
                 tree.insert(key.to_string(), v);
             }
         }
@@ -107,22 +104,22 @@ impl Answers {
 }
 
 fn convert(
-    text: &str,
+    index: &LineIndex,
     path: &str,
     item: &Item,
     locations: &mut HashMap<String, Location>,
 ) -> Option<Value> {
     match item {
         Item::None => None,
-        Item::Value(v) => Some(convert_value(text, path, v, locations)),
+        Item::Value(v) => Some(convert_value(index, path, v, locations)),
         Item::Table(t) => {
             let mut map = BTreeMap::new();
             for (key, child) in t.iter() {
                 let child_path = format!("{path}.{key}");
                 if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
-                    locations.insert(child_path.clone(), location_of(text, span.start));
+                    locations.insert(child_path.clone(), index.location(span.start));
                 }
-                if let Some(v) = convert(text, &child_path, child, locations) {
+                if let Some(v) = convert(index, &child_path, child, locations) {
                     map.insert(key.to_string(), v);
                 }
             }
@@ -131,7 +128,7 @@ fn convert(
         Item::ArrayOfTables(a) => Some(Value::List(
             a.iter()
                 .map(|t| {
-                    convert(text, path, &Item::Table(t.clone()), locations)
+                    convert(index, path, &Item::Table(t.clone()), locations)
                         .unwrap_or(Value::List(vec![]))
                 })
                 .collect(),
@@ -140,7 +137,7 @@ fn convert(
 }
 
 fn convert_value(
-    text: &str,
+    index: &LineIndex,
     path: &str,
     v: &toml_edit::Value,
     locations: &mut HashMap<String, Location>,
@@ -154,7 +151,7 @@ fn convert_value(
         V::Datetime(d) => Value::Str(d.value().to_string()),
         V::Array(a) => Value::List(
             a.iter()
-                .map(|x| convert_value(text, path, x, locations))
+                .map(|x| convert_value(index, path, x, locations))
                 .collect(),
         ),
         V::InlineTable(t) => {
@@ -162,11 +159,11 @@ fn convert_value(
             for (key, child) in t.iter() {
                 let child_path = format!("{path}.{key}");
                 if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
-                    locations.insert(child_path.clone(), location_of(text, span.start));
+                    locations.insert(child_path.clone(), index.location(span.start));
                 }
                 map.insert(
                     key.to_string(),
-                    convert_value(text, &child_path, child, locations),
+                    convert_value(index, &child_path, child, locations),
                 );
             }
             Value::Table(map)
@@ -174,36 +171,9 @@ fn convert_value(
     }
 }
 
-/// Line and column (from 1, columns in characters) of a byte offset.
-pub fn location_of(text: &str, offset: usize) -> Location {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Location {
-        line,
-        column: before[line_start..].chars().count() + 1,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn locations_count_lines_and_characters_from_one() {
-        let text = "a = 1\nbé = 2\n";
-        assert_eq!(location_of(text, 0), Location { line: 1, column: 1 });
-        assert_eq!(
-            location_of(text, text.find('=').unwrap()),
-            Location { line: 1, column: 3 }
-        );
-        // "é" is two bytes but one column.
-        assert_eq!(
-            location_of(text, text.rfind('=').unwrap()),
-            Location { line: 2, column: 4 }
-        );
-    }
 
     #[test]
     fn a_missing_path_is_located_at_its_nearest_written_parent() {
