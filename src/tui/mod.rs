@@ -3,10 +3,12 @@
 //! actions ([`input`]), the pure core's `update`, and drawing as a pure function of the
 //! state ([`draw`], [`screens`], [`widgets`]). Writing goes through [`write`], the same
 //! path as `atproto-wizard apply`.
+pub mod decode;
 pub mod draw;
 pub mod form;
 pub mod input;
 pub mod preview;
+pub mod reader;
 pub mod screens;
 pub mod theme;
 pub mod widgets;
