@@ -43,6 +43,9 @@ pub enum Action {
     Reset,
     /// While editing: a typed character, and the line editor's keys.
     Type(char),
+    /// While editing: text pasted (or typed faster than the screen is drawn), put in at
+    /// the cursor as if typed, without its control characters.
+    Paste(String),
     Backspace,
     DeleteChar,
     CursorLeft,
