@@ -40,6 +40,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "q, Ctrl-C",
         "quit; asks first when there are answers not written yet",
     ),
+    (
+        "Ctrl-Z",
+        "suspend: the shell gets the terminal back; fg returns to the wizard",
+    ),
     ("Mouse", "click a step or a question; the wheel scrolls"),
     (
         "While editing",
@@ -93,6 +97,10 @@ fn map_key(state: &WizardState, k: &KeyEvent) -> Option<Action> {
     }
     if ctrl && matches!(k.code, KeyCode::Char('c')) {
         return Some(Action::Quit);
+    }
+    // Raw mode turns off the terminal's own Ctrl-Z: do what it would.
+    if ctrl && matches!(k.code, KeyCode::Char('z')) {
+        return Some(Action::Suspend);
     }
     if let Some(overlay) = &state.overlay {
         return Some(match (overlay, k.code) {
@@ -408,7 +416,7 @@ mod tests {
     }
 
     #[test]
-    fn pastes_go_to_the_edit_and_esc_glued_to_a_key_still_cancels() {
+    fn pastes_go_to_the_edit_ctrl_z_suspends_and_esc_glued_to_a_key_still_cancels() {
         let mut s = state();
         let paste = Event::Paste("pds1".into());
         assert_eq!(
@@ -416,8 +424,11 @@ mod tests {
             None,
             "not editing: nothing to paste into"
         );
+        let ctrl_z = Event::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        assert_eq!(map_event(&s, &ctrl_z), Some(Action::Suspend));
         crate::wizard::update::update(&mut s, Action::Enter);
         assert_eq!(map_event(&s, &paste), Some(Action::Paste("pds1".into())));
+        assert_eq!(map_event(&s, &ctrl_z), Some(Action::Suspend));
         let alt_x = Event::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT));
         assert_eq!(map_event(&s, &alt_x), Some(Action::Back));
     }

@@ -1,9 +1,9 @@
 //! The full-screen wizard's edge: the terminal (raw mode, alternate screen, mouse,
-//! bracketed paste; restored on exit, on a panic and on SIGTERM/SIGINT/SIGHUP), input
-//! read and decoded ([`reader`], [`decode`]) and turned into actions ([`input`]), the
-//! pure core's `update`, and drawing as a pure function of the state ([`draw`],
-//! [`screens`], [`widgets`]). Writing goes through [`write`], the same path as
-//! `atproto-wizard apply`.
+//! bracketed paste; restored on exit, on a panic, on SIGTERM/SIGINT/SIGHUP/SIGQUIT and
+//! while stopped by Ctrl-Z or SIGTSTP), input read and decoded ([`reader`],
+//! [`decode`]) and turned into actions ([`input`]), the pure core's `update`, and
+//! drawing as a pure function of the state ([`draw`], [`screens`], [`widgets`]).
+//! Writing goes through [`write`], the same path as `atproto-wizard apply`.
 pub mod decode;
 pub mod draw;
 pub mod form;
@@ -25,6 +25,7 @@ use crossterm::event::{
     DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
 };
 use crossterm::execute;
+use crossterm::terminal::{Clear, ClearType};
 
 use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
@@ -210,6 +211,14 @@ fn event_loop(
                 checks.cancel();
                 return Ok(128 + sig);
             }
+            if signals.take_stop() {
+                suspend(terminal, signals)?;
+                break Vec::new();
+            }
+            if signals.take_continued() {
+                take_screen_again(terminal)?;
+                break Vec::new();
+            }
             if signals.take_resized() {
                 let size = terminal.size()?;
                 break vec![Event::Resize(size.width, size.height)];
@@ -231,6 +240,8 @@ fn event_loop(
             }
         };
         let mut edge = Edge {
+            terminal,
+            signals,
             jobs: &mut jobs,
             checks: &mut checks,
         };
@@ -240,8 +251,10 @@ fn event_loop(
     }
 }
 
-/// What an action's effect may need: the background jobs.
+/// What an action's effect may need: the terminal and the background jobs.
 struct Edge<'a> {
+    terminal: &'a mut ratatui::DefaultTerminal,
+    signals: &'a Signals,
     jobs: &'a mut preview::Runner,
     checks: &'a mut preview::ProbeRunner,
 }
@@ -288,6 +301,7 @@ impl Edge<'_> {
             Effect::CancelPreview => self.jobs.cancel(),
             Effect::StartProbes => self.checks.start(state.catalog(), state.draft.tree()),
             Effect::CancelProbes => self.checks.cancel(),
+            Effect::Suspend => suspend(self.terminal, self.signals)?,
             Effect::Quit(_) => {
                 self.jobs.cancel();
                 self.checks.cancel();
@@ -304,6 +318,27 @@ impl Edge<'_> {
         }
         Ok(None)
     }
+}
+
+/// Ctrl-Z or SIGTSTP: the shell gets its terminal back as it was, the wizard stops, and
+/// once continued it takes the full screen again.
+fn suspend(terminal: &mut ratatui::DefaultTerminal, signals: &Signals) -> Result<()> {
+    restore();
+    signals::stop_until_continued();
+    // This SIGCONT is answered here.
+    signals.take_continued();
+    take_screen_again(terminal)
+}
+
+/// After a stop the terminal may show anything, in any mode: set the modes again, clear
+/// it and forget the last frame, so that the next draw writes every cell.
+fn take_screen_again(terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
+    enter_modes()?;
+    execute!(std::io::stdout(), Clear(ClearType::All))?;
+    // Not terminal.clear(), which asks the terminal where its cursor is: swapping the
+    // buffers after a draw leaves both blank, so the next frame is drawn in full.
+    terminal.swap_buffers();
+    Ok(())
 }
 
 /// Stops the background jobs and leaves the dead terminal alone; the exit status of a

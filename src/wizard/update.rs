@@ -41,6 +41,7 @@ pub fn update(s: &mut WizardState, action: Action) -> Effect {
             return Effect::None;
         }
         Action::CancelProbe => return cancel_probes(s),
+        Action::Suspend => return Effect::Suspend,
         _ => {}
     }
     s.message = None;
@@ -1163,6 +1164,9 @@ mod tests {
         run(&mut s, &[Action::Back]);
         assert!(s.edit.is_none());
         assert_eq!(s.draft.text(), before, "Esc put the file back as it was");
+        // Suspending changes nothing; the edge does it.
+        assert_eq!(update(&mut s, Action::Suspend), Effect::Suspend);
+        assert_eq!(s.draft.text(), before);
     }
 
     #[test]
