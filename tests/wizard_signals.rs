@@ -1,7 +1,8 @@
 //! Signals to the full-screen wizard, through a pseudo-terminal: SIGQUIT ends it like
 //! SIGTERM does, with the terminal restored; SIGTSTP (or Ctrl-Z, which raw mode turns
 //! into a key) gives the terminal back and stops, and SIGCONT takes the screen again,
-//! with mouse and paste modes, drawn in full.
+//! with mouse and paste modes, drawn in full. A resize (SIGWINCH) redraws at the new
+//! size.
 #[path = "support/pty.rs"]
 mod pty;
 
@@ -87,6 +88,21 @@ fn ctrl_z_suspends_like_sigtstp() {
     w.signal(libc::SIGCONT);
     w.wait_until("the full screen again", full_screen);
     w.wait_for("A community PDS");
+    w.send("q");
+    assert_eq!(w.exit_status(), 4);
+}
+
+#[test]
+fn a_resize_redraws_at_the_new_size() {
+    let (_tmp, mut w) = start();
+    w.resize(30, 100);
+    // The title bar ends with the step counter at the new right edge.
+    w.wait_until("a frame 100 columns wide", |s| {
+        s.contents()
+            .lines()
+            .next()
+            .is_some_and(|l| l.chars().count() == 100)
+    });
     w.send("q");
     assert_eq!(w.exit_status(), 4);
 }

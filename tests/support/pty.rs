@@ -5,7 +5,7 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, native_pty_system};
 
 pub const TIMEOUT: Duration = Duration::from_secs(30);
 pub const ENTER: &str = "\r";
@@ -19,6 +19,8 @@ pub struct Wizard {
     pub screen: Arc<Mutex<vt100::Parser>>,
     pub writer: Box<dyn Write + Send>,
     pub child: Box<dyn Child + Send + Sync>,
+    /// Kept for resizing; the terminal goes away (a hang-up) when the test drops it.
+    master: Box<dyn MasterPty + Send>,
 }
 
 pub fn bin() -> &'static str {
@@ -66,12 +68,11 @@ impl Wizard {
             }
         });
         let writer = pty.master.take_writer().unwrap();
-        // The master must outlive the child; leak it for the test's lifetime.
-        std::mem::forget(pty.master);
         Wizard {
             screen,
             writer,
             child,
+            master: pty.master,
         }
     }
 
@@ -164,6 +165,23 @@ impl Wizard {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// Resizes the terminal (the wizard gets SIGWINCH) and the emulator with it.
+    pub fn resize(&self, rows: u16, cols: u16) {
+        self.screen
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows.try_into().unwrap(), cols.try_into().unwrap());
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
     }
 
     /// The processor time the wizard has used (user and system), from /proc.
