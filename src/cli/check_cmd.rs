@@ -40,7 +40,8 @@ pub fn check(catalog: &Catalog, answers: &Answers, as_json: bool, style: Style) 
     Outcome { output, status }
 }
 
-pub(crate) fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome {
+/// The report for a file that cannot be read, and exit status 2.
+pub fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome {
     let output = if as_json {
         let value = json!({
             "file": e.file,
