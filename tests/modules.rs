@@ -340,7 +340,9 @@ fn applied_hosts_with_sops_and_agenix_evaluate_through_their_flake() {
         &std::fs::read_to_string(repo().join("profiles/community-pds.toml")).unwrap(),
     )
     .unwrap();
-    let cases: [(&str, &[(&str, &str)], &[&str]); 2] = [
+    // (backend, the fields it takes, the secret files it expects)
+    type Case<'a> = (&'a str, &'a [(&'a str, &'a str)], &'a [&'a str]);
+    let cases: [Case; 2] = [
         (
             "sops",
             &[("sops_file", "./secrets/secrets.yaml")],
