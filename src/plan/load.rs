@@ -5,16 +5,11 @@ use std::path::Path;
 
 use toml_edit::{Document, Item};
 
+use super::line_index::LineIndex;
+pub use super::line_index::{Location, location_of};
 use super::schema;
 use crate::safe_text::escape;
 use crate::value::Value;
-
-/// A line and a column, both counted from 1 (columns in characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Location {
-    pub line: usize,
-    pub column: usize,
-}
 
 /// A readable answers file: its tree and the location of every key in it.
 #[derive(Debug, Clone)]
@@ -75,6 +70,8 @@ impl Answers {
             location: e.span().map(|s| location_of(text, s.start)),
             message: format!("not valid TOML: {}", e.message().trim_end()),
         })?;
+        // One index for every key's location (not a scan of the text per key).
+        let index = LineIndex::new(text);
         let mut locations = HashMap::new();
         let mut tree = BTreeMap::new();
         let mut dates = Vec::new();
@@ -84,10 +81,10 @@ impl Answers {
                 .get_key_value(key)
                 .and_then(|(k, _)| k.span());
             if let Some(span) = span {
-                locations.insert(key.to_string(), location_of(text, span.start));
+                locations.insert(key.to_string(), index.location(span.start));
             }
             let mut walk = Walk {
-                text,
+                index: &index,
                 locations: &mut locations,
                 dates: &mut dates,
             };
@@ -140,7 +137,7 @@ impl Answers {
 /// The walk over the document: where each key is, and every date or time met (its
 /// offset and text).
 struct Walk<'a> {
-    text: &'a str,
+    index: &'a LineIndex<'a>,
     locations: &'a mut HashMap<String, Location>,
     dates: &'a mut Vec<(usize, String)>,
 }
@@ -156,7 +153,7 @@ impl Walk<'_> {
                     let child_path = format!("{path}.{key}");
                     if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
                         self.locations
-                            .insert(child_path.clone(), location_of(self.text, span.start));
+                            .insert(child_path.clone(), self.index.location(span.start));
                     }
                     if let Some(v) = self.convert(&child_path, child) {
                         map.insert(key.to_string(), v);
@@ -195,25 +192,13 @@ impl Walk<'_> {
                     let child_path = format!("{path}.{key}");
                     if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
                         self.locations
-                            .insert(child_path.clone(), location_of(self.text, span.start));
+                            .insert(child_path.clone(), self.index.location(span.start));
                     }
                     map.insert(key.to_string(), self.convert_value(&child_path, child));
                 }
                 Value::Table(map)
             }
         }
-    }
-}
-
-/// Line and column (from 1, columns in characters) of a byte offset.
-pub fn location_of(text: &str, offset: usize) -> Location {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Location {
-        line,
-        column: before[line_start..].chars().count() + 1,
     }
 }
 

@@ -171,15 +171,15 @@ fn unknown(path: &str, key: &str, known: &[&str]) -> Diagnostic {
 /// The known name nearest to `key` by edit distance, if it is near enough (a third of
 /// the length, at least 2 edits) to be what the operator meant.
 pub fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    let limit = (key.chars().count() / 3).max(2);
+    let length = key.chars().count();
+    let limit = (length / 3).max(2);
+    let key = key.to_lowercase();
     known
         .iter()
-        .map(|k| {
-            (
-                strsim::levenshtein(&key.to_lowercase(), &k.to_lowercase()),
-                *k,
-            )
-        })
+        // The distance is at least the difference in length: skip the ones that cannot
+        // be near, so a file of long unknown keys costs no edit distances at all.
+        .filter(|k| k.chars().count().abs_diff(length) <= limit)
+        .map(|k| (strsim::levenshtein(&key, &k.to_lowercase()), *k))
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, k)| k)
