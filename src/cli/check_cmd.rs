@@ -69,7 +69,12 @@ pub fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome {
 }
 
 pub(crate) fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: Style) -> String {
-    let mut out = String::new();
+    // Sized once: a report of many problems is mostly their messages and paths.
+    let size: usize = diagnostics
+        .iter()
+        .map(|d| answers.name.len() + d.message.len() + d.path.len() + 64)
+        .sum();
+    let mut out = String::with_capacity(size);
     let name = escape(&answers.name);
     // In file order, so the report reads top to bottom alongside the file. Each place
     // is looked up once, not at every comparison of the sort.
@@ -84,22 +89,23 @@ pub(crate) fn text_report(answers: &Answers, diagnostics: &[Diagnostic], style: 
             Level::Error => &error,
             Level::Warning => &warning,
         };
-        // Keys and values from the file may hold escape sequences.
-        let _ = writeln!(
-            out,
-            "{name}:{}:{}: {level}: {}",
-            l.line,
-            l.column,
-            escape(&d.message)
-        );
+        // Keys and values from the file may hold escape sequences. Pieces pushed, not
+        // formatted: a report may hold a line per key of a huge file.
+        let _ = write!(out, "{name}:{}:{}: ", l.line, l.column);
+        out.push_str(level);
+        out.push_str(": ");
+        out.push_str(&escape(&d.message));
+        out.push('\n');
         // A missing field is reported where its table is; say that it is not written.
         let missing = if answers.has(&d.path) {
             ""
         } else {
             " (not in the file)"
         };
-        let at = format!("at {}{missing} [{}]", escape(&d.path), d.code);
-        let _ = writeln!(out, "  {}", style.dim(&at));
+        let at = ["at ", &escape(&d.path), missing, " [", &d.code, "]"].concat();
+        out.push_str("  ");
+        out.push_str(&style.dim(&at));
+        out.push('\n');
     }
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = diagnostics.len() - errors;

@@ -72,7 +72,8 @@ impl Answers {
         })?;
         // One index for every key's location (not a scan of the text per key).
         let index = LineIndex::new(text);
-        let mut locations = HashMap::new();
+        // Gathered in a list and hashed once at the end, at the size they come to.
+        let mut locations = Vec::new();
         let mut tree = BTreeMap::new();
         let mut dates = Vec::new();
         for (key, item) in doc.as_table().iter() {
@@ -81,7 +82,7 @@ impl Answers {
                 .get_key_value(key)
                 .and_then(|(k, _)| k.span());
             if let Some(span) = span {
-                locations.insert(key.to_string(), index.location(span.start));
+                locations.push((key.to_string(), index.location(span.start)));
             }
             let mut walk = Walk {
                 index: &index,
@@ -107,7 +108,7 @@ impl Answers {
             name: name.to_string(),
             text: text.to_string(),
             tree,
-            locations,
+            locations: locations.into_iter().collect(),
         };
         schema::check_version(&answers)?;
         Ok(answers)
@@ -138,7 +139,7 @@ impl Answers {
 /// offset and text).
 struct Walk<'a> {
     index: &'a LineIndex<'a>,
-    locations: &'a mut HashMap<String, Location>,
+    locations: &'a mut Vec<(String, Location)>,
     dates: &'a mut Vec<(usize, String)>,
 }
 
@@ -150,10 +151,10 @@ impl Walk<'_> {
             Item::Table(t) => {
                 let mut map = BTreeMap::new();
                 for (key, child) in t.iter() {
-                    let child_path = format!("{path}.{key}");
+                    let child_path = [path, ".", key].concat();
                     if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
                         self.locations
-                            .insert(child_path.clone(), self.index.location(span.start));
+                            .push((child_path.clone(), self.index.location(span.start)));
                     }
                     if let Some(v) = self.convert(&child_path, child) {
                         map.insert(key.to_string(), v);
@@ -189,10 +190,10 @@ impl Walk<'_> {
             V::InlineTable(t) => {
                 let mut map = BTreeMap::new();
                 for (key, child) in t.iter() {
-                    let child_path = format!("{path}.{key}");
+                    let child_path = [path, ".", key].concat();
                     if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
                         self.locations
-                            .insert(child_path.clone(), self.index.location(span.start));
+                            .push((child_path.clone(), self.index.location(span.start)));
                     }
                     map.insert(key.to_string(), self.convert_value(&child_path, child));
                 }
