@@ -4,7 +4,7 @@
 //! files it refuses to touch and why, and notes for the operator. The command line shows
 //! the plan and writes it (`crate::cli::apply_cmd`).
 //!
-//! The host's files and who owns them (DESIGN.md, "The host the wizard writes"):
+//! The host's files and who owns them:
 //!
 //! - `atproto.toml`: the answers, resolved (every default written out, comments kept).
 //! - `atproto.nix`: managed; carries a checksum line ([`checksum`]). A file whose
