@@ -81,6 +81,28 @@ fn benches(c: &mut Criterion) {
             criterion::BatchSize::SmallInput,
         )
     });
+    // A paste into the host's domain: one Paste action, however long, is validated and
+    // drawn once (as keys, each character was a validation and a frame of its own).
+    for (name, n) in [
+        ("paste of 10,000 characters to frame (largest plan)", 10_000),
+        ("paste of 1 MiB to frame (largest plan)", 1 << 20),
+    ] {
+        let mut s = largest();
+        go_to(&mut s, StepKind::Host);
+        update(&mut s, Action::Down);
+        update(&mut s, Action::Enter);
+        let text = "x".repeat(n);
+        c.bench_function(name, |b| {
+            b.iter_batched_ref(
+                || s.clone(),
+                |s| {
+                    update(s, Action::Paste(text.clone()));
+                    terminal.draw(|f| draw(f, s)).unwrap();
+                },
+                criterion::BatchSize::SmallInput,
+            )
+        });
+    }
     let mut s = largest();
     go_to(&mut s, StepKind::Settings("bluesky-pds".into()));
     update(&mut s, Action::Down);

@@ -654,3 +654,39 @@ fn after_writing_apply_says_to_copy_the_flake_where_flake_url_points_when_it_is_
         run.stdout
     );
 }
+
+#[test]
+fn git_runs_no_program_the_repository_configures() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    std::fs::create_dir(&dir).unwrap();
+    if !git(&dir, &["init", "-q"]) {
+        eprintln!("SKIPPED: git is not installed");
+        return;
+    }
+    std::fs::write(dir.join("configuration.nix"), EXISTING_CONFIGURATION).unwrap();
+    assert!(git(&dir, &["add", "configuration.nix"]));
+    // A hook that leaves a mark wherever git runs it.
+    let marker = tmp.path().join("fsmonitor-ran");
+    let hook = tmp.path().join("hook.sh");
+    std::fs::write(&hook, format!("#!/bin/sh\ntouch '{}'\n", marker.display())).unwrap();
+    std::fs::set_permissions(&hook, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    assert!(git(
+        &dir,
+        &["config", "core.fsmonitor", hook.to_str().unwrap()]
+    ));
+    assert!(git(
+        &dir,
+        &["config", "core.hooksPath", tmp.path().to_str().unwrap()]
+    ));
+    // The hook is live: git itself runs it for ls-files.
+    assert!(git(&dir, &["ls-files"]));
+    assert!(marker.exists(), "the test's hook never ran");
+    std::fs::remove_file(&marker).unwrap();
+
+    let run = apply(&community_pds(), &dir, &["--yes"]);
+    assert_eq!(run.status, 0, "{}", run.stdout);
+    assert!(!marker.exists(), "apply let git run core.fsmonitor");
+    // git still answered: the untracked files are named.
+    assert!(run.stdout.contains("git -C"), "{}", run.stdout);
+}

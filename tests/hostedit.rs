@@ -1,5 +1,5 @@
-//! Editing an operator's existing `configuration.nix` and `flake.nix` (issue 3, "Editing
-//! an existing host"): a corpus of real-world shapes in `tests/corpus/`, each edited or
+//! Editing an operator's existing `configuration.nix` and `flake.nix` (editing
+//! an existing host): a corpus of real-world shapes in `tests/corpus/`, each edited or
 //! refused as expected. Every edit must only insert (the original comes back byte for
 //! byte when the insertion is removed), parse with rnix and `nix-instantiate --parse`,
 //! and give `AlreadyDone` when run again. Edited flakes are evaluated with stub inputs to

@@ -415,3 +415,76 @@ fn applied_hosts_with_sops_and_agenix_evaluate_through_their_flake() {
         );
     }
 }
+
+/// The secrets units make their directory with the lines the module writes into the
+/// unit's script (`secret-files.nix`, `makeDir`), run here for real: a directory that
+/// is a symbolic link is refused before `install -d` could make its target 0700.
+#[test]
+fn the_secrets_units_refuse_a_linked_secrets_directory() {
+    let Some((nix, lib)) = lib_and_nix() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("elsewhere");
+    std::fs::create_dir(&target).unwrap();
+    std::fs::set_permissions(&target, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let linked = tmp.path().join("linked");
+    std::os::unix::fs::symlink(&target, &linked).unwrap();
+    let fresh = tmp.path().join("fresh");
+    let lines = |dir: &std::path::Path| {
+        let expr = format!(
+            r#"let
+              r = import ./nixlib/tests/eval/eval.nix {{
+                libPath = {lib:?};
+                host = ./nixlib/tests/eval/hosts/pds-caddy.nix;
+              }};
+              files = import ./nixlib/lib/secret-files.nix {{ lib = r.lib; }};
+            in {{
+              lines = files.makeDir {dir:?};
+              unit = r.config.systemd.services.atproto-secrets-bluesky-pds.script;
+              pds = files.makeDir (files.generatedDir "bluesky-pds");
+            }}"#,
+            lib = lib.display().to_string(),
+            dir = dir.display().to_string()
+        );
+        eval_json(&nix, &expr)
+    };
+    let out = lines(&linked);
+    // The unit really uses these lines for its directory.
+    assert!(
+        out["unit"]
+            .as_str()
+            .unwrap()
+            .contains(out["pds"].as_str().unwrap()),
+        "{}",
+        out["unit"]
+    );
+    let run = std::process::Command::new("bash")
+        .args(["-euc", out["lines"].as_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(err.contains("is a symbolic link"), "{err}");
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&target).unwrap().permissions())
+            & 0o777,
+        0o755
+    );
+    // A real directory is made 0700.
+    let out = lines(&fresh);
+    let run = std::process::Command::new("bash")
+        .args(["-euc", out["lines"].as_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert_eq!(
+        std::os::unix::fs::PermissionsExt::mode(&std::fs::metadata(&fresh).unwrap().permissions())
+            & 0o777,
+        0o700
+    );
+}

@@ -431,3 +431,22 @@ fn ctrl_c_stops_the_tool_and_exits_130() {
     }
     assert!(gone(), "the tool's child {sleeper} still runs");
 }
+
+/// What the tools print reaches the terminal with its control characters escaped: an
+/// error quoting a hostile file cannot set the terminal's title or clear the screen.
+#[test]
+fn control_characters_in_what_the_tools_print_are_shown_escaped() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = host(tmp.path());
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    tool(
+        &bin,
+        "nixos-rebuild",
+        r"printf 'error: in the file: \033]0;owned\007\033[2J\n' >&2; exit 1",
+    );
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let (_, out) = preview(&path, &[dir.to_str().unwrap()]);
+    assert!(!out.contains('\u{1b}') && !out.contains('\u{7}'), "{out:?}");
+    assert!(out.contains("\\u{1b}]0;owned"), "{out}");
+}

@@ -779,3 +779,168 @@ fn concurrent_runs_agree_on_one_value() {
     }
     no_temp_files_left(&dir);
 }
+
+#[test]
+fn a_symlinked_dir_is_refused_and_its_target_left_alone() {
+    require_openssl!();
+    let tmp = tempfile::tempdir().unwrap();
+    let real = tmp.path().join("elsewhere");
+    fs::create_dir(&real).unwrap();
+    fs::set_permissions(&real, fs::Permissions::from_mode(0o755)).unwrap();
+    fs::write(real.join("keep"), "not a secret").unwrap();
+    let link = tmp.path().join("secrets");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let before = all_files(&real);
+    for dir in [s(&link).to_string(), format!("{}/", s(&link))] {
+        let out = run(&["--dir", &dir, "a:hex", "b:password"]);
+        assert_eq!(out.status.code(), Some(1), "{dir}: {}", text(&out.stderr));
+        let err = text(&out.stderr);
+        assert!(
+            err.contains("is a symbolic link") && err.contains(s(&real)),
+            "{dir}: {err}"
+        );
+        assert!(err.contains("remove the link"), "{err}");
+        assert_eq!(mode(&real), 0o755, "{dir}: the link's target was chmodded");
+        assert_eq!(
+            all_files(&real),
+            before,
+            "{dir}: something was written there"
+        );
+    }
+}
+
+/// The PID of a process that has exited.
+fn dead_pid() -> u32 {
+    let mut child = Command::new("true").spawn().unwrap();
+    let pid = child.id();
+    child.wait().unwrap();
+    pid
+}
+
+#[test]
+fn temporary_files_left_by_a_killed_run_are_removed_by_the_next() {
+    require_openssl!();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("secrets");
+    let run_dir = tmp.path().join("run");
+    fs::create_dir(&dir).unwrap();
+    fs::create_dir(&run_dir).unwrap();
+    let env = run_dir.join("svc.env");
+    let dead = dead_pid();
+    let live = std::process::id();
+    let stale = [
+        dir.join(format!(".pw.tmp.{dead}.1")),
+        dir.join(format!(".pw.empty.tmp.{dead}.2")),
+        // An earlier version's name (mktemp's).
+        dir.join(".pw.tmp.Ab3dE9xZ"),
+        run_dir.join(format!(".svc.env.tmp.{dead}.3")),
+    ];
+    for f in &stale {
+        fs::write(f, "PW=whole-secret-value").unwrap();
+    }
+    let kept = [
+        // A running process's file, and files that are not ours.
+        dir.join(format!(".pw.tmp.{live}.1")),
+        dir.join(".notes"),
+        run_dir.join(".other.env.tmp.Ab3dE9xZ"),
+    ];
+    for f in &kept {
+        fs::write(f, "x").unwrap();
+    }
+    let out = run(&["--dir", s(&dir), "--env-file", s(&env), "pw:password=PW"]);
+    assert_ok(&out);
+    for f in &stale {
+        assert!(!f.exists(), "{} was left", f.display());
+    }
+    for f in &kept {
+        assert!(f.exists(), "{} was removed", f.display());
+    }
+    assert!(text(&out.stdout).contains("left by an earlier run"));
+    assert!(!text(&out.stdout).contains("whole-secret-value"));
+}
+
+/// Dot files (temporary files) in a directory.
+fn dot_files(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| n.starts_with('.'))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Starts the script in a process group of its own (as systemd kills a unit's whole
+/// cgroup), on enough slow keys that a signal lands in the middle.
+fn start_busy(dir: &Path, env: &Path) -> std::process::Child {
+    use std::os::unix::process::CommandExt;
+    let mut specs: Vec<String> = (0..5).map(|i| format!("k{i}:p256-pem")).collect();
+    specs.extend((0..5).map(|i| format!("h{i}:hex=H{i}")));
+    Command::new("bash")
+        .arg(script())
+        .args(["--dir", s(dir), "--env-file", s(env)])
+        .args(&specs)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap()
+}
+
+fn signal_group(child: &std::process::Child, signal: i32) {
+    // SAFETY: kill(2) on the child's own process group.
+    unsafe {
+        libc::kill(-(child.id() as i32), signal);
+    }
+}
+
+#[test]
+fn a_run_killed_at_any_moment_leaves_no_secret_behind_after_the_next_run() {
+    require_openssl!();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut landed = 0;
+    for i in 0..20u64 {
+        let dir = tmp.path().join(format!("k{i}/secrets"));
+        let env = tmp.path().join(format!("k{i}/run/svc.env"));
+        let mut child = start_busy(&dir, &env);
+        std::thread::sleep(Duration::from_millis(5 + i * 7 % 60));
+        signal_group(&child, libc::SIGKILL);
+        child.wait().unwrap();
+        if !dot_files(&dir).is_empty() || !dot_files(env.parent().unwrap()).is_empty() {
+            landed += 1;
+        }
+        let mut again = start_busy(&dir, &env);
+        assert!(
+            again.wait().unwrap().success(),
+            "run {i}: the next run failed"
+        );
+        no_temp_files_left(&dir);
+        no_temp_files_left(env.parent().unwrap());
+    }
+    assert!(landed > 0, "no kill landed while a temporary file existed");
+}
+
+#[test]
+fn a_run_stopped_by_a_signal_removes_its_temporary_files() {
+    require_openssl!();
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, signal) in [libc::SIGTERM, libc::SIGINT, libc::SIGHUP]
+        .into_iter()
+        .cycle()
+        .take(15)
+        .enumerate()
+    {
+        let dir = tmp.path().join(format!("s{i}/secrets"));
+        let env = tmp.path().join(format!("s{i}/run/svc.env"));
+        let mut child = start_busy(&dir, &env);
+        std::thread::sleep(Duration::from_millis(5 + (i as u64) * 7 % 60));
+        signal_group(&child, signal);
+        child.wait().unwrap();
+        assert!(
+            dot_files(&dir).is_empty(),
+            "signal {signal}: {:?}",
+            dot_files(&dir)
+        );
+        assert!(dot_files(env.parent().unwrap()).is_empty());
+    }
+}

@@ -2,165 +2,12 @@
 //! host from an empty directory, a relay node, editing a PDS host to add constellation,
 //! quitting halfway and a SIGTERM leaving the directory untouched. Each step waits for
 //! text on the screen (a vt100 emulator reads the output), with generous timeouts.
-use std::io::{Read, Write};
+#[path = "support/pty.rs"]
+mod pty;
+
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
-
-const TIMEOUT: Duration = Duration::from_secs(30);
-const ENTER: &str = "\r";
-const CTRL_U: &str = "\x15";
-const RIGHT: &str = "\x1b[C";
-const UP: &str = "\x1b[A";
-const DOWN: &str = "\x1b[B";
-const END: &str = "\x1b[F";
-
-struct Wizard {
-    screen: Arc<Mutex<vt100::Parser>>,
-    writer: Box<dyn Write + Send>,
-    child: Box<dyn Child + Send + Sync>,
-    /// The state directory the drafts go to, unless the test gives one.
-    _state: Option<tempfile::TempDir>,
-}
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_atproto-wizard")
-}
-
-impl Wizard {
-    fn start(args: &[&str]) -> Wizard {
-        Wizard::start_with_env(args, &[])
-    }
-
-    fn start_with_env(args: &[&str], env: &[(&str, &str)]) -> Wizard {
-        let pty = native_pty_system()
-            .openpty(PtySize {
-                rows: 24,
-                cols: 80,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(bin());
-        cmd.args(args);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env("NO_COLOR", "1");
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
-        // Drafts never go to the real user's state directory.
-        let state = (!env.iter().any(|(k, _)| *k == "XDG_STATE_HOME"))
-            .then(|| tempfile::tempdir().unwrap());
-        if let Some(state) = &state {
-            cmd.env("XDG_STATE_HOME", state.path());
-        }
-        cmd.cwd(std::env::temp_dir());
-        let child = pty.slave.spawn_command(cmd).expect("spawn the wizard");
-        drop(pty.slave);
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(
-            24.try_into().unwrap(),
-            80.try_into().unwrap(),
-            0,
-        )));
-        let mut reader = pty.master.try_clone_reader().unwrap();
-        let sink = Arc::clone(&screen);
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                sink.lock().unwrap().process(&buf[..n]);
-            }
-        });
-        let writer = pty.master.take_writer().unwrap();
-        // The master must outlive the child; leak it for the test's lifetime.
-        std::mem::forget(pty.master);
-        Wizard {
-            screen,
-            writer,
-            child,
-            _state: state,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    /// Waits until the screen shows `needle`.
-    fn wait_for(&self, needle: &str) {
-        let start = Instant::now();
-        loop {
-            let text = self.text();
-            if text.contains(needle) {
-                return;
-            }
-            if start.elapsed() > TIMEOUT {
-                panic!("timed out waiting for {needle:?}; the screen is:\n{text}");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    /// Presses `key` (a scroll or page key) until the screen shows `needle`: how far
-    /// down it is depends on this machine (the step before the first switch is shown
-    /// only where host.flake_url's path holds no flake).
-    fn press_until(&mut self, key: &str, needle: &str) {
-        for _ in 0..40 {
-            if self.text().contains(needle) {
-                return;
-            }
-            self.send(key);
-            // Let the screen redraw before looking again, so nothing scrolls past.
-            std::thread::sleep(Duration::from_millis(150));
-        }
-        self.wait_for(needle);
-    }
-
-    fn send(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-        // Escape sequences sent back to back could read as Alt-keys: let each land.
-        std::thread::sleep(Duration::from_millis(40));
-    }
-
-    /// Types text into the field being edited (after Enter and Ctrl-U).
-    fn replace_field(&mut self, text: &str) {
-        self.send(ENTER);
-        self.send(CTRL_U);
-        self.send(text);
-        self.send(ENTER);
-    }
-
-    /// Opens the jump list and goes to the step `from_end` entries above the last one
-    /// (Done is 0, Write 1, Review 2).
-    fn jump_from_end(&mut self, from_end: usize) {
-        self.send("g");
-        self.wait_for("Go to step");
-        self.send(END);
-        for _ in 0..from_end {
-            self.send(UP);
-        }
-        self.send(ENTER);
-    }
-
-    fn exit_status(&mut self) -> u32 {
-        let start = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.exit_code();
-            }
-            if start.elapsed() > TIMEOUT {
-                let _ = self.child.kill();
-                panic!("the wizard did not exit; the screen is:\n{}", self.text());
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
+use pty::{DOWN, ENTER, RIGHT, Wizard, bin};
 
 fn apply(answers: &Path, dir: &Path) -> std::process::Output {
     std::process::Command::new(bin())
@@ -414,12 +261,7 @@ fn a_hang_up_keeps_the_answers_and_the_next_start_offers_them() {
     w.wait_for("Host: the machine");
     w.replace_field("hungup7");
     w.wait_for("hungup7");
-    let pid = w.child.process_id().unwrap();
-    let sent = std::process::Command::new("kill")
-        .args(["-HUP", &pid.to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
+    w.signal(libc::SIGHUP);
     assert_eq!(w.exit_status(), 128 + 1);
     w.wait_for("Your answers are kept");
     assert!(!dir.exists(), "nothing is written");

@@ -111,8 +111,8 @@ fn editing_writes_only_the_change_and_backs_up() {
     go_to(&mut s, StepKind::Review);
     let plan = s.apply_plan.clone().expect("no errors, so a plan");
     let changed: Vec<&str> = plan.changes.iter().map(|c| c.path.as_str()).collect();
-    assert_eq!(changed, ["atproto.toml", "atproto.nix"]);
-    assert!(plan.changes[1].diff().contains("constellation"));
+    assert_eq!(changed, ["atproto.nix", "atproto.toml"]);
+    assert!(plan.changes[0].diff().contains("constellation"));
     let s = wizard_write(s);
     let Some(WriteOutcome::Written { files, .. }) = &s.outcome else {
         panic!("{:?}", s.outcome);

@@ -10,6 +10,22 @@
 rec {
   generatedDir = id: "/var/lib/atproto-secrets/${id}";
 
+  # Shell lines that make a generated-secrets directory 0700 before the generator runs,
+  # refusing one that is a symbolic link: `install -d` would follow it, make its target
+  # 0700 and the secrets would be written wherever it points.
+  makeDir =
+    dir:
+    let
+      d = lib.escapeShellArg dir;
+    in
+    ''
+      if [ -L ${d} ]; then
+        echo "atproto-secrets: ${dir} is a symbolic link (to $(readlink ${d})); the secrets directory must be a real directory: remove the link" >&2
+        exit 1
+      fi
+      install -d -m 0700 ${d}
+    '';
+
   sopsName = id: name: "atproto/${id}/${name}";
   # sops-nix: a secret's path defaults to /run/secrets/<its name>.
   sopsPath = n: "/run/secrets/${n}";

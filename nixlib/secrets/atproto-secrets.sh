@@ -23,7 +23,9 @@
 #   optional   for external: a missing file is skipped instead of being an error.
 #   ENVVAR     with --env-file: the variable that carries this secret's value.
 #
-#   --dir DIR           where the secrets live; created mode 0700 (and kept 0700).
+#   --dir DIR           where the secrets live; created mode 0700 (and kept 0700). It
+#                       must not be a symbolic link: the script would make the link's
+#                       target 0700 and put secrets wherever it points.
 #   --env-file FILE     after every secret exists, (re)write FILE with one ENVVAR=value
 #                       line per SPEC that has =ENVVAR and whose file exists, in SPEC
 #                       order, in systemd EnvironmentFile= syntax (a value with spaces
@@ -43,6 +45,10 @@
 #     (`sync FILE`), and only then linked into place; a crash leaves either no file or a
 #     complete one. The env file is derived, so it is rebuilt on every run, also
 #     atomically (temporary file beside it, then `mv`).
+#   - No copies left behind: temporary files (`.NAME.tmp.PID.N`, `.FILE.tmp.PID.N`
+#     beside the env file) are removed on exit, on INT, TERM and HUP; a run killed
+#     outright (SIGKILL, a power cut) leaves its own, and the next run removes every one
+#     whose process is gone before it starts.
 #   - Root-only: DIR is 0700, every file 0400 (an existing file that group or others
 #     can read is tightened to owner-only, its content left alone).
 #   - Quiet about values: no secret is ever printed; messages name files only.
@@ -245,12 +251,42 @@ trap 'exit 129' HUP
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# new_tmp DIR BASENAME: create an empty 0600 file in DIR, register it for cleanup and
-# leave its path in $REPLY (not printed: a command substitution would run in a subshell
-# and the registration would be lost).
+# new_tmp DIR BASENAME: create a new empty 0600 file DIR/.BASENAME.tmp.PID.N, register it
+# for cleanup and leave its path in $REPLY (not printed: a command substitution would
+# run in a subshell and the registration would be lost). The name is registered before
+# the file exists, so a signal in between cannot leave it behind; the PID in it tells a
+# later run whether its owner is still running (see sweep_stale).
+tmp_seq=0
 new_tmp() {
-  REPLY="$(mktemp -p "$1" ".$2.tmp.XXXXXXXX")" || die "cannot create a temporary file in $1"
-  tmp_files+=("$REPLY")
+  local f
+  tmp_seq=$((tmp_seq + 1))
+  f="$1/.$2.tmp.$$.$tmp_seq"
+  tmp_files+=("$f")
+  (set -C && : >"$f") 2>/dev/null || die "cannot create a temporary file in $1"
+  REPLY="$f"
+}
+
+alive() { # whether process $1 is running (here, or where /proc is not mounted)
+  [[ -d "/proc/$1" ]] || kill -0 "$1" 2>/dev/null
+}
+
+# sweep_stale DIR BASENAME: remove the temporary files for BASENAME that a killed run
+# left in DIR (they may hold a whole secret): ours whose process is gone, and those of
+# earlier versions of this script (`.BASENAME.tmp.XXXXXXXX`, made by mktemp).
+sweep_stale() {
+  local f rest
+  for f in "$1/.$2.tmp."*; do
+    [[ -e "$f" || -L "$f" ]] || continue
+    rest="${f#"$1/.$2.tmp."}"
+    if [[ "$rest" =~ ^([0-9]+)\.[0-9]+$ ]]; then
+      # A file with this run's own PID is from a dead process whose PID was reused.
+      if [[ "${BASH_REMATCH[1]}" != "$$" ]] && alive "${BASH_REMATCH[1]}"; then continue; fi
+    elif [[ ! "$rest" =~ ^[A-Za-z0-9]{8}$ ]]; then
+      continue
+    fi
+    rm -f -- "$f"
+    info "removed $f, left by an earlier run that was stopped"
+  done
 }
 
 fsync() { # best effort: coreutils sync(1) with arguments fsyncs them
@@ -329,6 +365,11 @@ gen_p256_pem() {
 # ---------------------------------------------------------------------------------
 # Make sure every secret exists.
 
+# A trailing slash would make the link test below look through a link.
+while [[ "$dir" == */ && "$dir" != / ]]; do dir="${dir%/}"; done
+if [[ -L "$dir" ]]; then
+  die "$dir is a symbolic link (to $(readlink -- "$dir")); the secrets directory must be a real directory, or its target would be made 0700 and get the secrets: remove the link (bind-mount the other directory there if the secrets must live elsewhere)"
+fi
 if [[ -e "$dir" && ! -d "$dir" ]]; then
   die "$dir exists and is not a directory"
 fi
@@ -337,6 +378,14 @@ fi
 mkdir -p -m 0700 -- "$dir"
 chmod 0700 -- "$dir"
 [[ -z "$owner" ]] || chown -- "$owner" "$dir"
+
+for ((i = 0; i < ${#s_name[@]}; i++)); do
+  sweep_stale "$dir" "${s_name[i]}"
+  sweep_stale "$dir" "${s_name[i]}.empty"
+done
+if [[ -n "$env_file" && -d "$(dirname -- "$env_file")" ]]; then
+  sweep_stale "$(dirname -- "$env_file")" "$(basename -- "$env_file")"
+fi
 
 missing_required=()
 

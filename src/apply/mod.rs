@@ -4,7 +4,7 @@
 //! files it refuses to touch and why, and notes for the operator. The command line shows
 //! the plan and writes it (`crate::cli::apply_cmd`).
 //!
-//! The host's files and who owns them (DESIGN.md, "The host the wizard writes"):
+//! The host's files and who owns them:
 //!
 //! - `atproto.toml`: the answers, resolved (every default written out, comments kept).
 //! - `atproto.nix`: managed; carries a checksum line ([`checksum`]). A file whose
@@ -39,10 +39,12 @@ pub const ATPROTO_NIX: &str = "atproto.nix";
 pub const ATPROTO_TOML: &str = "atproto.toml";
 pub const HARDWARE_CONFIGURATION_NIX: &str = "hardware-configuration.nix";
 
-/// The files `apply` may write, in the order it writes them: a file is written only
-/// after the files it refers to (configuration.nix imports atproto.nix, which is
-/// generated from atproto.toml; flake.nix uses configuration.nix).
-pub const WRITE_ORDER: [&str; 4] = [ATPROTO_TOML, ATPROTO_NIX, CONFIGURATION_NIX, FLAKE_NIX];
+/// The files `apply` may write, in the order it puts them in place: a file only after
+/// the files it refers to (configuration.nix imports atproto.nix; flake.nix uses
+/// configuration.nix), and atproto.toml last. It records the answers the others were
+/// generated from, so if a write stops part way (killed), atproto.toml never claims
+/// answers whose files are not all there; the next apply finishes the job.
+pub const WRITE_ORDER: [&str; 4] = [ATPROTO_NIX, CONFIGURATION_NIX, FLAKE_NIX, ATPROTO_TOML];
 
 /// What the edge read from the host directory. A missing file is `None`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -209,6 +211,14 @@ pub fn plan_apply(answers: &Answers, catalog: &Catalog, dir: &DirState, force: b
 
     // atproto.nix: managed.
     let atproto_nix = stamped_atproto_nix(tree, catalog);
+    if interrupted_before_answers(dir, &atproto_nix, &resolved.text, catalog) {
+        plan.notes.push(
+            "atproto.nix is already generated from these answers but atproto.toml still holds \
+             other ones: an earlier apply stopped before it wrote atproto.toml (the last file \
+             it writes). This apply finishes it."
+                .into(),
+        );
+    }
     proposed.push((
         ATPROTO_NIX.into(),
         managed(
@@ -391,6 +401,25 @@ pub fn plan_apply(answers: &Answers, catalog: &Catalog, dir: &DirState, force: b
         .collect();
     }
     plan
+}
+
+/// Whether the directory is what an apply of these answers leaves when it stops just
+/// before atproto.toml: atproto.nix is what the answers give, atproto.toml is not these
+/// answers, and atproto.nix is not what atproto.toml gives either.
+fn interrupted_before_answers(
+    dir: &DirState,
+    atproto_nix: &str,
+    answers_text: &str,
+    catalog: &Catalog,
+) -> bool {
+    let (Some(nix_now), Some(toml_now)) = (dir.atproto_nix.as_deref(), dir.atproto_toml.as_deref())
+    else {
+        return false;
+    };
+    nix_now == atproto_nix
+        && toml_now != answers_text
+        && Answers::parse(ATPROTO_TOML, toml_now)
+            .is_ok_and(|old| generated_atproto_nix(&old, catalog) != nix_now)
 }
 
 /// The inputs the host's flake needs besides nixpkgs: this project, and the secrets

@@ -84,7 +84,7 @@ fn an_empty_directory_gets_every_file_in_write_order() {
     let p = plan(&a, &DirState::default(), false);
     assert_eq!(
         paths(&p),
-        [ATPROTO_TOML, ATPROTO_NIX, CONFIGURATION_NIX, FLAKE_NIX]
+        [ATPROTO_NIX, CONFIGURATION_NIX, FLAKE_NIX, ATPROTO_TOML]
     );
     assert!(p.changes.iter().all(|c| c.old.is_none()));
     assert!(p.refusals.is_empty() && p.writes_anything());
@@ -139,7 +139,7 @@ fn a_typical_existing_host_gains_one_import() {
     let p = plan(&a, &dir, false);
     assert_eq!(
         paths(&p),
-        [ATPROTO_TOML, ATPROTO_NIX, CONFIGURATION_NIX, FLAKE_NIX]
+        [ATPROTO_NIX, CONFIGURATION_NIX, FLAKE_NIX, ATPROTO_TOML]
     );
     let c = change(&p, CONFIGURATION_NIX);
     assert_eq!(c.old.as_deref(), Some(GENERATED_CONFIGURATION));
@@ -302,7 +302,7 @@ fn our_own_flake_is_regenerated_but_not_over_hand_edits() {
 fn classic_mode_leaves_flake_nix_alone() {
     let a = classic();
     let p = plan(&a, &DirState::default(), false);
-    assert_eq!(paths(&p), [ATPROTO_TOML, ATPROTO_NIX, CONFIGURATION_NIX]);
+    assert_eq!(paths(&p), [ATPROTO_NIX, CONFIGURATION_NIX, ATPROTO_TOML]);
     let dir = DirState {
         flake_nix: Some(FOREIGN_FLAKE.into()),
         ..DirState::default()
@@ -376,7 +376,7 @@ fn a_foreign_flake_without_configuration_nix_imports_atproto_nix_itself() {
         ..DirState::default()
     };
     let p = plan(&a, &dir, false);
-    assert_eq!(paths(&p), [ATPROTO_TOML, ATPROTO_NIX, FLAKE_NIX]);
+    assert_eq!(paths(&p), [ATPROTO_NIX, FLAKE_NIX, ATPROTO_TOML]);
     let c = change(&p, FLAKE_NIX);
     assert!(c.new.contains("./atproto.nix"), "{}", c.new);
     assert!(

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use super::check_cmd;
 use super::style::{Printer, Style};
-use crate::apply::{self, ApplyPlan, FileChange, RefusalKind};
+use crate::apply::{self, ApplyPlan, DirState, FileChange, RefusalKind};
 use crate::catalog::Catalog;
 use crate::fsio;
 use crate::plan::Answers;
@@ -64,6 +64,14 @@ pub fn run(
     let dir = &opts.dir;
     let state = match fsio::host::read_dir_state(dir) {
         Ok(s) => s,
+        // A host file that is a link or not a regular file: refused, never read.
+        Err(e) if e.is_refusal() => {
+            p.put(&format!(
+                "{}: {e}\nNothing was written.\n",
+                style.error("refused")
+            ));
+            return REFUSED;
+        }
         Err(e) => {
             p.put(&format!("{}: {e}\n", style.error("error")));
             return UNREADABLE;
@@ -132,7 +140,7 @@ pub fn run(
             }
         }
     }
-    let status = write(&mut p, &plan.changes, dir, style);
+    let status = write(&mut p, &state, &plan.changes, dir, style);
     if status == DONE {
         git_note(&mut p, &plan, dir);
         next(&mut p, catalog, &answers, dir, style);
@@ -165,14 +173,20 @@ fn next(p: &mut Printer, catalog: &Catalog, answers: &Answers, dir: &Path, style
 
 /// Backs up and writes the changes (`fsio::host::write_changes`, shared with the
 /// wizard), printing what happened; returns the exit status.
-fn write(p: &mut Printer, changes: &[FileChange], dir: &Path, style: Style) -> i32 {
+fn write(
+    p: &mut Printer,
+    read: &DirState,
+    changes: &[FileChange],
+    dir: &Path,
+    style: Style,
+) -> i32 {
     use crate::fsio::host::{WriteFailure, write_changes};
     let print_written = |p: &mut Printer, written: &[fsio::host::Written]| {
         for w in written {
             p.put(&format!("{w}\n"));
         }
     };
-    match write_changes(dir, changes) {
+    match write_changes(dir, read, changes) {
         Ok(written) => {
             print_written(p, &written);
             let n = changes.len();

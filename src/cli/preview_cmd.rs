@@ -200,6 +200,8 @@ fn follow<R: Send + 'static>(
             }
             Some(Event::Line { step, text, .. }) => {
                 if show_lines {
+                    // What the tools print can quote a host's files: shown escaped.
+                    let text = escape(&text);
                     p.put(&format!("{} {text}\n", style.dim(&format!("{step} |"))));
                 }
             }
@@ -210,7 +212,7 @@ fn follow<R: Send + 'static>(
                     } else {
                         style.warning("stopped")
                     };
-                    let first = note.lines().next().unwrap_or("");
+                    let first = escape(note.lines().next().unwrap_or(""));
                     p.put(&format!("{step}: {word}: {first}\n"));
                 }
             }

@@ -1,43 +1,43 @@
 //! Reading a host directory into [`DirState`]: its files' text, whether
-//! `hardware-configuration.nix` is there, and what git tracks.
+//! `hardware-configuration.nix` is there, and what git tracks. Writing it is
+//! [`super::write`] (re-exported here, where the front ends look for it).
 use std::collections::BTreeSet;
-use std::fs;
-use std::io;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
+use super::read::{Links, ReadError, read_text};
+pub use super::write::{WriteFailure, Written, write_changes};
 use crate::apply::{
-    ATPROTO_NIX, ATPROTO_TOML, CONFIGURATION_NIX, DirState, FLAKE_NIX, FileChange, GitState,
+    ATPROTO_NIX, ATPROTO_TOML, CONFIGURATION_NIX, DirState, FLAKE_NIX, GitState,
     HARDWARE_CONFIGURATION_NIX,
 };
 
-/// What `dir` holds. A missing directory reads as empty (`apply` creates it). A file
-/// that exists but cannot be read, or is not UTF-8, is an error naming it.
-pub fn read_dir_state(dir: &Path) -> io::Result<DirState> {
-    let read = |name: &str| -> io::Result<Option<String>> {
-        let path = dir.join(name);
-        match fs::read(&path) {
-            Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|_| {
-                io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!("{}: not UTF-8 text", path.display()),
-                )
-            }),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(io::Error::new(e.kind(), format!("{}: {e}", path.display()))),
-        }
-    };
+/// What `dir` holds, for `apply` and the wizard. A missing directory reads as empty
+/// (`apply` creates it). A host file that is a symbolic link or not a regular file is
+/// refused (never read: see `fsio::read`); one that cannot be read, is too large or
+/// is not UTF-8 is an error; both name the file. `dir` itself may be a link: it is the
+/// path the operator gave.
+pub fn read_dir_state(dir: &Path) -> Result<DirState, ReadError> {
+    read_dir_state_with(dir, Links::Refuse)
+}
+
+/// [`read_dir_state`], following links among the host's files when `links` says so:
+/// for `preview`, which only reads them, as `nixos-rebuild` does (a host whose
+/// configuration.nix links into a dotfiles repository is common).
+pub fn read_dir_state_with(dir: &Path, links: Links) -> Result<DirState, ReadError> {
     if dir.exists() && !dir.is_dir() {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("{}: not a directory", dir.display()),
-        ));
+        return Err(ReadError::Io {
+            path: dir.to_path_buf(),
+            error: std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a directory"),
+        });
     }
+    let read = |name: &str| read_text(&dir.join(name), links);
     Ok(DirState {
         flake_nix: read(FLAKE_NIX)?,
         configuration_nix: read(CONFIGURATION_NIX)?,
         atproto_nix: read(ATPROTO_NIX)?,
         atproto_toml: read(ATPROTO_TOML)?,
+        // Only whether it is there: it is never read, written or shown.
         has_hardware_configuration: dir.join(HARDWARE_CONFIGURATION_NIX).exists(),
         git: git_state(dir),
     })
@@ -48,11 +48,8 @@ pub fn read_dir_state(dir: &Path) -> io::Result<DirState> {
 /// when git is not installed.
 pub fn git_state(dir: &Path) -> Option<GitState> {
     let (base, rel) = nearest_existing(dir);
-    let inside = Command::new("git")
-        .arg("-C")
-        .arg(&base)
+    let inside = git(&base)
         .args(["rev-parse", "--is-inside-work-tree"])
-        .stderr(Stdio::null())
         .output()
         .ok()?;
     if !inside.status.success() || String::from_utf8_lossy(&inside.stdout).trim() != "true" {
@@ -65,12 +62,9 @@ pub fn git_state(dir: &Path) -> Option<GitState> {
         ATPROTO_NIX,
         ATPROTO_TOML,
     ];
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(&base)
+    let out = git(&base)
         .args(["ls-files", "-z", "--"])
         .args(names.iter().map(|n| rel.join(n)))
-        .stderr(Stdio::null())
         .output()
         .ok()?;
     if !out.status.success() {
@@ -90,126 +84,28 @@ pub fn git_state(dir: &Path) -> Option<GitState> {
     Some(GitState { tracked })
 }
 
-/// One file [`write_changes`] wrote, and where the old one went.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Written {
-    pub path: PathBuf,
-    /// The file name of the backup of the replaced file, if it replaced one.
-    pub backup: Option<String>,
-}
-
-/// Why [`write_changes`] stopped. Every variant but `Write` means nothing was written.
-#[derive(Debug)]
-pub enum WriteFailure {
-    /// The directory could not be created.
-    CreateDir(PathBuf, io::Error),
-    /// A file could not be read to check it is still as planned.
-    Read(PathBuf, io::Error),
-    /// A file changed since the plan was made (edited while the operator was asked).
-    Changed(PathBuf),
-    /// A replaced file could not be backed up.
-    Backup(PathBuf, io::Error),
-    /// A file could not be written: the ones before it are written and complete, the
-    /// ones from it on (`left`, names) are not; the backups are kept.
-    Write {
-        path: PathBuf,
-        error: io::Error,
-        written: Vec<Written>,
-        left: Vec<String>,
-    },
-}
-
-/// `wrote <path> (the old one is in <backup>)`, as apply and the line mode report it.
-impl std::fmt::Display for Written {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "wrote {}", self.path.display())?;
-        if let Some(backup) = &self.backup {
-            write!(f, " (the old one is in {backup})")?;
-        }
-        Ok(())
-    }
-}
-
-impl WriteFailure {
-    /// A file changed since it was read: a refusal, not an error (nothing is wrong on disk).
-    pub fn is_refusal(&self) -> bool {
-        matches!(self, WriteFailure::Changed(_))
-    }
-
-    /// What went wrong, in the words every front end prints. `changed` finishes the
-    /// sentence for a file that changed since it was read, after its path, because each
-    /// front end says differently how to try again.
-    pub fn describe(&self, changed: &str) -> String {
-        match self {
-            WriteFailure::CreateDir(path, e) | WriteFailure::Read(path, e) => {
-                format!("{}: {e}\nNothing was written.", path.display())
-            }
-            WriteFailure::Changed(path) => format!("{} {changed}", path.display()),
-            WriteFailure::Backup(path, e) => {
-                format!(
-                    "cannot back up {}: {e}\nNothing was written.",
-                    path.display()
-                )
-            }
-            WriteFailure::Write {
-                path, error, left, ..
-            } => format!(
-                "cannot write {}: {error}\nNot written: {}. The files written before are complete; \
-                 the backups are kept.",
-                path.display(),
-                left.join(", ")
-            ),
-        }
-    }
-}
-
-/// Writes planned changes into `dir`, as `apply` and the wizard both do: creates the
-/// directory, checks no file changed since it was read, backs up every file it
-/// replaces (`<name>.<UTC time>.bak`), then writes each file atomically in the plan's
-/// order. Returns what was written.
-pub fn write_changes(dir: &Path, changes: &[FileChange]) -> Result<Vec<Written>, WriteFailure> {
-    fs::create_dir_all(dir).map_err(|e| WriteFailure::CreateDir(dir.to_path_buf(), e))?;
-    for change in changes {
-        let path = dir.join(&change.path);
-        let now = match fs::read_to_string(&path) {
-            Ok(text) => Some(text),
-            Err(e) if e.kind() == io::ErrorKind::NotFound => None,
-            Err(e) => return Err(WriteFailure::Read(path, e)),
-        };
-        if now != change.old {
-            return Err(WriteFailure::Changed(path));
-        }
-    }
-    let mut backups = Vec::new();
-    for change in changes.iter().filter(|c| c.old.is_some()) {
-        let path = dir.join(&change.path);
-        match super::backup(&path) {
-            Ok(b) => backups.push((change.path.clone(), b)),
-            Err(e) => return Err(WriteFailure::Backup(path, e)),
-        }
-    }
-    let mut written = Vec::new();
-    for (i, change) in changes.iter().enumerate() {
-        let path = dir.join(&change.path);
-        if let Err(error) = super::write_atomic(&path, change.new.as_bytes()) {
-            return Err(WriteFailure::Write {
-                path,
-                error,
-                written,
-                left: changes[i..].iter().map(|c| c.path.clone()).collect(),
-            });
-        }
-        let backup = backups
-            .iter()
-            .find(|(name, _)| *name == change.path)
-            .map(|(_, b)| {
-                b.file_name().map_or(b.display().to_string(), |n| {
-                    n.to_string_lossy().into_owned()
-                })
-            });
-        written.push(Written { path, backup });
-    }
-    Ok(written)
+/// `git -C base` that runs no program the repository's configuration names: the
+/// repository may not be the operator's (a copied host directory), and asking what it
+/// tracks must not run its code. Of what git can be configured to run, only the
+/// fsmonitor hook runs for `rev-parse` and `ls-files` (they read no file contents, so
+/// no diff, textconv or filter driver runs, and nothing reaches a remote); hooks are
+/// pointed at nothing as well, and git asks nothing (no terminal, no pager).
+fn git(base: &Path) -> Command {
+    let mut c = Command::new("git");
+    c.args([
+        "--no-pager",
+        "--no-optional-locks",
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "core.hooksPath=/dev/null",
+    ])
+    .arg("-C")
+    .arg(base)
+    .env("GIT_TERMINAL_PROMPT", "0")
+    .stdin(Stdio::null())
+    .stderr(Stdio::null());
+    c
 }
 
 /// The nearest existing directory at or above `dir`, and `dir` relative to it.
@@ -235,6 +131,7 @@ fn nearest_existing(dir: &Path) -> (PathBuf, PathBuf) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     #[test]
     fn a_missing_directory_reads_as_empty() {
@@ -255,6 +152,7 @@ mod tests {
         fs::write(dir.path().join("atproto.nix"), [0xff, 0xfe]).unwrap();
         let e = read_dir_state(dir.path()).unwrap_err();
         assert!(e.to_string().contains("atproto.nix: not UTF-8"), "{e}");
+        assert!(!e.is_refusal());
     }
 
     #[test]

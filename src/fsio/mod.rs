@@ -12,17 +12,25 @@
 //! - Temporary files are named `.<name>.<pid>-<n>.atproto-wizard-tmp` beside the
 //!   target. A writer killed before its rename leaves one behind; the next
 //!   [`write_atomic`] or [`backup`] of the same file removes every such leftover
-//!   before it starts. (Two processes writing the same file at the same moment are not
-//!   supported: one of them would fail, neither would tear the file.)
+//!   before it starts. (So two processes must not write the same file at the same
+//!   moment: `write::write_changes` locks the host directory for that, see `lock`.)
+//! - [`stage`] and [`Staged::commit`] split a write in two, so that several files can
+//!   be written completely (and flushed) before the first of them replaces anything;
+//!   a staged file that is dropped without being committed is removed.
 //! - A replaced file keeps its permission bits, and its owner where the process may
 //!   set it; a new file is created 0644. `atproto.toml` is 0644 too: it holds no
 //!   secrets (the wizard refuses inline secrets), only paths to them.
-//! - A symbolic link is followed: the file it points to is replaced and the link stays.
+//! - A symbolic link, or anything but a regular file, at the target is refused, never
+//!   written through: a host's files are never links (`read`). (The rename itself
+//!   never writes through a link: at worst it replaces one that appeared meanwhile.)
 //! - [`backup`] copies a file to `<name>.<UTC time YYYYmmddTHHMMSZ>.bak` beside it,
 //!   itself written atomically and never over an existing backup (a counter is added:
-//!   `<name>.<time>.1.bak`, …).
+//!   `<name>.<time>.1.bak`, …). It reads the file as `read` does: never through a link.
 pub mod host;
+pub mod lock;
 pub mod own_flake;
+pub mod read;
+pub mod write;
 
 use std::fs::{self, File, OpenOptions, Permissions};
 use std::io::{self, Write};
@@ -41,19 +49,67 @@ static COUNTER: AtomicU64 = AtomicU64::new(0);
 
 /// Replaces (or creates) `path` with `bytes` atomically; see the module docs.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let target = follow_link(path);
-    let (dir, name) = split(&target)?;
+    let staged = stage(path, bytes)?;
+    let dir = staged.dir.clone();
+    staged.commit()?;
+    sync_dir(&dir)
+}
+
+/// A file written in full beside its target, not yet in its place.
+#[derive(Debug)]
+pub struct Staged {
+    temp: PathBuf,
+    target: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+}
+
+/// Writes `bytes` for `path` into a temporary file beside it, flushed to disk, with the
+/// mode (and owner) `path` has now; [`Staged::commit`] puts it in place.
+pub fn stage(path: &Path, bytes: &[u8]) -> io::Result<Staged> {
+    let (dir, name) = split(path)?;
+    let existing = match fs::symlink_metadata(path) {
+        Ok(m) => {
+            read::check_type(path, &m).map_err(refused)?;
+            Some(m)
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => None,
+        Err(e) => return Err(with_path(e, path)),
+    };
     remove_leftovers(&dir, &name)?;
-    let existing = fs::metadata(&target).ok();
     let mode = existing
         .as_ref()
         .map_or(NEW_FILE_MODE, |m| m.permissions().mode() & 0o7777);
     let temp = write_temp(&dir, &name, bytes, mode, existing.as_ref())?;
-    if let Err(e) = fs::rename(&temp, &target) {
-        let _ = fs::remove_file(&temp);
-        return Err(with_path(e, &target));
+    Ok(Staged {
+        temp,
+        target: path.to_path_buf(),
+        dir,
+        committed: false,
+    })
+}
+
+impl Staged {
+    /// Renames the staged file over its target. The directory still needs a
+    /// [`sync_dir`] for the rename to survive a power cut.
+    pub fn commit(mut self) -> io::Result<()> {
+        fs::rename(&self.temp, &self.target).map_err(|e| with_path(e, &self.target))?;
+        self.committed = true;
+        Ok(())
     }
-    sync_dir(&dir)
+
+    /// The file it will replace.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
 }
 
 /// Copies `path` to a new backup beside it, `<name>.<YYYYmmddTHHMMSSZ>.bak` (UTC), and
@@ -65,8 +121,13 @@ pub fn backup(path: &Path) -> io::Result<PathBuf> {
 /// [`backup`] with the time given.
 pub fn backup_at(path: &Path, now: SystemTime) -> io::Result<PathBuf> {
     let (dir, name) = split(path)?;
-    let bytes = fs::read(path).map_err(|e| with_path(e, path))?;
-    let meta = fs::metadata(path).map_err(|e| with_path(e, path))?;
+    let read::Contents { bytes, meta } = match read::read_bytes(path, read::Links::Refuse) {
+        Ok(Some(c)) => c,
+        Ok(None) => {
+            return Err(with_path(io::ErrorKind::NotFound.into(), path));
+        }
+        Err(e) => return Err(refused(e)),
+    };
     remove_leftovers(&dir, &name)?;
     let temp = write_temp(
         &dir,
@@ -196,18 +257,21 @@ fn write_temp(
     Ok(temp)
 }
 
-fn sync_dir(dir: &Path) -> io::Result<()> {
+/// Flushes a directory's entries (renames, new and removed files) to disk.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)
         .and_then(|d| d.sync_all())
         .map_err(|e| with_path(e, dir))
 }
 
-/// The file a path names: a symbolic link's target, else the path itself.
-fn follow_link(path: &Path) -> PathBuf {
-    match fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => fs::canonicalize(path).unwrap_or(path.into()),
-        _ => path.to_path_buf(),
-    }
+/// A file `read` refuses (or cannot read), as an I/O error that carries it: its message
+/// names the file and says what to do.
+fn refused(e: read::ReadError) -> io::Error {
+    let kind = match &e {
+        read::ReadError::Io { error, .. } => error.kind(),
+        _ => io::ErrorKind::InvalidInput,
+    };
+    io::Error::new(kind, e)
 }
 
 fn split(path: &Path) -> io::Result<(PathBuf, String)> {
@@ -290,20 +354,40 @@ mod tests {
     }
 
     #[test]
-    fn a_symlink_is_followed_and_kept() {
+    fn a_symlink_is_never_written_through_nor_backed_up() {
         let dir = tempfile::tempdir().unwrap();
         let real = dir.path().join("real.nix");
         fs::write(&real, "old").unwrap();
         let link = dir.path().join("configuration.nix");
         std::os::unix::fs::symlink(&real, &link).unwrap();
-        write_atomic(&link, b"new").unwrap();
+        let e = write_atomic(&link, b"new").unwrap_err();
+        assert!(e.to_string().contains("a symbolic link to"), "{e}");
+        let e = backup(&link).unwrap_err();
+        assert!(e.to_string().contains("a symbolic link to"), "{e}");
         assert!(
             fs::symlink_metadata(&link)
                 .unwrap()
                 .file_type()
                 .is_symlink()
         );
-        assert_eq!(fs::read(&real).unwrap(), b"new");
+        assert_eq!(fs::read(&real).unwrap(), b"old");
+        assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 2);
+    }
+
+    #[test]
+    fn a_staged_file_replaces_nothing_until_committed_and_vanishes_if_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("atproto.nix");
+        fs::write(&p, "old").unwrap();
+        let staged = stage(&p, b"new").unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"old");
+        assert_eq!(temps(dir.path()).len(), 1);
+        drop(staged);
+        assert!(temps(dir.path()).is_empty());
+        assert_eq!(fs::read(&p).unwrap(), b"old");
+        stage(&p, b"new").unwrap().commit().unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"new");
+        assert!(temps(dir.path()).is_empty());
     }
 
     #[test]

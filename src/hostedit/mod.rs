@@ -1,8 +1,8 @@
 //! Edits of an operator's existing host files, made through their syntax tree.
 //!
 //! The wizard owns `atproto.nix`; it does not own `configuration.nix` or `flake.nix`. When
-//! those exist it only adds what the host needs (DESIGN.md, "Never lose the operator's
-//! work"): `./atproto.nix` in the module's `imports` ([`add_import`]); the flake's input
+//! those exist it only adds what the host needs (never lose the operator's
+//! work): `./atproto.nix` in the module's `imports` ([`add_import`]); the flake's input
 //! and its module in the host's `nixosConfigurations` entry ([`wire_flake`]).
 //!
 //! How an edit is made: the file is parsed with `rnix`; the tree is used only to find

@@ -15,12 +15,13 @@ pub mod text;
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
 use crate::cli::style::Style;
 use crate::draft_store::DraftStore;
+use crate::fsio::read::{Links, read_text};
 use crate::wizard::profiles;
 
 pub use flow::{DONE, Look, NO_TERMINAL, NOT_WRITTEN, REFUSED, Start, UNREADABLE};
@@ -72,7 +73,9 @@ pub fn run_with(
                 let current = match &start {
                     Start::Edit { text } => Some(text.clone()),
                     // A new host over an existing one replaces its answers.
-                    Start::New { .. } => std::fs::read_to_string(opts.dir.join(ATPROTO_TOML)).ok(),
+                    Start::New { .. } => read_text(&opts.dir.join(ATPROTO_TOML), Links::Refuse)
+                        .ok()
+                        .flatten(),
                 };
                 keep::Kept::open(store, catalog, &opts.dir, current.as_deref())
             });
@@ -88,14 +91,18 @@ pub fn run_with(
 fn start_of(opts: &LineOptions) -> Result<Start> {
     if opts.edit {
         let path = opts.dir.join(ATPROTO_TOML);
-        let text = std::fs::read_to_string(&path).with_context(|| {
-            format!(
+        // As apply reads it: never through a link, only a regular file.
+        let text = match read_text(&path, Links::Refuse) {
+            Ok(Some(text)) => text,
+            Ok(None) => bail!(
                 "cannot read {}: edit changes a host atproto-wizard wrote; for a new host use \
-                 atproto-wizard new --dir {}",
+                 atproto-wizard new --dir {}: {}",
                 path.display(),
-                opts.dir.display()
-            )
-        })?;
+                opts.dir.display(),
+                std::io::Error::from_raw_os_error(libc::ENOENT)
+            ),
+            Err(e) => bail!("{e}"),
+        };
         return Ok(Start::Edit { text });
     }
     let profile = match opts.profile.as_deref() {

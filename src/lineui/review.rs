@@ -1,7 +1,7 @@
 //! The line mode's last steps: the review (the plain summary, every error and warning,
 //! the unified diff of the files `apply` would write), the question "Write these
 //! files?", the write itself through `apply`'s write path, and what to do next.
-use crate::apply::{self, ApplyPlan, RefusalKind};
+use crate::apply::{self, ApplyPlan, DirState, RefusalKind};
 use crate::catalog::Level;
 use crate::cli::apply_cmd::colour_diff;
 use crate::fsio;
@@ -137,9 +137,14 @@ impl Flow<'_> {
         let state = match fsio::host::read_dir_state(&self.dir) {
             Ok(s) => s,
             Err(e) => {
-                let word = self.look.style.error("error");
-                self.say(&format!("{word}: {e}\n"));
-                return Ok(Nav::Exit(UNREADABLE));
+                let (word, status) = if e.is_refusal() {
+                    ("refused", REFUSED)
+                } else {
+                    ("error", UNREADABLE)
+                };
+                let word = self.look.style.error(word);
+                self.say(&format!("{word}: {e}\nNothing was written.\n"));
+                return Ok(Nav::Exit(status));
             }
         };
         let plan = apply::plan_apply(self.draft.answers(), self.catalog, &state, false);
@@ -184,7 +189,7 @@ impl Flow<'_> {
                     .into(),
             })?;
             match typed.trim().to_ascii_lowercase().as_str() {
-                "y" | "yes" => return Ok(Nav::Exit(self.write(&plan))),
+                "y" | "yes" => return Ok(Nav::Exit(self.write(&state, &plan))),
                 "<" => return Ok(Nav::Back),
                 "?" => self.para(
                     "Yes writes the files listed above into the directory: each replaced \
@@ -285,7 +290,7 @@ impl Flow<'_> {
     /// Writes through `apply`'s own write path (`fsio::host::write_changes`: the same
     /// check that nothing changed meanwhile, backups, atomic writes, in the same order),
     /// then says what to do next.
-    fn write(&mut self, plan: &ApplyPlan) -> i32 {
+    fn write(&mut self, read: &DirState, plan: &ApplyPlan) -> i32 {
         use crate::fsio::host::{WriteFailure, Written, write_changes};
         let style = self.look.style;
         let say_written = |flow: &mut Self, written: &[Written]| {
@@ -293,7 +298,7 @@ impl Flow<'_> {
                 flow.say(&format!("{w}\n"));
             }
         };
-        match write_changes(&self.dir, &plan.changes) {
+        match write_changes(&self.dir, read, &plan.changes) {
             Ok(written) => {
                 say_written(self, &written);
                 let n = written.len();

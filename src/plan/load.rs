@@ -5,16 +5,11 @@ use std::path::Path;
 
 use toml_edit::{Document, Item};
 
+use super::line_index::LineIndex;
+pub use super::line_index::{Location, location_of};
 use super::schema;
 use crate::safe_text::escape;
 use crate::value::Value;
-
-/// A line and a column, both counted from 1 (columns in characters).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Location {
-    pub line: usize,
-    pub column: usize,
-}
 
 /// A readable answers file: its tree and the location of every key in it.
 #[derive(Debug, Clone)]
@@ -48,13 +43,24 @@ impl std::fmt::Display for LoadError {
 impl std::error::Error for LoadError {}
 
 impl Answers {
+    /// Reads an answers file: a regular file (a link the operator names is followed) of
+    /// at most `fsio::read::MAX_FILE_BYTES`.
     pub fn read(path: &Path) -> Result<Answers, LoadError> {
+        use crate::fsio::read::{Links, read_text};
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|e| LoadError {
+        let unreadable = |why: String| LoadError {
             file: name.clone(),
             location: None,
-            message: format!("cannot read the answers file: {e}"),
-        })?;
+            message: format!("cannot read the answers file: {why}"),
+        };
+        let text = match read_text(path, Links::Follow) {
+            Ok(Some(text)) => text,
+            Ok(None) => {
+                let missing = std::io::Error::from_raw_os_error(libc::ENOENT);
+                return Err(unreadable(missing.to_string()));
+            }
+            Err(e) => return Err(unreadable(e.reason())),
+        };
         Answers::parse(&name, &text)
     }
 
@@ -64,7 +70,10 @@ impl Answers {
             location: e.span().map(|s| location_of(text, s.start)),
             message: format!("not valid TOML: {}", e.message().trim_end()),
         })?;
-        let mut locations = HashMap::new();
+        // One index for every key's location (not a scan of the text per key).
+        let index = LineIndex::new(text);
+        // Gathered in a list and hashed once at the end, at the size they come to.
+        let mut locations = Vec::new();
         let mut tree = BTreeMap::new();
         let mut dates = Vec::new();
         for (key, item) in doc.as_table().iter() {
@@ -73,10 +82,10 @@ impl Answers {
                 .get_key_value(key)
                 .and_then(|(k, _)| k.span());
             if let Some(span) = span {
-                locations.insert(key.to_string(), location_of(text, span.start));
+                locations.push((key.to_string(), index.location(span.start)));
             }
             let mut walk = Walk {
-                text,
+                index: &index,
                 locations: &mut locations,
                 dates: &mut dates,
             };
@@ -99,7 +108,7 @@ impl Answers {
             name: name.to_string(),
             text: text.to_string(),
             tree,
-            locations,
+            locations: locations.into_iter().collect(),
         };
         schema::check_version(&answers)?;
         Ok(answers)
@@ -129,8 +138,8 @@ impl Answers {
 /// The walk over the document: where each key is, and every date or time met (its
 /// offset and text).
 struct Walk<'a> {
-    text: &'a str,
-    locations: &'a mut HashMap<String, Location>,
+    index: &'a LineIndex<'a>,
+    locations: &'a mut Vec<(String, Location)>,
     dates: &'a mut Vec<(usize, String)>,
 }
 
@@ -142,10 +151,10 @@ impl Walk<'_> {
             Item::Table(t) => {
                 let mut map = BTreeMap::new();
                 for (key, child) in t.iter() {
-                    let child_path = format!("{path}.{key}");
+                    let child_path = [path, ".", key].concat();
                     if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
                         self.locations
-                            .insert(child_path.clone(), location_of(self.text, span.start));
+                            .push((child_path.clone(), self.index.location(span.start)));
                     }
                     if let Some(v) = self.convert(&child_path, child) {
                         map.insert(key.to_string(), v);
@@ -181,28 +190,16 @@ impl Walk<'_> {
             V::InlineTable(t) => {
                 let mut map = BTreeMap::new();
                 for (key, child) in t.iter() {
-                    let child_path = format!("{path}.{key}");
+                    let child_path = [path, ".", key].concat();
                     if let Some(span) = t.get_key_value(key).and_then(|(k, _)| k.span()) {
                         self.locations
-                            .insert(child_path.clone(), location_of(self.text, span.start));
+                            .push((child_path.clone(), self.index.location(span.start)));
                     }
                     map.insert(key.to_string(), self.convert_value(&child_path, child));
                 }
                 Value::Table(map)
             }
         }
-    }
-}
-
-/// Line and column (from 1, columns in characters) of a byte offset.
-pub fn location_of(text: &str, offset: usize) -> Location {
-    let offset = offset.min(text.len());
-    let before = &text[..offset];
-    let line = before.matches('\n').count() + 1;
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-    Location {
-        line,
-        column: before[line_start..].chars().count() + 1,
     }
 }
 

@@ -1,5 +1,6 @@
 //! The operator's host plan: the answers file, read, versioned and viewed with defaults.
 pub mod edit;
+pub mod line_index;
 pub mod load;
 pub mod samples;
 pub mod schema;

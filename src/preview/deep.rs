@@ -1,4 +1,4 @@
-//! Deep validation (DESIGN.md, "Validation, three depths", depth 3): the host is
+//! Deep validation (the third depth, after field and plan checks): the host is
 //! evaluated for real by Nix, and its failed assertions and warnings are reported in
 //! the wizard's words, each tied to the answers-file path it is about.
 //!

@@ -1,4 +1,4 @@
-//! The `nixos-rebuild` preview (DESIGN.md, "Preview"): what a switch to the host's
+//! The `nixos-rebuild` preview: what a switch to the host's
 //! configuration would build and fetch (`dry-build`), which units it would start,
 //! stop, restart or reload (`dry-activate`), and with `build` the new system built and
 //! compared with the running one (`nix store diff-closures`). Each step's output

@@ -40,6 +40,10 @@ pub const KEYS: &[(&str, &str)] = &[
         "q, Ctrl-C",
         "quit; asks first when there are answers not written yet",
     ),
+    (
+        "Ctrl-Z",
+        "suspend: the shell gets the terminal back; fg returns to the wizard",
+    ),
     ("Mouse", "click a step or a question; the wheel scrolls"),
     (
         "While editing",
@@ -65,6 +69,10 @@ pub fn map_event(state: &WizardState, event: &Event) -> Option<Action> {
         Event::Key(k) if k.kind != KeyEventKind::Release => map_key(state, k),
         Event::Mouse(m) => map_mouse(state, m),
         Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+        // A paste is text for the field being edited; elsewhere it means nothing.
+        Event::Paste(text) if state.edit.is_some() && state.overlay.is_none() => {
+            Some(Action::Paste(text.clone()))
+        }
         _ => None,
     }
 }
@@ -89,6 +97,10 @@ fn map_key(state: &WizardState, k: &KeyEvent) -> Option<Action> {
     }
     if ctrl && matches!(k.code, KeyCode::Char('c')) {
         return Some(Action::Quit);
+    }
+    // Raw mode turns off the terminal's own Ctrl-Z: do what it would.
+    if ctrl && matches!(k.code, KeyCode::Char('z')) {
+        return Some(Action::Suspend);
     }
     if let Some(overlay) = &state.overlay {
         return Some(match (overlay, k.code) {
@@ -118,6 +130,11 @@ fn map_key(state: &WizardState, k: &KeyEvent) -> Option<Action> {
         });
     }
     if state.edit.is_some() {
+        // Nothing here uses Alt: an Alt key while editing is an Esc that arrived glued
+        // to the next key, and Esc always cancels the edit.
+        if k.modifiers.contains(KeyModifiers::ALT) {
+            return Some(Action::Back);
+        }
         return match k.code {
             KeyCode::Char('u') if ctrl => Some(Action::ClearLine),
             KeyCode::Char('a') if ctrl => Some(Action::CursorHome),
@@ -400,5 +417,23 @@ mod tests {
             state: KeyEventState::NONE,
         });
         assert_eq!(map_event(&s, &ctrl_c), Some(Action::Quit));
+    }
+
+    #[test]
+    fn pastes_go_to_the_edit_ctrl_z_suspends_and_esc_glued_to_a_key_still_cancels() {
+        let mut s = state();
+        let paste = Event::Paste("pds1".into());
+        assert_eq!(
+            map_event(&s, &paste),
+            None,
+            "not editing: nothing to paste into"
+        );
+        let ctrl_z = Event::Key(KeyEvent::new(KeyCode::Char('z'), KeyModifiers::CONTROL));
+        assert_eq!(map_event(&s, &ctrl_z), Some(Action::Suspend));
+        crate::wizard::update::update(&mut s, Action::Enter);
+        assert_eq!(map_event(&s, &paste), Some(Action::Paste("pds1".into())));
+        assert_eq!(map_event(&s, &ctrl_z), Some(Action::Suspend));
+        let alt_x = Event::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT));
+        assert_eq!(map_event(&s, &alt_x), Some(Action::Back));
     }
 }

@@ -1,28 +1,33 @@
-//! The full-screen wizard's edge: the terminal (raw mode, alternate screen, mouse;
-//! restored on exit, on a panic and on SIGTERM/SIGINT/SIGHUP), events turned into
-//! actions ([`input`]), the pure core's `update`, and drawing as a pure function of the
-//! state ([`draw`], [`screens`], [`widgets`]). Writing goes through [`write`], the same
-//! path as `atproto-wizard apply`. The answers are kept in a draft as they change
-//! ([`keep`]), so that a lost terminal loses nothing.
+//! The full-screen wizard's edge: the terminal (raw mode, alternate screen, mouse,
+//! bracketed paste; restored on exit, on a panic, on SIGTERM/SIGINT/SIGHUP/SIGQUIT and
+//! while stopped by Ctrl-Z or SIGTSTP), input read and decoded ([`reader`],
+//! [`decode`]) and turned into actions ([`input`]), the pure core's `update`, and
+//! drawing as a pure function of the state ([`draw`], [`screens`], [`widgets`]).
+//! Writing goes through [`write`], the same path as `atproto-wizard apply`. The answers
+//! are kept in a draft as they change ([`keep`]), so that a lost terminal loses nothing.
+pub mod decode;
 pub mod draw;
 pub mod form;
 pub mod input;
 pub mod keep;
 pub mod preview;
+pub mod reader;
 pub mod screens;
+pub mod signals;
 pub mod theme;
 pub mod widgets;
 pub mod write;
 
 use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
-use crossterm::event::{self, DisableMouseCapture, EnableMouseCapture};
+use crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture, Event,
+};
 use crossterm::execute;
+use crossterm::terminal::{Clear, ClearType};
 
 use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
@@ -34,6 +39,8 @@ use crate::wizard::profiles;
 use crate::wizard::state::{Look, Message, Mode, WizardState, WriteOutcome};
 use crate::wizard::summary::next_steps;
 use crate::wizard::update::update;
+use reader::{Input, Reader};
+use signals::Signals;
 
 /// Exit status: written, or nothing needed writing.
 pub const DONE: i32 = 0;
@@ -141,19 +148,7 @@ pub fn run(opts: &Options) -> Result<i32> {
     };
     state.machine = Some(crate::fsio::own_flake::this_machine());
     let mut keeping = keep::Keeping::start(opts.drafts.as_ref(), &mut state);
-    let signal = Arc::new(AtomicUsize::new(0));
-    let mut ids = Vec::new();
-    for sig in [
-        signal_hook::consts::SIGTERM,
-        signal_hook::consts::SIGINT,
-        signal_hook::consts::SIGHUP,
-    ] {
-        ids.push(signal_hook::flag::register_usize(
-            sig,
-            Arc::clone(&signal),
-            sig as usize,
-        )?);
-    }
+    let signals = Signals::catch()?;
     let status = {
         let _guard = Screen::enter()?;
         let mut terminal =
@@ -163,12 +158,10 @@ pub fn run(opts: &Options) -> Result<i32> {
         // screen starts empty and the first frame draws every cell.
         let size = terminal.size()?;
         update(&mut state, Action::Resize(size.width, size.height));
-        event_loop(&mut terminal, &mut state, &signal, &mut keeping)?
+        event_loop(&mut terminal, &mut state, &signals, &mut keeping)?
     };
+    drop(signals);
     let kept = keeping.finish(&mut state, status < 128);
-    for id in ids {
-        signal_hook::low_level::unregister(id);
-    }
     let mut out = std::io::stdout();
     match (&state.outcome, status) {
         (Some(WriteOutcome::Written { files, git_add, .. }), _) => {
@@ -206,29 +199,45 @@ pub fn run(opts: &Options) -> Result<i32> {
     Ok(status)
 }
 
+/// How long a wait for input lasts before the loop looks at signals and jobs again.
+const TICK: Duration = Duration::from_millis(100);
+
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut WizardState,
-    signal: &AtomicUsize,
+    signals: &Signals,
     keeping: &mut keep::Keeping,
 ) -> Result<i32> {
     let mut jobs = preview::Runner::default();
     let mut checks = preview::ProbeRunner::default();
+    let mut input = Reader::stdin();
     loop {
         keeping.sync(state);
         if let Err(e) = terminal.draw(|f| draw::draw(f, state)) {
             // The terminal went away while drawing: a hang-up, not a failure.
-            if terminal_hung_up(Duration::ZERO) {
+            if reader::stdin_hung_up() {
                 return Ok(hang_up(&mut jobs, &mut checks));
             }
             return Err(e.into());
         }
-        let ev = loop {
-            let sig = signal.load(Ordering::Relaxed);
-            if sig != 0 {
+        // Sleep until something changes what is drawn.
+        let events = loop {
+            if let Some(sig) = signals.ending() {
                 jobs.cancel();
                 checks.cancel();
-                return Ok(128 + sig as i32);
+                return Ok(128 + sig);
+            }
+            if signals.take_stop() {
+                suspend(terminal, signals)?;
+                break Vec::new();
+            }
+            if signals.take_continued() {
+                take_screen_again(terminal)?;
+                break Vec::new();
+            }
+            if signals.take_resized() {
+                let size = terminal.size()?;
+                break vec![Event::Resize(size.width, size.height)];
             }
             // The preview's jobs report between keys: fold that in and redraw.
             let mut reported = jobs.poll();
@@ -237,34 +246,83 @@ fn event_loop(
                 for action in reported {
                     update(state, action);
                 }
-                break None;
+                break Vec::new();
             }
-            // A terminal that went away without a SIGHUP (its window closed, the pty
-            // master dropped) would leave crossterm reading end-of-file forever inside
-            // its poll: look first, and stop as a hang-up would, writing nothing.
-            if terminal_hung_up(Duration::ZERO) {
-                return Ok(hang_up(&mut jobs, &mut checks));
+            match input.wait(TICK) {
+                // Stop as a hang-up would, writing nothing.
+                Input::HungUp => return Ok(hang_up(&mut jobs, &mut checks)),
+                Input::Events(events) if !events.is_empty() => break events,
+                Input::Events(_) => {}
             }
-            if event::poll(Duration::ZERO)? {
-                break Some(event::read()?);
-            }
-            // Wait for a key (or the next tick: jobs, signals, resizes).
-            terminal_hung_up(Duration::from_millis(100));
         };
-        let Some(action) = ev.and_then(|ev| input::map_event(state, &ev)) else {
-            continue;
+        let mut edge = Edge {
+            terminal,
+            signals,
+            jobs: &mut jobs,
+            checks: &mut checks,
         };
+        if let Some(status) = edge.handle(state, events)? {
+            return Ok(status);
+        }
+    }
+}
+
+/// What an action's effect may need: the terminal and the background jobs.
+struct Edge<'a> {
+    terminal: &'a mut ratatui::DefaultTerminal,
+    signals: &'a Signals,
+    jobs: &'a mut preview::Runner,
+    checks: &'a mut preview::ProbeRunner,
+}
+
+impl Edge<'_> {
+    /// Applies a batch of events; the exit status when one of them ends the wizard.
+    /// Characters typed in a row go in as one paste: a burst of keys (a paste from a
+    /// terminal without bracketed paste) is validated once, not once per key.
+    fn handle(&mut self, state: &mut WizardState, events: Vec<Event>) -> Result<Option<i32>> {
+        let mut typed = String::new();
+        for event in events {
+            let action = input::map_event(state, &event);
+            if let Some(Action::Type(c)) = action
+                && state.edit.is_some()
+                && state.overlay.is_none()
+            {
+                typed.push(c);
+                continue;
+            }
+            if !typed.is_empty() {
+                let paste = Action::Paste(std::mem::take(&mut typed));
+                if let Some(status) = self.apply(state, paste)? {
+                    return Ok(Some(status));
+                }
+            }
+            if let Some(action) = action
+                && let Some(status) = self.apply(state, action)?
+            {
+                return Ok(Some(status));
+            }
+        }
+        if typed.is_empty() {
+            Ok(None)
+        } else {
+            self.apply(state, Action::Paste(typed))
+        }
+    }
+
+    /// Updates the state and carries out the effect.
+    fn apply(&mut self, state: &mut WizardState, action: Action) -> Result<Option<i32>> {
         match update(state, action) {
             Effect::None => {}
-            Effect::StartPreview => jobs.start(&state.dir, state.catalog()),
-            Effect::CancelPreview => jobs.cancel(),
-            Effect::StartProbes => checks.start(state.catalog(), state.draft.tree()),
-            Effect::CancelProbes => checks.cancel(),
+            Effect::StartPreview => self.jobs.start(&state.dir, state.catalog()),
+            Effect::CancelPreview => self.jobs.cancel(),
+            Effect::StartProbes => self.checks.start(state.catalog(), state.draft.tree()),
+            Effect::CancelProbes => self.checks.cancel(),
+            Effect::Suspend => suspend(self.terminal, self.signals)?,
             Effect::Quit(_) => {
-                jobs.cancel();
-                checks.cancel();
+                self.jobs.cancel();
+                self.checks.cancel();
                 let done = state.written() || (state.mode == Mode::Edit && !state.dirty());
-                return Ok(if done { DONE } else { NOT_WRITTEN });
+                return Ok(Some(if done { DONE } else { NOT_WRITTEN }));
             }
             Effect::Write => {
                 let (outcome, dir_state) = write::write_host(state);
@@ -274,7 +332,29 @@ fn event_loop(
                 update(state, Action::Written(outcome));
             }
         }
+        Ok(None)
     }
+}
+
+/// Ctrl-Z or SIGTSTP: the shell gets its terminal back as it was, the wizard stops, and
+/// once continued it takes the full screen again.
+fn suspend(terminal: &mut ratatui::DefaultTerminal, signals: &Signals) -> Result<()> {
+    restore();
+    signals::stop_until_continued();
+    // This SIGCONT is answered here.
+    signals.take_continued();
+    take_screen_again(terminal)
+}
+
+/// After a stop the terminal may show anything, in any mode: set the modes again, clear
+/// it and forget the last frame, so that the next draw writes every cell.
+fn take_screen_again(terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
+    enter_modes()?;
+    execute!(std::io::stdout(), Clear(ClearType::All))?;
+    // Not terminal.clear(), which asks the terminal where its cursor is: swapping the
+    // buffers after a draw leaves both blank, so the next frame is drawn in full.
+    terminal.swap_buffers();
+    Ok(())
 }
 
 /// Stops the background jobs and leaves the dead terminal alone; the exit status of a
@@ -300,32 +380,13 @@ fn detach_from_dead_terminal() {
     }
 }
 
-/// Waits up to `wait` for input on stdin; true when the terminal there has hung up
-/// (POLLHUP or an error on the descriptor).
-fn terminal_hung_up(wait: Duration) -> bool {
-    let mut fd = libc::pollfd {
-        fd: libc::STDIN_FILENO,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    let millis = libc::c_int::try_from(wait.as_millis()).unwrap_or(libc::c_int::MAX);
-    // SAFETY: one valid pollfd; poll only writes its `revents`.
-    let ready = unsafe { libc::poll(&mut fd, 1, millis) };
-    ready > 0 && fd.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0
-}
-
-/// The full screen: raw mode, the alternate screen and mouse capture, undone when
-/// dropped and by the panic hook.
+/// The full screen: raw mode, the alternate screen, mouse capture and bracketed paste,
+/// undone when dropped and by the panic hook.
 struct Screen;
 
 impl Screen {
     fn enter() -> Result<Screen> {
-        crossterm::terminal::enable_raw_mode()?;
-        execute!(
-            std::io::stdout(),
-            crossterm::terminal::EnterAlternateScreen,
-            EnableMouseCapture
-        )?;
+        enter_modes()?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {
             restore();
@@ -342,11 +403,23 @@ impl Drop for Screen {
     }
 }
 
-/// Puts the terminal back as it was: mouse capture off, main screen, cooked mode,
-/// cursor shown.
+fn enter_modes() -> Result<()> {
+    crossterm::terminal::enable_raw_mode()?;
+    execute!(
+        std::io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        EnableMouseCapture,
+        EnableBracketedPaste
+    )?;
+    Ok(())
+}
+
+/// Puts the terminal back as it was: paste and mouse modes off, main screen, cooked
+/// mode, cursor shown.
 fn restore() {
     let _ = execute!(
         std::io::stdout(),
+        DisableBracketedPaste,
         DisableMouseCapture,
         crossterm::terminal::LeaveAlternateScreen,
         crossterm::cursor::Show

@@ -54,7 +54,7 @@ pub fn write_host(state: &WizardState) -> (WriteOutcome, Option<DirState>) {
         .map(|c| c.new.clone())
         .or_else(|| dir_state.atproto_toml.clone())
         .unwrap_or_default();
-    let outcome = match write_changes(dir, &plan.changes) {
+    let outcome = match write_changes(dir, &dir_state, &plan.changes) {
         Ok(written) => WriteOutcome::Written {
             files: written
                 .iter()

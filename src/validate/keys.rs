@@ -1,5 +1,6 @@
 //! Keys the plan does not declare: a typo (with the closest valid name) or, worse, a
 //! secret written inline, which must never be in a file meant to be committed.
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 
 use super::Diagnostic;
@@ -13,27 +14,23 @@ const SECRET_WORDS: [&str; 5] = ["password", "secret", "token", "private_key", "
 
 pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
     let catalog = view.catalog;
+    let top_level = Names::new(TOP_LEVEL);
     for key in view.tree.keys() {
         if !TOP_LEVEL.contains(&key.as_str()) {
-            out.push(undeclared(key, key, &TOP_LEVEL, None, false));
+            out.push(undeclared(key, key, &top_level, None, false));
         }
     }
-    let host_keys: Vec<&str> = catalog.plan.host.iter().map(|f| f.key.as_str()).collect();
+    let host_keys = Names::new(catalog.plan.host.iter().map(|f| f.key.as_str()));
     check_table(view.raw("host"), "host", &host_keys, None, false, out);
 
     if let Some(integrations) = table(view.raw("integrations"), "integrations", out) {
-        let sections: Vec<&str> = catalog
-            .plan
-            .integrations
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let sections = Names::new(catalog.plan.integrations.keys().map(String::as_str));
         for (section, value) in integrations {
             let path = format!("integrations.{section}");
             match catalog.plan.integrations.get(section) {
                 None => out.push(undeclared(&path, section, &sections, None, false)),
                 Some(fields) => {
-                    let keys: Vec<&str> = fields.iter().map(|f| f.key.as_str()).collect();
+                    let keys = Names::new(fields.iter().map(|f| f.key.as_str()));
                     check_table(Some(value), &path, &keys, None, false, out);
                 }
             }
@@ -41,7 +38,8 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
     }
 
     if let Some(services) = table(view.raw("services"), "services", out) {
-        let ids: Vec<&str> = catalog.services.keys().map(String::as_str).collect();
+        let ids = Names::new(catalog.services.keys().map(String::as_str));
+        let service_keys = Names::new(SERVICE_KEYS);
         for (id, value) in services {
             let path = format!("services.{id}");
             // An unknown service is a typo to point out, whatever its name looks like.
@@ -49,9 +47,9 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
                 out.push(unknown(&path, id, &ids));
                 continue;
             };
-            check_table(Some(value), &path, &SERVICE_KEYS, Some(service), false, out);
+            check_table(Some(value), &path, &service_keys, Some(service), false, out);
             let Some(t) = value.as_table() else { continue };
-            let port_names: Vec<&str> = service.ports.iter().map(|p| p.name.as_str()).collect();
+            let port_names = Names::new(service.ports.iter().map(|p| p.name.as_str()));
             check_table(
                 t.get("ports"),
                 &format!("{path}.ports"),
@@ -60,7 +58,7 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
                 false,
                 out,
             );
-            let settings: Vec<&str> = service.settings.iter().map(|f| f.key.as_str()).collect();
+            let settings = Names::new(service.settings.iter().map(|f| f.key.as_str()));
             check_table(
                 t.get("settings"),
                 &format!("{path}.settings"),
@@ -70,6 +68,26 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
                 out,
             );
         }
+    }
+}
+
+/// The names a table may hold, and (made once, when a message needs it) their list.
+struct Names<'a> {
+    list: Vec<&'a str>,
+    joined: OnceCell<String>,
+}
+
+impl<'a> Names<'a> {
+    fn new(names: impl IntoIterator<Item = &'a str>) -> Names<'a> {
+        Names {
+            list: names.into_iter().collect(),
+            joined: OnceCell::new(),
+        }
+    }
+
+    /// `a, b, c`: the same for every unknown key of a table, so joined once.
+    fn joined(&self) -> &str {
+        self.joined.get_or_init(|| self.list.join(", "))
     }
 }
 
@@ -98,7 +116,7 @@ fn table<'a>(
 fn check_table(
     value: Option<&Value>,
     path: &str,
-    known: &[&str],
+    known: &Names,
     service: Option<&Service>,
     in_settings: bool,
     out: &mut Vec<Diagnostic>,
@@ -106,9 +124,9 @@ fn check_table(
     let Some(t) = table(value, path, out) else {
         return;
     };
-    for key in t.keys().filter(|k| !known.contains(&k.as_str())) {
+    for key in t.keys().filter(|k| !known.list.contains(&k.as_str())) {
         out.push(undeclared(
-            &format!("{path}.{key}"),
+            &[path, ".", key].concat(),
             key,
             known,
             service,
@@ -121,7 +139,7 @@ fn check_table(
 fn undeclared(
     path: &str,
     key: &str,
-    known: &[&str],
+    known: &Names,
     service: Option<&Service>,
     in_settings: bool,
 ) -> Diagnostic {
@@ -143,7 +161,9 @@ fn looks_secret(key: &str, service: Option<&Service>) -> bool {
             .any(|secret| secret.name == key || secret.env.as_deref() == Some(key))
     });
     let lower = key.to_ascii_lowercase();
-    declared || SECRET_WORDS.iter().any(|w| lower.contains(w))
+    // Compared window by window: these keys are short, and a file may hold many.
+    let contains = |w: &str| lower.as_bytes().windows(w.len()).any(|x| x == w.as_bytes());
+    declared || SECRET_WORDS.iter().any(|w| contains(w))
 }
 
 fn inline_secret_message(path: &str, in_service_settings: bool) -> String {
@@ -159,11 +179,22 @@ fn inline_secret_message(path: &str, in_service_settings: bool) -> String {
 }
 
 /// `Unknown key …` with the closest valid name when one is close enough to be a typo.
-fn unknown(path: &str, key: &str, known: &[&str]) -> Diagnostic {
-    let message = match closest(key, known) {
-        Some(best) => format!("Unknown key {path}: did you mean {best}?"),
-        None if known.is_empty() => format!("Unknown key {path}: nothing can be set here."),
-        None => format!("Unknown key {path}: expected one of {}.", known.join(", ")),
+fn unknown(path: &str, key: &str, known: &Names) -> Diagnostic {
+    // Concatenated, each the one allocation of its exact size: a file may hold a
+    // great many unknown keys.
+    let message = match closest(key, &known.list) {
+        Some(best) => ["Unknown key ", path, ": did you mean ", best, "?"].concat(),
+        None if known.list.is_empty() => {
+            ["Unknown key ", path, ": nothing can be set here."].concat()
+        }
+        None => [
+            "Unknown key ",
+            path,
+            ": expected one of ",
+            known.joined(),
+            ".",
+        ]
+        .concat(),
     };
     Diagnostic::error(path, "unknown-key", message)
 }
@@ -171,18 +202,59 @@ fn unknown(path: &str, key: &str, known: &[&str]) -> Diagnostic {
 /// The known name nearest to `key` by edit distance, if it is near enough (a third of
 /// the length, at least 2 edits) to be what the operator meant.
 pub fn closest<'a>(key: &str, known: &[&'a str]) -> Option<&'a str> {
-    let limit = (key.chars().count() / 3).max(2);
+    let length = key.chars().count();
+    let limit = (length / 3).max(2);
+    let key = key.to_lowercase();
     known
         .iter()
-        .map(|k| {
-            (
-                strsim::levenshtein(&key.to_lowercase(), &k.to_lowercase()),
-                *k,
-            )
-        })
+        .map(|k| (*k, lowercase(k)))
+        // Two cheap lower bounds of the distance first, the difference in length and
+        // the characters one has and the other lacks: most unknown keys are far from
+        // every name and cost no edit distance at all.
+        .filter(|(_, k)| k.chars().count().abs_diff(length) <= limit)
+        .filter(|(_, k)| bag_distance(&key, k) <= limit)
+        .map(|(k, lower)| (strsim::levenshtein(&key, &lower), k))
         .filter(|(d, _)| *d <= limit)
         .min()
         .map(|(_, k)| k)
+}
+
+/// The larger count of characters (with repeats) that one string has and the other
+/// lacks: each edit changes it by at most one, so it never exceeds the edit distance.
+/// ASCII only; 0 (no bound) otherwise.
+fn bag_distance(a: &str, b: &str) -> usize {
+    if !a.is_ascii() || !b.is_ascii() {
+        return 0;
+    }
+    let mut counts = [0i32; 128];
+    for c in a.bytes() {
+        counts[c as usize] += 1;
+    }
+    for c in b.bytes() {
+        counts[c as usize] -= 1;
+    }
+    // Each character's surplus counted once, where it occurs.
+    let mut surplus = |bytes: std::str::Bytes, sign: i32| {
+        let mut sum = 0;
+        for c in bytes {
+            let n = counts[c as usize] * sign;
+            if n > 0 {
+                sum += n as usize;
+                counts[c as usize] = 0;
+            }
+        }
+        sum
+    };
+    surplus(a.bytes(), 1).max(surplus(b.bytes(), -1))
+}
+
+/// The catalog's names are lowercase already: copy only those that are not.
+fn lowercase(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.chars().any(char::is_uppercase) {
+        name.to_lowercase().into()
+    } else {
+        name.into()
+    }
 }
 
 #[cfg(test)]
@@ -196,5 +268,32 @@ mod tests {
         assert_eq!(closest("Backend", &known), Some("backend"));
         assert_eq!(closest("colect_metric", &known), Some("collect_metrics"));
         assert_eq!(closest("zzz", &known), None);
+    }
+
+    #[test]
+    fn the_bag_distance_never_exceeds_the_edit_distance() {
+        use super::bag_distance;
+        let words = [
+            "",
+            "a",
+            "ab",
+            "ba",
+            "abc",
+            "jetstream",
+            "jetstrem",
+            "streamjet",
+            "état",
+            "etat",
+        ];
+        for a in words {
+            for b in words {
+                assert!(
+                    bag_distance(a, b) <= strsim::levenshtein(a, b),
+                    "{a:?} {b:?}"
+                );
+            }
+        }
+        // Three letters in common (n, o, e): ten of the first word's thirteen are not.
+        assert_eq!(bag_distance("unknown_key_1", "hostname"), 10);
     }
 }

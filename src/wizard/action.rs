@@ -43,6 +43,9 @@ pub enum Action {
     Reset,
     /// While editing: a typed character, and the line editor's keys.
     Type(char),
+    /// While editing: text pasted (or typed faster than the screen is drawn), put in at
+    /// the cursor as if typed, without its control characters.
+    Paste(String),
     Backspace,
     DeleteChar,
     CursorLeft,
@@ -56,6 +59,8 @@ pub enum Action {
     /// The mouse wheel over the main pane.
     ScrollUp,
     ScrollDown,
+    /// Ctrl-Z: give the terminal back to the shell until continued.
+    Suspend,
     /// The terminal's new size (columns, rows).
     Resize(u16, u16),
     /// The edge wrote (or failed to write) the host's files.
@@ -86,6 +91,8 @@ pub enum Effect {
     Write,
     /// Leave the wizard with this exit status.
     Quit(i32),
+    /// Restore the terminal, stop until continued, then take the screen again.
+    Suspend,
     /// Start the preview of the written directory as background jobs; report with
     /// [`Action::PreviewEvent`].
     StartPreview,

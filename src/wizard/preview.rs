@@ -1,4 +1,4 @@
-//! The preview at the Done step (issue 5, "appears in the wizard"), as plain data: the
+//! The preview at the Done step, as plain data: the
 //! edge runs `crate::preview`'s background jobs (the deep check when Nix is here, then
 //! the `nixos-rebuild` preview) and turns their events into [`PreviewEvent`]s;
 //! [`super::update`] folds them into a [`PreviewPane`]; [`preview_lines`] is what the

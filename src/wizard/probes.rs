@@ -1,4 +1,4 @@
-//! The preflight probes on the Review step (issue 5, "Preflight probes"), as plain
+//! The preflight probes on the Review step, as plain
 //! data: `c` asks the edge to run `crate::preview::probes` in the background for the
 //! current answers; the edge turns the job's events into [`ProbeEvent`]s;
 //! [`super::update`] folds them into a [`ProbePane`]; [`probe_lines`] is what the

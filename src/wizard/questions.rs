@@ -48,7 +48,7 @@ pub struct Step {
     pub title: String,
 }
 
-/// The order integration steps are asked in (issue 4: database, reverse proxy and TLS,
+/// The order integration steps are asked in (database, reverse proxy and TLS,
 /// monitoring, logging, security, backup, secrets). A section `_plan.toml` adds that is
 /// not listed here comes after them, by name.
 pub const INTEGRATION_ORDER: [&str; 9] = [

@@ -10,7 +10,8 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
         let mut line = String::new();
         let mut len = 0;
         for word in para.split(' ').filter(|w| !w.is_empty()) {
-            let mut word: Vec<char> = word.chars().collect();
+            let chars: Vec<char> = word.chars().collect();
+            let mut word = &chars[..];
             loop {
                 let wl = word.len();
                 if len == 0 && wl <= width {
@@ -26,10 +27,10 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
                     out.push(std::mem::take(&mut line));
                     len = 0;
                 } else {
-                    // A word longer than a line: cut it.
-                    let rest = word.split_off(width);
-                    out.push(word.iter().collect());
-                    word = rest;
+                    // A word longer than a line: cut it, from the front without moving
+                    // the rest (a pasted megabyte is one word).
+                    out.push(word[..width].iter().collect());
+                    word = &word[width..];
                 }
             }
         }

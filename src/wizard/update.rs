@@ -43,6 +43,7 @@ pub fn update(s: &mut WizardState, action: Action) -> Effect {
             return Effect::None;
         }
         Action::CancelProbe => return cancel_probes(s),
+        Action::Suspend => return Effect::Suspend,
         _ => {}
     }
     s.message = None;
@@ -404,7 +405,8 @@ fn start_edit(s: &mut WizardState, path: &str, kind: QuestionKind, text: String)
 
 fn editing(s: &mut WizardState, action: Action) -> Effect {
     match action {
-        Action::Type(c) => type_char(s, c),
+        Action::Type(c) => insert(s, c.encode_utf8(&mut [0; 4])),
+        Action::Paste(text) => insert(s, &text),
         Action::Backspace => {
             let e = s.edit.as_mut().expect("editing");
             if e.cursor > 0 {
@@ -473,14 +475,17 @@ fn byte_at(text: &str, chars: usize) -> usize {
         .map_or(text.len(), |(i, _)| i)
 }
 
-fn type_char(s: &mut WizardState, c: char) {
-    if c.is_control() {
+/// Typed or pasted text goes in at the cursor, without control characters (a pasted
+/// line break, a tab), and the plan is validated once for all of it.
+fn insert(s: &mut WizardState, text: &str) {
+    let text: String = text.chars().filter(|c| !c.is_control()).collect();
+    if text.is_empty() {
         return;
     }
     let e = s.edit.as_mut().expect("editing");
     let at = byte_at(&e.text, e.cursor);
-    e.text.insert(at, c);
-    e.cursor += 1;
+    e.text.insert_str(at, &text);
+    e.cursor += text.chars().count();
     retype(s);
 }
 
@@ -1194,6 +1199,28 @@ mod tests {
         run(&mut s, &[Action::Back]);
         assert_eq!(s.step, StepKind::Start);
         assert!(s.message.as_ref().unwrap().text.contains("first step"));
+    }
+
+    #[test]
+    fn a_paste_goes_in_at_the_cursor_at_once_and_esc_still_cancels_it() {
+        let mut s = state(Some("community-pds"));
+        let before = s.draft.text().to_string();
+        run(&mut s, &[Action::Enter, Action::ClearLine]);
+        run(&mut s, &typed("pds"));
+        run(&mut s, &[Action::CursorHome]);
+        // Line breaks and tabs in a paste are not part of a value.
+        run(&mut s, &[Action::Paste("my-\r\n\t".into())]);
+        assert_eq!(s.edit.as_ref().unwrap().text, "my-pds");
+        assert_eq!(s.edit.as_ref().unwrap().cursor, 3);
+        let huge = "a".repeat(10_000);
+        run(&mut s, &[Action::CursorEnd, Action::Paste(huge.clone())]);
+        assert_eq!(s.edit.as_ref().unwrap().text, format!("my-pds{huge}"));
+        run(&mut s, &[Action::Back]);
+        assert!(s.edit.is_none());
+        assert_eq!(s.draft.text(), before, "Esc put the file back as it was");
+        // Suspending changes nothing; the edge does it.
+        assert_eq!(update(&mut s, Action::Suspend), Effect::Suspend);
+        assert_eq!(s.draft.text(), before);
     }
 
     #[test]

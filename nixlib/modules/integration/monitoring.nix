@@ -10,6 +10,7 @@ let
   active = config.atproto.registry != { };
   scraped = lib.filterAttrs (_: e: e.metrics != [ ]) config.atproto.registry;
   local = port: "127.0.0.1:${toString port}";
+  files = import ../../lib/secret-files.nix { inherit lib; };
   grafanaSecrets = "/var/lib/atproto-secrets/grafana";
   # Grafana runs as User=grafana (nixpkgs' module) and reads `$__file{…}` itself, so it
   # gets its secrets as systemd credentials: systemd copies the root-only files into
@@ -96,8 +97,8 @@ in
           UMask = "0077";
         };
         script = ''
-          install -d -m 0700 /var/lib/atproto-secrets ${grafanaSecrets}
-          ${pkgs.bash}/bin/bash ${../../secrets/atproto-secrets.sh} --dir ${grafanaSecrets} admin_password:password:24 secret_key:hex:32
+          install -d -m 0700 /var/lib/atproto-secrets
+          ${files.makeDir grafanaSecrets}${pkgs.bash}/bin/bash ${../../secrets/atproto-secrets.sh} --dir ${grafanaSecrets} admin_password:password:24 secret_key:hex:32
         '';
       };
       systemd.services.grafana = {

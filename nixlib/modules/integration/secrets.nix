@@ -45,8 +45,8 @@ let
       UMask = "0077";
     };
     script = ''
-      install -d -m 0700 /var/lib/atproto-secrets ${files.generatedDir e.unit} /run/atproto-secrets
-      ${links e.unit e}${pkgs.bash}/bin/bash ${script} --dir ${files.generatedDir e.unit} \
+      install -d -m 0700 /var/lib/atproto-secrets /run/atproto-secrets
+      ${files.makeDir (files.generatedDir e.unit)}${links e.unit e}${pkgs.bash}/bin/bash ${script} --dir ${files.generatedDir e.unit} \
         --env-file /run/atproto-secrets/${e.unit}.env \
         ${lib.escapeShellArgs (map (spec e.unit) e.composed)}
     '';
