@@ -22,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::catalog::Catalog;
+use crate::fsio::read::{Links, read_text};
 use crate::wizard::resume::{ResumeOffer, baseline};
 use crate::wizard::stored_draft::{FORMAT, StoredDraft, file_name};
 
@@ -81,9 +82,10 @@ impl HostDraft {
         &self.file
     }
 
-    /// The draft, when there is one this binary can read for this directory.
+    /// The draft, when there is one this binary can read for this directory. Read as
+    /// a host's files are: a link, a FIFO or a huge file is not read.
     pub fn load(&self) -> Option<StoredDraft> {
-        let text = fs::read_to_string(&self.file).ok()?;
+        let text = read_text(&self.file, Links::Refuse).ok()??;
         StoredDraft::parse(&text).filter(|d| d.dir == self.dir.to_string_lossy())
     }
 
@@ -251,6 +253,30 @@ mod tests {
         direct.save("schema = 1\n", None).unwrap();
         fs::copy(direct.path(), store.host(&real).path()).unwrap();
         assert_eq!(store.host(&real).load(), None);
+    }
+
+    #[test]
+    fn a_draft_that_is_no_regular_file_is_not_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = DraftStore::at(tmp.path().join("drafts"));
+        let (a, b) = (
+            store.host(&tmp.path().join("a")),
+            store.host(&tmp.path().join("b")),
+        );
+        a.save("schema = 1\n", None).unwrap();
+        assert!(a.load().is_some());
+        // A FIFO would block a plain read for ever; a link would lead elsewhere.
+        let fifo = std::ffi::CString::new(b.path().as_os_str().as_encoded_bytes()).unwrap();
+        // SAFETY: mkfifo with a NUL-terminated path this test owns.
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+        assert_eq!(b.load(), None);
+        fs::remove_file(b.path()).unwrap();
+        b.save("schema = 1\n", None).unwrap();
+        assert!(b.load().is_some());
+        let elsewhere = tmp.path().join("elsewhere.toml");
+        fs::rename(b.path(), &elsewhere).unwrap();
+        std::os::unix::fs::symlink(&elsewhere, b.path()).unwrap();
+        assert_eq!(b.load(), None);
     }
 
     #[test]
