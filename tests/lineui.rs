@@ -662,7 +662,12 @@ fn a_kept_draft_is_offered_resumed_and_gone_once_written() {
         text.contains("in an earlier session were not written"),
         "{text}"
     );
-    assert!(text.contains("Against the profile community-pds: host.hostname = \"seeded\" (was \"pds1\")"), "{text}");
+    assert!(
+        text.contains(
+            "Against the profile community-pds: host.hostname = \"seeded\" (was \"pds1\")"
+        ),
+        "{text}"
+    );
     assert!(
         text.contains("Resumed the answers saved just now."),
         "{text}"
