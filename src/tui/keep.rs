@@ -11,6 +11,9 @@ pub struct Keeping {
     host: Option<HostDraft>,
     /// Started once the offer (if any) is answered: until then the draft is left alone.
     keeper: Option<Keeper>,
+    /// The answers, profile and dirtiness last synced, so an unchanged frame costs a
+    /// comparison and no copy.
+    synced: Option<(String, Option<&'static str>, bool)>,
 }
 
 impl Keeping {
@@ -20,6 +23,7 @@ impl Keeping {
             return Keeping {
                 host: None,
                 keeper: None,
+                synced: None,
             };
         };
         let host = store.host(&state.dir);
@@ -30,6 +34,7 @@ impl Keeping {
         Keeping {
             host: Some(host),
             keeper: None,
+            synced: None,
         }
     }
 
@@ -43,10 +48,19 @@ impl Keeping {
         let Some(host) = &self.host else {
             return;
         };
+        let dirty = state.dirty();
+        if let Some((text, profile, was_dirty)) = &self.synced
+            && text == state.draft.text()
+            && *profile == state.profile
+            && *was_dirty == dirty
+        {
+            return;
+        }
+        self.synced = Some((state.draft.text().to_string(), state.profile, dirty));
         let keeper = self
             .keeper
             .get_or_insert_with(|| Keeper::start(host.clone()));
-        if state.dirty() {
+        if dirty {
             keeper.keep(&answers_to_keep(&state.draft), state.profile);
         } else {
             keeper.discard();
