@@ -877,10 +877,9 @@ impl Flow<'_> {
         for d in &found {
             self.say_diagnostic(d, None);
         }
-        if found
-            .iter()
-            .any(|d| d.is_error() && matches!(d.code.as_str(), "field" | "required"))
-        {
+        if found.iter().any(|d| {
+            d.is_error() && matches!(d.code.as_str(), "field" | "password-in-value" | "required")
+        }) {
             self.para("Try again (? explains the question).", 2);
             return false;
         }

@@ -78,18 +78,12 @@ pub fn file_name(canonical_dir: &Path) -> String {
 /// asks for a secret, but one typed by mistake or read from a hand-edited file must not
 /// land in a second file.
 pub fn answers_to_keep(draft: &Draft) -> String {
-    let types = &draft.catalog().plan.types;
-    let is_password = |message: &str| {
-        // Such a diagnostic's message starts with its type's `password_message`.
-        types
-            .values()
-            .filter_map(|t| t.password_message.as_deref())
-            .any(|m| message.starts_with(m))
-    };
     let secrets: Vec<String> = draft
         .diagnostics()
         .iter()
-        .filter(|d| d.is_error() && (d.code == "inline-secret" || is_password(&d.message)))
+        .filter(|d| {
+            d.is_error() && matches!(d.code.as_str(), "inline-secret" | "password-in-value")
+        })
         .map(|d| d.path.clone())
         .collect();
     if secrets.is_empty() {
