@@ -1,0 +1,69 @@
+//! The choices of an enum question; Enter, a digit or a first letter picks one.
+use super::super::form::report_field;
+use super::super::quit;
+use crate::value::Value;
+use crate::wizard::action::{Action, Effect};
+use crate::wizard::state::{Overlay, WizardState};
+
+pub(super) fn update(
+    s: &mut WizardState,
+    path: &str,
+    choices: &[String],
+    selected: usize,
+    action: Action,
+) -> Effect {
+    let n = choices.len();
+    let pick = |s: &mut WizardState, i: usize| {
+        s.overlay = None;
+        if let Some(c) = choices.get(i) {
+            s.draft.set(path, &Value::Str(c.clone()));
+            report_field(s, path);
+        }
+    };
+    match action {
+        Action::Up | Action::ScrollUp => {
+            s.overlay = Some(Overlay::Choice {
+                path: path.to_string(),
+                choices: choices.to_vec(),
+                selected: selected.saturating_sub(1),
+            })
+        }
+        Action::Down | Action::ScrollDown => {
+            s.overlay = Some(Overlay::Choice {
+                path: path.to_string(),
+                choices: choices.to_vec(),
+                selected: (selected + 1).min(n - 1),
+            })
+        }
+        Action::First | Action::Last => {
+            s.overlay = Some(Overlay::Choice {
+                path: path.to_string(),
+                choices: choices.to_vec(),
+                selected: if action == Action::First { 0 } else { n - 1 },
+            })
+        }
+        Action::Enter | Action::Toggle => pick(s, selected),
+        Action::ClickItem(i) => pick(s, i),
+        Action::Type(c) => {
+            // A digit picks by number; a letter picks the first choice starting with it.
+            let i = c
+                .to_digit(10)
+                .and_then(|d| (d as usize).checked_sub(1))
+                .filter(|&i| i < n)
+                .or_else(|| {
+                    choices
+                        .iter()
+                        .position(|ch| ch.starts_with(c.to_ascii_lowercase()))
+                });
+            if let Some(i) = i {
+                pick(s, i);
+            }
+        }
+        Action::Quit => {
+            s.overlay = None;
+            return quit(s);
+        }
+        _ => s.overlay = None,
+    }
+    Effect::None
+}
