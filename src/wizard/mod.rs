@@ -12,10 +12,12 @@
 //!   [`review`] (the review document), [`layout`] (where the panes are) and
 //!   [`preview`] (the preview pane at the Done step, fed by the edge's jobs) and
 //!   [`probes`] (the preflight probes on the Review step, also run by the edge).
+//! - [`cursor`]: the selected entry of a list (questions, jump list, choices).
 //! - [`stored_draft`]: the draft as it is kept between sessions (its text, its file's
 //!   name), and [`resume`]: the offer to take it up again (what differs, and when it
 //!   was saved). `crate::draft_store` does the file I/O.
 pub mod action;
+pub mod cursor;
 pub mod draft;
 pub mod first_switch;
 pub mod layout;

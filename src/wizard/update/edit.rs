@@ -6,6 +6,7 @@ use super::{Effect, quit, say, update};
 use crate::catalog::Level;
 use crate::value::Value;
 use crate::wizard::action::Action;
+use crate::wizard::cursor::ListCursor;
 use crate::wizard::questions::{QuestionKind, parse_answer};
 use crate::wizard::state::{EditBuffer, Overlay, WizardState};
 
@@ -62,14 +63,8 @@ pub(super) fn editing(s: &mut WizardState, action: Action) -> Effect {
         }
         Action::Back => cancel_edit(s),
         // A value that does not read stays in the editor (commit_edit says why).
-        Action::Enter if commit_edit(s) => {
-            let f = s.focus() as isize;
-            move_focus(s, f + 1);
-        }
-        Action::Up | Action::Down if commit_edit(s) => {
-            let f = s.focus() as isize;
-            move_focus(s, if action == Action::Up { f - 1 } else { f + 1 });
-        }
+        Action::Enter | Action::Down if commit_edit(s) => move_focus(s, ListCursor::down),
+        Action::Up if commit_edit(s) => move_focus(s, ListCursor::up),
         Action::ClickStep(_) | Action::ClickItem(_) => {
             if !commit_edit(s) {
                 cancel_edit(s);

@@ -1,8 +1,10 @@
 //! The choices of an enum question; Enter, a digit or a first letter picks one.
 use super::super::form::report_field;
 use super::super::quit;
+use super::list_move;
 use crate::value::Value;
 use crate::wizard::action::{Action, Effect};
+use crate::wizard::cursor::ListCursor;
 use crate::wizard::state::{Overlay, WizardState};
 
 pub(super) fn update(
@@ -20,28 +22,15 @@ pub(super) fn update(
             report_field(s, path);
         }
     };
+    if let Some(moved) = list_move(ListCursor::new(selected, n), &action) {
+        s.overlay = Some(Overlay::Choice {
+            path: path.to_string(),
+            choices: choices.to_vec(),
+            selected: moved.index,
+        });
+        return Effect::None;
+    }
     match action {
-        Action::Up | Action::ScrollUp => {
-            s.overlay = Some(Overlay::Choice {
-                path: path.to_string(),
-                choices: choices.to_vec(),
-                selected: selected.saturating_sub(1),
-            })
-        }
-        Action::Down | Action::ScrollDown => {
-            s.overlay = Some(Overlay::Choice {
-                path: path.to_string(),
-                choices: choices.to_vec(),
-                selected: (selected + 1).min(n - 1),
-            })
-        }
-        Action::First | Action::Last => {
-            s.overlay = Some(Overlay::Choice {
-                path: path.to_string(),
-                choices: choices.to_vec(),
-                selected: if action == Action::First { 0 } else { n - 1 },
-            })
-        }
         Action::Enter | Action::Toggle => pick(s, selected),
         Action::ClickItem(i) => pick(s, i),
         Action::Type(c) => {

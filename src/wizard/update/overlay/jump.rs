@@ -1,26 +1,22 @@
 //! The jump list (`g`): every step with its status; Enter goes there.
 use super::super::navigate::{go_to, leave_start_implicitly};
 use super::super::{quit, say};
+use super::list_move;
 use crate::catalog::Level;
 use crate::wizard::action::{Action, Effect};
+use crate::wizard::cursor::ListCursor;
 use crate::wizard::questions::StepKind;
 use crate::wizard::state::{Overlay, WizardState};
 
 pub(super) fn update(s: &mut WizardState, selected: usize, action: Action) -> Effect {
-    let n = s.steps().len();
+    let cursor = ListCursor::new(selected, s.steps().len());
+    if let Some(moved) = list_move(cursor, &action) {
+        s.overlay = Some(Overlay::Jump {
+            selected: moved.index,
+        });
+        return Effect::None;
+    }
     match action {
-        Action::Up | Action::ScrollUp => {
-            s.overlay = Some(Overlay::Jump {
-                selected: selected.saturating_sub(1),
-            })
-        }
-        Action::Down | Action::ScrollDown => {
-            s.overlay = Some(Overlay::Jump {
-                selected: (selected + 1).min(n - 1),
-            })
-        }
-        Action::First => s.overlay = Some(Overlay::Jump { selected: 0 }),
-        Action::Last => s.overlay = Some(Overlay::Jump { selected: n - 1 }),
         Action::Enter | Action::ClickItem(_) => {
             let i = match action {
                 Action::ClickItem(i) => i,

@@ -8,6 +8,7 @@ mod jump;
 mod resume;
 
 use crate::wizard::action::{Action, Effect};
+use crate::wizard::cursor::ListCursor;
 use crate::wizard::state::{Overlay, WizardState};
 
 /// Applies an action to the open overlay (`overlay` is a copy of `s.overlay`).
@@ -24,4 +25,16 @@ pub(super) fn update(s: &mut WizardState, overlay: Overlay, action: Action) -> E
             selected,
         } => choice::update(s, &path, &choices, selected, action),
     }
+}
+
+/// The moves of a list window (the jump list, the choices): Up/Down and the wheel,
+/// Home/End. Any other key is the window's own (PgUp/PgDn close it, as other keys do).
+fn list_move(cursor: ListCursor, action: &Action) -> Option<ListCursor> {
+    Some(match action {
+        Action::Up | Action::ScrollUp => cursor.up(),
+        Action::Down | Action::ScrollDown => cursor.down(),
+        Action::First => cursor.home(),
+        Action::Last => cursor.end(),
+        _ => return None,
+    })
 }
