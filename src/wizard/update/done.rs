@@ -4,9 +4,11 @@ use super::{Effect, say};
 use crate::catalog::Level;
 use crate::wizard::action::Action;
 use crate::wizard::layout::panes;
-use crate::wizard::preview::{PreviewPane, preview_lines};
+use crate::wizard::lines::ReviewLine;
+use crate::wizard::preview::PreviewPane;
+use crate::wizard::preview_lines::preview_lines;
 use crate::wizard::questions::StepKind;
-use crate::wizard::review::{ReviewLine, done_lines};
+use crate::wizard::review::done_lines;
 use crate::wizard::state::WizardState;
 
 /// The lines the Done step's pane shows now: the preview when it is open, else what

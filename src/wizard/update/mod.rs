@@ -3,10 +3,10 @@
 //! [`Effect`] for the edge to carry out.
 //!
 //! This module dispatches: the edge's reports (resize, written, job events) first,
-//! then the open overlay ([`overlay`]), then the edit in progress ([`edit`]), then the
-//! keys every step shares, then the current step's own module ([`start`], [`form`],
-//! [`review`], [`write`], [`done`]). [`navigate`] moves between steps, [`focus`] moves
-//! within a step's list; [`preview`] and [`probes`] fold the background jobs' events in.
+//! then the open overlay ([`overlay`]), then the edit in progress (`edit`), then the
+//! keys every step shares, then the current step's own module (`start`, `form`,
+//! `review`, `write`, `done`). `navigate` moves between steps, `focus` moves
+//! within a step's list; `preview` and `probes` fold the background jobs' events in.
 mod done;
 mod edit;
 mod focus;

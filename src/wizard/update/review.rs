@@ -5,9 +5,10 @@ use super::{Effect, say};
 use crate::catalog::Level;
 use crate::wizard::action::Action;
 use crate::wizard::layout::panes;
+use crate::wizard::lines::ReviewLine;
 use crate::wizard::probes::ProbePane;
 use crate::wizard::questions::StepKind;
-use crate::wizard::review::{ReviewLine, first_target, review_lines};
+use crate::wizard::review::{first_target, review_lines};
 use crate::wizard::state::WizardState;
 
 /// The review document at the current width.
