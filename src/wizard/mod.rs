@@ -23,13 +23,13 @@
 //! Imports point one way, down to up this list, never in a circle:
 //!
 //! 1. plain data and text: [`text`], [`shell`], [`lines`], [`cursor`], [`layout`],
-//!    [`questions`], [`draft`], [`profiles`], [`stored_draft`], [`resume`],
+//!    [`questions`](mod@questions), [`draft`], [`profiles`], [`stored_draft`], [`resume`],
 //!    [`first_switch`], [`summary`];
 //! 2. the background jobs' panes as data: [`preview`], [`probes`];
 //! 3. [`state`], which holds the draft, the panes and the open overlay;
 //! 4. what is read from the state: the documents ([`review`], [`preview_lines`],
 //!    [`probe_lines`]) and [`action`];
-//! 5. [`update`], the only writer of the state, over all of them.
+//! 5. [`update`](mod@update), the only writer of the state, over all of them.
 pub mod action;
 pub mod cursor;
 pub mod draft;
