@@ -33,7 +33,9 @@
 pub mod action;
 pub mod cursor;
 pub mod draft;
+pub mod field_help;
 pub mod first_switch;
+pub mod keys;
 pub mod layout;
 pub mod lines;
 pub mod preview;

@@ -1,10 +1,11 @@
 //! The choices of an enum question; Enter, a digit or a first letter picks one.
 use super::super::form::report_field;
 use super::super::quit;
-use super::list_move;
+use super::{OverlayView, Tone, list_move, toned};
 use crate::value::Value;
 use crate::wizard::action::{Action, Effect};
 use crate::wizard::cursor::ListCursor;
+use crate::wizard::questions::display_value;
 use crate::wizard::state::{Overlay, WizardState};
 
 pub(super) fn update(
@@ -55,4 +56,56 @@ pub(super) fn update(
         _ => s.overlay = None,
     }
     Effect::None
+}
+
+/// Any letter or digit picks (Space toggles, as elsewhere).
+pub(super) fn letter(c: char) -> Option<Action> {
+    (c != ' ').then_some(Action::Type(c))
+}
+
+pub(super) fn hints(s: &WizardState) -> Vec<(&'static str, &'static str)> {
+    vec![
+        (s.look.up_down(), "choose"),
+        ("Enter", "set"),
+        ("Esc", "cancel"),
+    ]
+}
+
+/// A row per choice.
+pub(super) fn size(choices: &[String]) -> (u16, u16) {
+    (44, choices.len() as u16 + 2)
+}
+
+/// The choices, numbered, the current value marked "(now)".
+pub(super) fn view(
+    s: &WizardState,
+    path: &str,
+    choices: &[String],
+    selected: usize,
+) -> OverlayView {
+    let look = s.look;
+    let current = s.draft.get(path).map(|v| display_value(&v));
+    let lines = choices
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let marker = if i == selected { look.current() } else { " " };
+            let now = if Some(c) == current.as_ref() {
+                "  (now)"
+            } else {
+                ""
+            };
+            let tone = if i == selected {
+                Tone::Focus
+            } else {
+                Tone::Plain
+            };
+            toned(format!("{marker} {}. {c}{now}", i + 1), tone)
+        })
+        .collect();
+    let title = path.rsplit('.').next().unwrap_or(path);
+    OverlayView {
+        title: format!("Choose {title}"),
+        lines,
+    }
 }

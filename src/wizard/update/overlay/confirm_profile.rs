@@ -1,7 +1,10 @@
 //! Replace the changed answers with another profile?
 use super::super::quit;
 use super::super::start::load_profile;
+use super::{OverlayView, QUESTION_SIZE, question_view, yes_no};
 use crate::wizard::action::{Action, Effect};
+use crate::wizard::layout::Area;
+use crate::wizard::profiles;
 use crate::wizard::state::WizardState;
 
 pub(super) fn update(s: &mut WizardState, index: usize, action: Action) -> Effect {
@@ -18,6 +21,30 @@ pub(super) fn update(s: &mut WizardState, index: usize, action: Action) -> Effec
         _ => {}
     }
     Effect::None
+}
+
+pub(super) const SIZE: (u16, u16) = QUESTION_SIZE;
+
+pub(super) fn letter(c: char) -> Option<Action> {
+    yes_no(c)
+}
+
+pub(super) fn hints() -> Vec<(&'static str, &'static str)> {
+    vec![("y", "replace the answers"), ("n", "keep them")]
+}
+
+pub(super) fn view(index: usize, inner: Area) -> OverlayView {
+    let p = &profiles::all()[index];
+    let text = format!(
+        "Start again from {}? The answers you changed so far are replaced.",
+        p.name
+    );
+    question_view(
+        "Replace the answers?",
+        &text,
+        "y replace   n keep mine",
+        inner,
+    )
 }
 
 #[cfg(test)]

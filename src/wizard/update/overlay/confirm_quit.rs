@@ -1,5 +1,7 @@
 //! Quit and lose the answers not written yet?
+use super::{OverlayView, QUESTION_SIZE, question_view, yes_no};
 use crate::wizard::action::{Action, Effect};
+use crate::wizard::layout::Area;
 use crate::wizard::state::WizardState;
 
 pub(super) fn update(s: &mut WizardState, action: Action) -> Effect {
@@ -11,6 +13,24 @@ pub(super) fn update(s: &mut WizardState, action: Action) -> Effect {
         }
         _ => Effect::None,
     }
+}
+
+pub(super) const SIZE: (u16, u16) = QUESTION_SIZE;
+
+pub(super) fn letter(c: char) -> Option<Action> {
+    yes_no(c)
+}
+
+pub(super) fn hints() -> Vec<(&'static str, &'static str)> {
+    vec![("y", "quit, lose the answers"), ("n", "stay")]
+}
+
+pub(super) fn view(s: &WizardState, inner: Area) -> OverlayView {
+    let text = format!(
+        "Quit without writing? Your answers are not written to {} yet and will be lost. Nothing in the directory has been changed.",
+        s.dir.display()
+    );
+    question_view("Quit?", &text, "y quit   n stay", inner)
 }
 
 #[cfg(test)]

@@ -1,14 +1,17 @@
 //! The offer to take up the answers of an earlier session that ended before writing.
 use super::super::navigate::go_to;
 use super::super::say;
+use super::{OverlayView, Tone, ViewLine, plain, toned};
 use crate::catalog::Level;
 use crate::safe_text::escape;
 use crate::wizard::action::{Action, Effect};
 use crate::wizard::draft::Draft;
+use crate::wizard::layout::Area;
 use crate::wizard::profiles;
 use crate::wizard::questions::StepKind;
 use crate::wizard::resume::ResumeOffer;
 use crate::wizard::state::{Mode, WizardState};
+use crate::wizard::text::{truncate, wrap};
 
 pub(super) fn update(s: &mut WizardState, offer: &ResumeOffer, action: Action) -> Effect {
     match action {
@@ -63,6 +66,61 @@ fn take_offer(s: &mut WizardState, offer: &ResumeOffer) {
     }
     let text = format!("Resumed the answers saved {}.", offer.saved);
     say(s, Level::Warning, text);
+}
+
+/// y takes them up, n discards them, q quits (they stay kept for another time).
+pub(super) fn letter(c: char) -> Option<Action> {
+    match c {
+        'y' | 'Y' => Some(Action::Yes),
+        'n' | 'N' => Some(Action::No),
+        'q' => Some(Action::Quit),
+        _ => None,
+    }
+}
+
+pub(super) fn hints() -> Vec<(&'static str, &'static str)> {
+    vec![("y", "resume them"), ("n", "discard them"), ("q", "quit")]
+}
+
+/// How many changed keys the offer lists before "and N more".
+const RESUME_LINES: usize = 8;
+
+/// High enough for the intro and the changes.
+pub(super) fn size(s: &WizardState, offer: &ResumeOffer) -> (u16, u16) {
+    // The window's inner width as `centered` makes it, for the intro's lines.
+    let inner = 72.min(s.size.0.saturating_sub(4)).max(10) as usize - 2;
+    let intro = wrap(&intro(s, offer), inner).len();
+    let changes = offer.change_lines(RESUME_LINES).len();
+    (72, (intro + changes + 4) as u16)
+}
+
+fn intro(s: &WizardState, offer: &ResumeOffer) -> String {
+    format!(
+        "Answers typed for {} in an earlier session were not written; they were kept {}. \
+         Against {}:",
+        escape(&s.dir.display().to_string()),
+        offer.saved,
+        offer.against
+    )
+}
+
+/// When the answers were saved, what differs, the keys.
+pub(super) fn view(s: &WizardState, offer: &ResumeOffer, inner: Area) -> OverlayView {
+    let width = inner.width as usize;
+    let mut lines: Vec<ViewLine> = wrap(&intro(s, offer), width)
+        .into_iter()
+        .map(plain)
+        .collect();
+    for change in offer.change_lines(RESUME_LINES) {
+        let line = format!("  {change}");
+        lines.push(plain(truncate(&line, width, s.look.ellipsis())));
+    }
+    lines.push(plain(""));
+    lines.push(toned("y resume them   n discard them   q quit", Tone::Key));
+    OverlayView {
+        title: "Resume your answers?".into(),
+        lines,
+    }
 }
 
 #[cfg(test)]
