@@ -15,6 +15,11 @@ impl ListCursor {
         ListCursor { index, len }
     }
 
+    /// At `index`, or at the last entry when the list is shorter than that.
+    pub fn clamped(index: usize, len: usize) -> ListCursor {
+        ListCursor::new(index, len).to(index)
+    }
+
     pub fn is_empty(self) -> bool {
         self.len == 0
     }
@@ -77,6 +82,8 @@ mod tests {
         assert_eq!(at(0, 4).end().index, 3);
         assert_eq!(at(0, 4).to(9).index, 3);
         assert_eq!(at(0, 4).to(2), at(2, 4));
+        assert_eq!(ListCursor::clamped(9, 4), at(3, 4));
+        assert_eq!(ListCursor::clamped(1, 4), at(1, 4));
     }
 
     #[test]
@@ -107,6 +114,7 @@ mod tests {
             empty.page_up(5),
             empty.page_down(5),
             empty.to(3),
+            ListCursor::clamped(3, 0),
         ] {
             assert_eq!(moved.index, 0);
         }

@@ -1,5 +1,6 @@
 //! What the help pane and the help window say about the current field (or step): a
 //! title and paragraphs, from the state.
+use super::cursor::ListCursor;
 use super::profiles;
 use super::questions::{QuestionKind, StepKind, default_value, display_value};
 use super::state::{Mode, WizardState};
@@ -8,7 +9,8 @@ use super::state::{Mode, WizardState};
 pub fn help_text(state: &WizardState) -> (String, Vec<String>) {
     match &state.step {
         StepKind::Start if state.mode == Mode::New => {
-            let p = &profiles::all()[state.focus().min(profiles::all().len() - 1)];
+            let all = profiles::all();
+            let p = &all[ListCursor::clamped(state.focus(), all.len()).index];
             (p.title.to_string(), vec![p.description()])
         }
         StepKind::Start => (

@@ -5,6 +5,7 @@ use super::start::choose_profile;
 use super::{Effect, say};
 use crate::apply::plan_apply;
 use crate::catalog::Level;
+use crate::wizard::cursor::ListCursor;
 use crate::wizard::questions::StepKind;
 use crate::wizard::review::first_target;
 use crate::wizard::state::{Mode, WizardState};
@@ -16,7 +17,7 @@ pub fn go_to(s: &mut WizardState, step: StepKind) {
     s.step = step.clone();
     let n = s.entries();
     if let Some(f) = s.focus.get_mut(&step) {
-        *f = (*f).min(n.saturating_sub(1));
+        *f = ListCursor::clamped(*f, n).index;
     }
     if matches!(step, StepKind::Review | StepKind::Write) {
         refresh_apply_plan(s);
