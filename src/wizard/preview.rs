@@ -1,9 +1,9 @@
-//! The preview at the Done step, as plain data: the
-//! edge runs `crate::preview`'s background jobs (the deep check when Nix is here, then
-//! the `nixos-rebuild` preview) and turns their events into [`PreviewEvent`]s;
-//! [`super::update`] folds them into a [`PreviewPane`]; `super::preview_lines` is
-//! what the pane shows. Deep-check findings are tied to the wizard's steps by their answers path,
-//! the same mapping the review uses for diagnostics.
+//! The preview at the Done step, as plain data: the edge runs `crate::preview`'s
+//! background jobs (the deep check when Nix is here, then the `nixos-rebuild` preview)
+//! and turns their events into [`PreviewEvent`]s; [`super::update`] folds them into a
+//! [`PreviewPane`]; `super::preview_lines` is what the pane shows. Deep-check findings
+//! are tied to the wizard's steps by their answers path, the same mapping the review
+//! uses for diagnostics.
 use super::questions::StepKind;
 use crate::preview::deep::Finding;
 use crate::preview::rebuild::CannotRun;

@@ -1,8 +1,8 @@
-//! The preflight probes on the Review step, as plain
-//! data: `c` asks the edge to run `crate::preview::probes` in the background for the
-//! current answers; the edge turns the job's events into [`ProbeEvent`]s;
-//! [`super::update`] folds them into a [`ProbePane`]; `super::probe_lines` is what
-//! the review shows. Advisory only: writing never waits for them.
+//! The preflight probes on the Review step, as plain data: `c` asks the edge to run
+//! `crate::preview::probes` in the background for the current answers; the edge turns
+//! the job's events into [`ProbeEvent`]s; [`super::update`] folds them into a
+//! [`ProbePane`]; `super::probe_lines` is what the review shows. Advisory only: writing
+//! never waits for them.
 use crate::preview::probes::ProbeResult;
 
 /// What the edge reports about the running probes.
