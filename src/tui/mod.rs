@@ -5,6 +5,12 @@
 //! drawing as a pure function of the state ([`draw`], [`screens`], [`widgets`]).
 //! Writing goes through [`write`], the same path as `atproto-wizard apply`. The answers
 //! are kept in a draft as they change ([`keep`]), so that a lost terminal loses nothing.
+//!
+//! Imports among the drawing modules point one way: [`draw`] → [`screens`] →
+//! [`widgets`] → [`input`] → [`form`] → [`theme`]. What the keys do
+//! (`crate::wizard::keys`) and each overlay's keys, size and content
+//! (`crate::wizard::update::overlay`) come from the pure core, so input and drawing
+//! agree without importing each other.
 pub mod decode;
 pub mod draw;
 pub mod form;

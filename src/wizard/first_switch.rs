@@ -13,7 +13,7 @@
 //! hosts on different machines. So the operator is told what to copy where instead.
 use std::path::{Path, PathBuf};
 
-use super::summary::shell_word;
+use super::shell::shell_word;
 use crate::render::classic::{Fetch, Source};
 
 /// How this wizard's own flake is kept, which decides how to copy it.

@@ -2,6 +2,8 @@
 //! warnings do not; Enter on one jumps to its field), then what `apply` would do to
 //! each file with its diff. Built from the state for a given width; the update uses it
 //! to move the cursor and jump, the drawing to paint it.
+use super::lines::{LineStyle, ReviewLine, line};
+use super::probe_lines::probe_lines;
 use super::state::WriteOutcome;
 use super::state::{Look, WizardState};
 use super::summary::{first_switch_step, next_steps, summarize};
@@ -9,37 +11,6 @@ use super::text::wrap;
 use crate::apply::{self, RefusalKind};
 use crate::catalog::Level;
 use crate::safe_text::escape;
-
-/// How a review line is painted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineStyle {
-    Heading,
-    Text,
-    Dim,
-    Error,
-    Warning,
-    Ok,
-    DiffHeader,
-    DiffHunk,
-    DiffAdd,
-    DiffRemove,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReviewLine {
-    pub text: String,
-    pub style: LineStyle,
-    /// The answers path Enter jumps to (problem lines).
-    pub target: Option<String>,
-}
-
-fn line(text: impl Into<String>, style: LineStyle) -> ReviewLine {
-    ReviewLine {
-        text: text.into(),
-        style,
-        target: None,
-    }
-}
 
 /// The review document for a main pane `width` characters wide.
 pub fn review_lines(state: &WizardState, width: usize) -> Vec<ReviewLine> {
@@ -115,11 +86,7 @@ pub fn review_lines(state: &WizardState, width: usize) -> Vec<ReviewLine> {
         ));
         out.push(line("", LineStyle::Text));
     }
-    out.extend(super::probes::probe_lines(
-        state.probes.as_ref(),
-        look,
-        width,
-    ));
+    out.extend(probe_lines(state.probes.as_ref(), look, width));
 
     out.push(line("Summary", LineStyle::Heading));
     for l in summarize(&state.view()).lines() {

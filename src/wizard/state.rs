@@ -63,6 +63,12 @@ pub struct EditBuffer {
 }
 
 /// A window over the screen.
+///
+/// Adding one: a variant here (its data), and a module in
+/// `crate::wizard::update::overlay` with everything else about it (how it changes the
+/// state, its letter keys, hints, size and what it shows). The compiler then points at
+/// the dispatch in that module's `mod.rs`; the terminal front end draws and sizes
+/// every overlay from that module, so it needs no change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     /// `?`: the current field's help and every key; scrolled by this many lines.

@@ -11,6 +11,7 @@ use crate::value::Value;
 
 use super::first_switch::{Machine, first_switch};
 use super::questions::status_word;
+use super::shell::shell_word;
 
 /// Where the generated secrets live (the `generate` backend; nixlib/modules).
 pub const SECRETS_DIR: &str = "/var/lib/atproto-secrets";
@@ -349,20 +350,6 @@ impl Summary {
         out.into_iter()
             .map(|l| crate::safe_text::escape(&l).into_owned())
             .collect()
-    }
-}
-
-/// A path as a POSIX shell word: quoted only when it needs it.
-pub fn shell_word(s: &str) -> String {
-    // `#` starts a comment only at the start of a word.
-    let plain = !s.is_empty()
-        && !s.starts_with('#')
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=#".contains(c));
-    if plain {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
 
