@@ -6,6 +6,7 @@ pub mod apply;
 pub mod catalog;
 pub mod cli;
 pub mod draft_store;
+pub mod exit_status;
 pub mod fsio;
 pub mod hostedit;
 pub mod lineui;

@@ -7,6 +7,7 @@ use atproto_wizard::catalog::Catalog;
 use atproto_wizard::cli::{
     Cli, Command, apply_cmd, catalog_cmd, check_cmd, preview_cmd, render_cmd, style::Style,
 };
+use atproto_wizard::exit_status::ExitStatus;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -19,13 +20,13 @@ fn main() -> ExitCode {
         Some(Command::Check { answers, json }) => {
             let outcome = check_cmd::run(catalog, &answers, json, Style::for_stdout());
             print!("{}", outcome.output);
-            ExitCode::from(outcome.status as u8)
+            ExitCode::from(outcome.status)
         }
         Some(Command::Render { answers, file }) => {
             let outcome = render_cmd::run(catalog, &answers, file, Style::for_stderr());
             eprint!("{}", outcome.stderr);
             print!("{}", outcome.stdout);
-            ExitCode::from(outcome.status as u8)
+            ExitCode::from(outcome.status)
         }
         Some(Command::Apply {
             answers,
@@ -49,7 +50,7 @@ fn main() -> ExitCode {
                 &mut ask,
                 &mut std::io::stdout(),
             );
-            ExitCode::from(status as u8)
+            ExitCode::from(status)
         }
         Some(Command::Preview {
             dir,
@@ -89,7 +90,7 @@ fn wizard(dir: PathBuf, profile: Option<String>, edit: bool, plain: bool, ascii:
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
         eprintln!("{}", atproto_wizard::lineui::NO_TERMINAL);
-        return ExitCode::from(2);
+        return ExitStatus::CannotRunHere.into();
     }
     let full = !plain && atproto_wizard::tui::full_screen_possible();
     // The answers typed are kept here until written, in case the session ends.
@@ -117,10 +118,10 @@ fn wizard(dir: PathBuf, profile: Option<String>, edit: bool, plain: bool, ascii:
         })
     };
     match result {
-        Ok(status) => ExitCode::from(status as u8),
+        Ok(status) => ExitCode::from(status),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            ExitStatus::Unusable.into()
         }
     }
 }
@@ -160,5 +161,5 @@ fn preview(opts: preview_cmd::Options) -> ExitCode {
         &mut std::io::stdout(),
         &interrupt,
     );
-    ExitCode::from(status as u8)
+    ExitCode::from(status)
 }

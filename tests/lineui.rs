@@ -42,7 +42,7 @@ fn run(opts: &LineOptions, script: Vec<Input>) -> (i32, Scripted) {
         p.left(),
         p.transcript
     );
-    (code, p)
+    (code.as_i32(), p)
 }
 
 /// The transcript with every run of whitespace made one space (help text is wrapped).
@@ -240,7 +240,12 @@ fn going_back_returns_to_the_previous_question_and_step_and_keeps_answers() {
         Input::Yes, // ...and discard
     ]);
     let (code, p) = run(&new_host(&dir, None), script);
-    assert_eq!(code, lineui::NOT_WRITTEN, "{}", p.transcript);
+    assert_eq!(
+        code,
+        lineui::ExitStatus::NotWritten.as_i32(),
+        "{}",
+        p.transcript
+    );
     assert!(!dir.exists(), "nothing written");
 
     let asked: Vec<&str> = p.asked.iter().map(String::as_str).collect();
@@ -295,7 +300,7 @@ fn an_invalid_answer_is_asked_again_with_the_validators_message() {
         Input::Yes, // discard
     ];
     let (code, p) = run(&new_host(&dir, None), script);
-    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert_eq!(code, lineui::ExitStatus::NotWritten.as_i32());
     assert!(!dir.exists());
     let tr = &flat(&p.transcript);
     // The same words as `check`.
@@ -350,7 +355,7 @@ fn an_answer_that_does_not_parse_is_explained_and_asked_again() {
         Input::Yes,
     ];
     let (code, p) = run(&new_host(&dir, Some("community-pds")), script);
-    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert_eq!(code, lineui::ExitStatus::NotWritten.as_i32());
     let tr = &flat(&p.transcript);
     assert!(
         tr.contains("error: type a port number between 1 and 65535. Try again."),
@@ -387,7 +392,7 @@ fn cancelling_halfway_leaves_the_directory_untouched() {
         Input::Yes,    // discard
     ];
     let (code, p) = run(&new_host(&dir, Some("community-pds")), script);
-    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert_eq!(code, lineui::ExitStatus::NotWritten.as_i32());
     assert_eq!(files(&dir), before, "the directory is as it was");
     let domain = p.asked.iter().filter(|a| a.ends_with("Domain")).count();
     assert_eq!(domain, 2);
@@ -408,7 +413,7 @@ fn cancelling_before_any_change_asks_nothing() {
     );
     let before = files(&dir);
     let (code, p) = run(&edit_host(&dir), vec![Input::Cancel]);
-    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert_eq!(code, lineui::ExitStatus::NotWritten.as_i32());
     assert!(!p.transcript.contains("Discard"), "{}", p.transcript);
     assert_eq!(files(&dir), before);
 }
@@ -505,7 +510,7 @@ fn editing_without_changes_writes_nothing() {
 fn edit_without_an_answers_file_says_what_to_run() {
     let tmp = tempfile::tempdir().unwrap();
     let (code, p) = run(&edit_host(tmp.path()), vec![]);
-    assert_eq!(code, lineui::UNREADABLE);
+    assert_eq!(code, lineui::ExitStatus::Unusable.as_i32());
     assert!(
         p.transcript.contains("atproto-wizard new --dir"),
         "{}",
@@ -517,7 +522,7 @@ fn edit_without_an_answers_file_says_what_to_run() {
 fn an_unknown_profile_lists_the_profiles() {
     let tmp = tempfile::tempdir().unwrap();
     let (code, p) = run(&new_host(tmp.path(), Some("nope")), vec![]);
-    assert_eq!(code, lineui::UNREADABLE);
+    assert_eq!(code, lineui::ExitStatus::Unusable.as_i32());
     assert!(
         p.transcript.contains("community-pds, relay-node"),
         "{}",
@@ -550,7 +555,7 @@ fn a_problem_no_question_sets_is_explained_at_the_review() {
         choose("Quit without writing"),
     ]);
     let (code, p) = run(&edit_host(&dir), script);
-    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert_eq!(code, lineui::ExitStatus::NotWritten.as_i32());
     let tr = flat(&p.transcript);
     assert!(tr.contains("did you mean jetstream?"), "{tr}");
     assert!(
@@ -612,7 +617,7 @@ fn the_services_step_warns_when_a_chosen_package_cannot_build_yet() {
     script.push(Input::Yes);
     let (code, p) = run(&new_host(&dir, None), script);
     let tr = flat(&p.transcript);
-    assert_eq!(code, lineui::NOT_WRITTEN, "{tr}");
+    assert_eq!(code, lineui::ExitStatus::NotWritten.as_i32(), "{tr}");
     assert!(
         tr.contains("domain-clash") || tr.contains("both served at"),
         "{tr}"
@@ -744,7 +749,7 @@ fn a_lost_terminal_keeps_the_answers_and_discarding_removes_them() {
     let opts = keeping(new_host(&dir, Some("relay-node")), &state);
     let mut p = Dropping(Scripted::new(vec![Input::Enter, t("relay9")]));
     let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::default());
-    assert_eq!(code, 2, "{}", p.0.transcript);
+    assert_eq!(code.as_i32(), 2, "{}", p.0.transcript);
     let kept = draft.load().expect("the answers are kept");
     assert!(
         kept.answers.contains("hostname = \"relay9\""),

@@ -276,7 +276,7 @@ fn without_a_terminal_it_points_to_apply() {
             .stdin(std::process::Stdio::null())
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
             format!("{NO_TERMINAL}\n")

@@ -136,7 +136,7 @@ fn the_line_mode_shows_values_and_problems_escaped() {
     let mut p = Scripted::new([Input::Enter, Input::Enter, Input::Cancel]);
     let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::default());
     let tr = &p.transcript;
-    assert_eq!(code, lineui::NOT_WRITTEN, "{tr}");
+    assert_eq!(code, lineui::ExitStatus::NotWritten, "{tr}");
     assert_shown_safely(tr);
     assert!(tr.contains("pds1\\u{1b}]0;owned\\u{7}"), "{tr}");
     // Enter on the offered (escaped) value keeps the value itself: the escaped text

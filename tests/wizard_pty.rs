@@ -306,7 +306,7 @@ fn without_a_terminal_it_points_at_apply() {
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("apply --answers"), "{err}");
 }

@@ -30,6 +30,7 @@ fn apply(answers: &Path, dir: &Path) -> i32 {
         &mut never,
         &mut Vec::new(),
     )
+    .as_i32()
 }
 
 fn files(dir: &Path) -> Vec<(String, String)> {

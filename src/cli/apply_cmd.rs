@@ -16,12 +16,7 @@ use crate::safe_text::{escape, escape_lines};
 use crate::validate::validate;
 use crate::wizard::summary::next_steps;
 
-/// Exit status of `apply`.
-pub const DONE: i32 = 0;
-pub const INVALID: i32 = check_cmd::INVALID;
-pub const UNREADABLE: i32 = check_cmd::UNREADABLE;
-pub const REFUSED: i32 = 3;
-pub const NOT_CONFIRMED: i32 = 4;
+use crate::exit_status::ExitStatus;
 
 /// The command line's options.
 #[derive(Debug, Clone)]
@@ -44,13 +39,13 @@ pub fn run(
     style: Style,
     confirm: Confirm,
     out: &mut dyn Write,
-) -> i32 {
+) -> ExitStatus {
     let mut p = Printer { out };
     let answers = match Answers::read(&opts.answers) {
         Ok(a) => a,
         Err(e) => {
             p.put(&check_cmd::unreadable(&e, false, style).output);
-            return UNREADABLE;
+            return ExitStatus::Unusable;
         }
     };
     let diagnostics = validate(catalog, &answers.tree);
@@ -59,7 +54,7 @@ pub fn run(
     }
     if diagnostics.iter().any(|d| d.is_error()) {
         p.put("Nothing was written: fix the errors above, then run apply again.\n");
-        return INVALID;
+        return ExitStatus::Problems;
     }
     let dir = &opts.dir;
     let state = match fsio::host::read_dir_state(dir) {
@@ -70,11 +65,11 @@ pub fn run(
                 "{}: {e}\nNothing was written.\n",
                 style.error("refused")
             ));
-            return REFUSED;
+            return ExitStatus::Refused;
         }
         Err(e) => {
             p.put(&format!("{}: {e}\n", style.error("error")));
-            return UNREADABLE;
+            return ExitStatus::Unusable;
         }
     };
     let plan = apply::plan_apply(&answers, catalog, &state, opts.force);
@@ -112,12 +107,12 @@ pub fn run(
             "{}: nothing was written.\n",
             style.error("refused")
         ));
-        return REFUSED;
+        return ExitStatus::Refused;
     }
     if plan.changes.is_empty() {
         p.put(&format!("No changes: {} is up to date.\n", dir.display()));
         git_note(&mut p, &plan, dir);
-        return DONE;
+        return ExitStatus::Success;
     }
     let n = plan.changes.len();
     let files = if n == 1 { "file" } else { "files" };
@@ -125,23 +120,23 @@ pub fn run(
         p.put(&format!(
             "Dry run: {n} {files} would be written; nothing was written.\n"
         ));
-        return DONE;
+        return ExitStatus::Success;
     }
     if !opts.yes {
         match confirm(&format!("Write {n} {files}? [y/N] ")) {
             Some(true) => {}
             Some(false) => {
                 p.put("Nothing was written.\n");
-                return NOT_CONFIRMED;
+                return ExitStatus::NotWritten;
             }
             None => {
                 p.put("Nothing was written: there is no terminal to ask for confirmation; pass --yes to write without asking.\n");
-                return NOT_CONFIRMED;
+                return ExitStatus::NotWritten;
             }
         }
     }
     let status = write(&mut p, &state, &plan.changes, dir, style);
-    if status == DONE {
+    if status == ExitStatus::Success {
         git_note(&mut p, &plan, dir);
         next(&mut p, catalog, &answers, dir, style);
     }
@@ -179,7 +174,7 @@ fn write(
     changes: &[FileChange],
     dir: &Path,
     style: Style,
-) -> i32 {
+) -> ExitStatus {
     use crate::fsio::host::{WriteFailure, write_changes};
     let print_written = |p: &mut Printer, written: &[fsio::host::Written]| {
         for w in written {
@@ -198,7 +193,7 @@ fn write(
                     dir.display()
                 ))
             ));
-            DONE
+            ExitStatus::Success
         }
         Err(failure) => {
             if let WriteFailure::Write { written, .. } = &failure {
@@ -216,9 +211,9 @@ fn write(
                     .describe("changed since apply read it; nothing was written: run apply again.")
             ));
             if failure.is_refusal() {
-                REFUSED
+                ExitStatus::Refused
             } else {
-                UNREADABLE
+                ExitStatus::Unusable
             }
         }
     }
@@ -339,7 +334,7 @@ mod tests {
         }
     }
 
-    fn run_with(opts: &Options, answer: Option<bool>) -> (i32, String, Vec<String>) {
+    fn run_with(opts: &Options, answer: Option<bool>) -> (ExitStatus, String, Vec<String>) {
         let mut asked = Vec::new();
         let mut confirm = |q: &str| {
             asked.push(q.to_string());
@@ -361,12 +356,12 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("host");
         let (status, out, asked) = run_with(&options(&dir), Some(true));
-        assert_eq!(status, DONE, "{out}");
+        assert_eq!(status, ExitStatus::Success, "{out}");
         assert_eq!(asked, ["Write 4 files? [y/N] "]);
         assert!(dir.join("atproto.nix").exists());
         // Nothing left to ask about the second time.
         let (status, out, asked) = run_with(&options(&dir), Some(true));
-        assert_eq!(status, DONE);
+        assert_eq!(status, ExitStatus::Success);
         assert!(asked.is_empty());
         assert!(out.contains("No changes"), "{out}");
     }
@@ -376,7 +371,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("host");
         let (status, out, _) = run_with(&options(&dir), Some(false));
-        assert_eq!(status, NOT_CONFIRMED);
+        assert_eq!(status, ExitStatus::NotWritten);
         assert!(out.ends_with("Nothing was written.\n"), "{out}");
         assert!(!dir.exists());
     }
@@ -404,7 +399,7 @@ mod tests {
             &mut out,
         );
         let out = String::from_utf8(out).unwrap();
-        assert_eq!(status, REFUSED, "{out}");
+        assert_eq!(status, ExitStatus::Refused, "{out}");
         assert!(out.contains("changed since apply read it"), "{out}");
         assert!(!dir.join("atproto.nix").exists());
         let names: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();

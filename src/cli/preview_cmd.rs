@@ -14,12 +14,7 @@ use crate::preview::rebuild::{self, PreviewOptions, PreviewReport};
 use crate::preview::{CancelToken, Event, Job, Target, Verdict};
 use crate::safe_text::{escape, escape_lines};
 
-/// Exit status of `preview`.
-pub const PASSED: i32 = 0;
-pub const HOST_FAILS: i32 = 1;
-pub const UNREADABLE: i32 = 2;
-pub const CANNOT_RUN: i32 = 3;
-pub const INTERRUPTED: i32 = 130;
+use crate::exit_status::ExitStatus;
 
 /// The command line's options.
 #[derive(Debug, Clone, Default)]
@@ -45,13 +40,13 @@ pub fn run(
     style: Style,
     out: &mut dyn Write,
     interrupt: &CancelToken,
-) -> i32 {
+) -> ExitStatus {
     let mut p = Printer { out };
     let target = match Target::from_dir(&opts.dir, opts.host.as_deref(), catalog) {
         Ok(t) => t,
         Err(e) => {
             p.put(&format!("{}: {e}\n", style.error("error")));
-            return UNREADABLE;
+            return ExitStatus::Unusable;
         }
     };
     p.put(&format!("{} {}\n", style.bold("Host:"), target.describe()));
@@ -71,7 +66,7 @@ pub fn run(
             style.bold("Preflight probes")
         ));
         let Some(report) = follow(&mut p, probes::spawn(inputs), interrupt, style, false) else {
-            return INTERRUPTED;
+            return ExitStatus::INTERRUPTED;
         };
         print_probes(&mut p, &report, style);
         summary.push(format!("probes: {}", probe_counts(&report)));
@@ -98,7 +93,7 @@ pub fn run(
             style,
             true,
         ) else {
-            return INTERRUPTED;
+            return ExitStatus::INTERRUPTED;
         };
         print_deep(&mut p, &report, &target, style);
         summary.push(format!("deep check: {}", report.summary()));
@@ -131,7 +126,7 @@ pub fn run(
                 style,
                 true,
             ) else {
-                return INTERRUPTED;
+                return ExitStatus::INTERRUPTED;
             };
             print_preview(&mut p, &report, opts, &target, style);
             summary.extend(report.summary(target.answers.as_ref()));
@@ -144,7 +139,7 @@ pub fn run(
             "\n{}: stopped (Ctrl-C).\n",
             style.warning("interrupted")
         ));
-        return INTERRUPTED;
+        return ExitStatus::INTERRUPTED;
     }
     let verdict = verdicts.iter().copied().max().unwrap_or(Verdict::Passed);
     p.put(&format!(
@@ -156,12 +151,15 @@ pub fn run(
         p.put(&format!("  {line}\n"));
     }
     let (word, status) = match verdict {
-        Verdict::Passed => (style.ok("ok"), PASSED),
-        Verdict::HostFails => (style.error("the host fails"), HOST_FAILS),
-        Verdict::CannotRun => (style.warning("could not run everything here"), CANNOT_RUN),
-        Verdict::Cancelled => (style.warning("interrupted"), INTERRUPTED),
+        Verdict::Passed => (style.ok("ok"), ExitStatus::Success),
+        Verdict::HostFails => (style.error("the host fails"), ExitStatus::Problems),
+        Verdict::CannotRun => (
+            style.warning("could not run everything here"),
+            ExitStatus::CannotRunHere,
+        ),
+        Verdict::Cancelled => (style.warning("interrupted"), ExitStatus::INTERRUPTED),
     };
-    p.put(&format!("Result: {word} (exit status {status})\n"));
+    p.put(&format!("Result: {word} (exit status {})\n", status.code()));
     status
 }
 

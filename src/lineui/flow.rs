@@ -35,14 +35,7 @@ use super::keep::Kept;
 use super::prompter::{ConfirmAsk, MultiAsk, PromptError, Prompter, Reply, SelectAsk, TextAsk};
 use super::text::{first_sentence, wrap, wrap_hanging};
 
-/// Exit status: the files were written, or nothing needed to change.
-pub const DONE: i32 = 0;
-/// Exit status: no terminal, an unreadable answers file or an I/O error.
-pub const UNREADABLE: i32 = 2;
-/// Exit status: `apply` refused to write (a file edited by hand, or one it cannot edit).
-pub const REFUSED: i32 = 3;
-/// Exit status: cancelled, or the writing was not confirmed; nothing was written.
-pub const NOT_WRITTEN: i32 = 4;
+pub use crate::exit_status::ExitStatus;
 
 /// The message when there is no terminal to ask on.
 pub const NO_TERMINAL: &str = "atproto-wizard needs a terminal for questions; write an answers file and run `atproto-wizard apply --answers FILE --dir DIR`";
@@ -74,7 +67,7 @@ impl Default for Look {
 
 /// Why the flow stops before its end.
 pub(super) enum Stop {
-    Exit(i32),
+    Exit(ExitStatus),
 }
 
 pub(super) type R<T> = Result<T, Stop>;
@@ -85,7 +78,7 @@ pub(super) enum Nav {
     Back,
     /// The step has nothing to ask: go on in the direction we were going.
     Skip,
-    Exit(i32),
+    Exit(ExitStatus),
 }
 
 /// Where a question sends the operator.
@@ -116,7 +109,7 @@ pub fn run(
     start: Start,
     look: Look,
     kept: Option<Kept>,
-) -> i32 {
+) -> ExitStatus {
     let (draft, step, edit, profile, start_text) = match start {
         Start::New { profile } => {
             let chosen = profile.and_then(profiles::find);
@@ -139,7 +132,7 @@ pub fn run(
                     look.style.error("error"),
                     escape(&e.message)
                 ));
-                return UNREADABLE;
+                return ExitStatus::Unusable;
             }
         },
     };
@@ -183,7 +176,7 @@ pub(super) struct Flow<'p> {
 }
 
 impl Flow<'_> {
-    fn journey(&mut self, first: StepKind) -> R<i32> {
+    fn journey(&mut self, first: StepKind) -> R<ExitStatus> {
         let mut step = first;
         let mut forward = true;
         loop {
@@ -299,7 +292,7 @@ impl Flow<'_> {
                 self.say(&format!("{word}: the terminal: {e}\n"));
             }
         }
-        Stop::Exit(UNREADABLE)
+        Stop::Exit(ExitStatus::Unusable)
     }
 
     /// Asks a text question; a cancel asks whether to discard, then asks again.
@@ -379,7 +372,7 @@ impl Flow<'_> {
             "Nothing was written; {} is as it was.\n",
             self.dir.display()
         ));
-        Err(Stop::Exit(NOT_WRITTEN))
+        Err(Stop::Exit(ExitStatus::NotWritten))
     }
 
     // ------------------------------------------------------------------ steps

@@ -11,7 +11,7 @@ use crate::wizard::resume::ResumeOffer;
 use crate::wizard::stored_draft::answers_to_keep;
 use crate::wizard::{Draft, profiles};
 
-use super::flow::{DONE, Flow, NOT_WRITTEN, R, Stop};
+use super::flow::{ExitStatus, Flow, R, Stop};
 use super::prompter::{ConfirmAsk, Reply};
 
 /// A directory's draft, and the offer to resume it until it is answered.
@@ -78,7 +78,7 @@ impl Flow<'_> {
                     "Nothing was written; the earlier answers are kept for {}.\n",
                     self.dir.display()
                 ));
-                Err(Stop::Exit(NOT_WRITTEN))
+                Err(Stop::Exit(ExitStatus::NotWritten))
             }
             Err(e) => Err(self.failed(e)),
         }
@@ -148,11 +148,11 @@ impl Flow<'_> {
     /// The journey ended with `code`: written (or nothing to write) removes the draft;
     /// anything else leaves the answers kept. A draft whose offer was never answered
     /// stays as it was.
-    pub(super) fn leave_draft(&mut self, code: i32) {
+    pub(super) fn leave_draft(&mut self, code: ExitStatus) {
         if self.kept.as_ref().is_none_or(|k| k.keeper.is_none()) {
             return;
         }
-        if code == DONE {
+        if code == ExitStatus::Success {
             self.discard_draft();
         } else {
             self.keep_draft();

@@ -24,7 +24,8 @@ use crate::draft_store::DraftStore;
 use crate::fsio::read::{Links, read_text};
 use crate::wizard::profiles;
 
-pub use flow::{DONE, Look, NO_TERMINAL, NOT_WRITTEN, REFUSED, Start, UNREADABLE};
+pub use crate::exit_status::ExitStatus;
+pub use flow::{Look, NO_TERMINAL, Start};
 pub use prompter::{Input, Prompter, Reply, Scripted};
 
 /// What `--plain` was asked to do.
@@ -45,10 +46,10 @@ pub struct LineOptions {
 /// Runs the line mode on the terminal; returns the exit status: 0 written (or nothing
 /// to change), 2 no terminal or unreadable answers, 3 `apply` refused, 4 cancelled or
 /// not confirmed (nothing written).
-pub fn run(opts: &LineOptions) -> Result<i32> {
+pub fn run(opts: &LineOptions) -> Result<ExitStatus> {
     if !std::io::stdin().is_terminal() {
         eprintln!("{NO_TERMINAL}");
-        return Ok(UNREADABLE);
+        return Ok(ExitStatus::Unusable);
     }
     // Everything goes to stderr, where inquire draws its prompts.
     let style = Style::for_stderr();
@@ -66,7 +67,7 @@ pub fn run_with(
     catalog: &'static Catalog,
     opts: &LineOptions,
     look: Look,
-) -> i32 {
+) -> ExitStatus {
     match start_of(opts) {
         Ok(start) => {
             let kept = opts.drafts.as_ref().map(|store| {
@@ -83,7 +84,7 @@ pub fn run_with(
         }
         Err(e) => {
             prompter.say(&format!("{}: {e:#}\n", look.style.error("error")));
-            UNREADABLE
+            ExitStatus::Unusable
         }
     }
 }

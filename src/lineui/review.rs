@@ -13,7 +13,7 @@ use crate::wizard::ANSWERS_NAME;
 use crate::wizard::questions::{self as q, StepKind};
 use crate::wizard::summary::{first_switch_step, next_steps, summarize};
 
-use super::flow::{DONE, Flow, Nav, R, REFUSED, UNREADABLE, plural};
+use super::flow::{ExitStatus, Flow, Nav, R, plural};
 use super::prompter::{SelectAsk, TextAsk};
 
 impl Flow<'_> {
@@ -138,9 +138,9 @@ impl Flow<'_> {
             Ok(s) => s,
             Err(e) => {
                 let (word, status) = if e.is_refusal() {
-                    ("refused", REFUSED)
+                    ("refused", ExitStatus::Refused)
                 } else {
-                    ("error", UNREADABLE)
+                    ("error", ExitStatus::Unusable)
                 };
                 let word = self.look.style.error(word);
                 self.say(&format!("{word}: {e}\nNothing was written.\n"));
@@ -164,7 +164,7 @@ impl Flow<'_> {
                 0 => Nav::Back,
                 _ => {
                     self.say("Nothing was written.\n");
-                    Nav::Exit(REFUSED)
+                    Nav::Exit(ExitStatus::Refused)
                 }
             });
         }
@@ -173,7 +173,7 @@ impl Flow<'_> {
                 "No changes: {} already holds these files.\n",
                 self.dir.display()
             ));
-            return Ok(Nav::Exit(DONE));
+            return Ok(Nav::Exit(ExitStatus::Success));
         }
         if self.confirm(
             "Check this machine first (DNS, ports 80/443, disk, NixOS)? (y/N)",
@@ -290,7 +290,7 @@ impl Flow<'_> {
     /// Writes through `apply`'s own write path (`fsio::host::write_changes`: the same
     /// check that nothing changed meanwhile, backups, atomic writes, in the same order),
     /// then says what to do next.
-    fn write(&mut self, read: &DirState, plan: &ApplyPlan) -> i32 {
+    fn write(&mut self, read: &DirState, plan: &ApplyPlan) -> ExitStatus {
         use crate::fsio::host::{WriteFailure, Written, write_changes};
         let style = self.look.style;
         let say_written = |flow: &mut Self, written: &[Written]| {
@@ -323,7 +323,7 @@ impl Flow<'_> {
                 // The answers are on disk now: nothing left to lose.
                 self.start_text = self.draft.text().to_string();
                 self.next_steps();
-                DONE
+                ExitStatus::Success
             }
             Err(failure) => {
                 if let WriteFailure::Write { written, .. } = &failure {
@@ -343,9 +343,9 @@ impl Flow<'_> {
                     )
                 ));
                 if failure.is_refusal() {
-                    REFUSED
+                    ExitStatus::Refused
                 } else {
-                    UNREADABLE
+                    ExitStatus::Unusable
                 }
             }
         }

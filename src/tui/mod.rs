@@ -48,12 +48,7 @@ use crate::wizard::update::update;
 use reader::{Input, Reader};
 use signals::Signals;
 
-/// Exit status: written, or nothing needed writing.
-pub const DONE: i32 = 0;
-/// Exit status: the directory or its answers cannot be read; no terminal.
-pub const UNREADABLE: i32 = 2;
-/// Exit status: quit without writing.
-pub const NOT_WRITTEN: i32 = 4;
+pub use crate::exit_status::ExitStatus;
 
 /// What `new` or `edit` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -90,9 +85,10 @@ pub fn look(ascii: bool) -> Look {
 pub fn initial_state(
     catalog: &'static Catalog,
     opts: &Options,
-) -> Result<WizardState, (String, i32)> {
+) -> Result<WizardState, (String, ExitStatus)> {
     let dir = opts.dir.clone();
-    let dir_state = read_dir_state(&dir).map_err(|e| (format!("error: {e}"), UNREADABLE))?;
+    let dir_state =
+        read_dir_state(&dir).map_err(|e| (format!("error: {e}"), ExitStatus::Unusable))?;
     let profile = match &opts.profile {
         None => None,
         Some(name) => Some(profiles::find(name).ok_or_else(|| {
@@ -102,7 +98,7 @@ pub fn initial_state(
                     "error: there is no profile {name:?}; the profiles are: {}",
                     names.join(", ")
                 ),
-                UNREADABLE,
+                ExitStatus::Unusable,
             )
         })?),
     };
@@ -113,7 +109,7 @@ pub fn initial_state(
                 let name = dir.join(ATPROTO_TOML).display().to_string();
                 let mut e = e;
                 e.file = name;
-                (format!("error: {e}"), UNREADABLE)
+                (format!("error: {e}"), ExitStatus::Unusable)
             })?;
             let mut s = WizardState::edit_host(dir.clone(), dir_state, draft);
             if !opts.edit {
@@ -134,7 +130,7 @@ pub fn initial_state(
                     dir.display(),
                     dir.display()
                 ),
-                UNREADABLE,
+                ExitStatus::Unusable,
             ));
         }
         (None, false) => WizardState::new_host(catalog, dir.clone(), dir_state, profile),
@@ -144,7 +140,7 @@ pub fn initial_state(
 }
 
 /// Runs the full-screen wizard; returns the exit status.
-pub fn run(opts: &Options) -> Result<i32> {
+pub fn run(opts: &Options) -> Result<ExitStatus> {
     let mut state = match initial_state(Catalog::embedded(), opts) {
         Ok(s) => s,
         Err((message, status)) => {
@@ -167,7 +163,7 @@ pub fn run(opts: &Options) -> Result<i32> {
         event_loop(&mut terminal, &mut state, &signals, &mut keeping)?
     };
     drop(signals);
-    let kept = keeping.finish(&mut state, status < 128);
+    let kept = keeping.finish(&mut state, !matches!(status, ExitStatus::Signal(_)));
     let mut out = std::io::stdout();
     match (&state.outcome, status) {
         (Some(WriteOutcome::Written { files, git_add, .. }), _) => {
@@ -182,7 +178,7 @@ pub fn run(opts: &Options) -> Result<i32> {
                 let _ = writeln!(out, "- {step}");
             }
         }
-        (_, s) if s >= 128 => {
+        (_, ExitStatus::Signal(_)) => {
             let _ = writeln!(out, "Stopped by a signal; nothing was written.");
             if kept {
                 let _ = writeln!(
@@ -213,7 +209,7 @@ fn event_loop(
     state: &mut WizardState,
     signals: &Signals,
     keeping: &mut keep::Keeping,
-) -> Result<i32> {
+) -> Result<ExitStatus> {
     let mut jobs = preview::Runner::default();
     let mut checks = preview::ProbeRunner::default();
     let mut input = Reader::stdin();
@@ -231,7 +227,7 @@ fn event_loop(
             if let Some(sig) = signals.ending() {
                 jobs.cancel();
                 checks.cancel();
-                return Ok(128 + sig);
+                return Ok(ExitStatus::Signal(sig as u8));
             }
             if signals.take_stop() {
                 suspend(terminal, signals)?;
@@ -285,7 +281,11 @@ impl Edge<'_> {
     /// Applies a batch of events; the exit status when one of them ends the wizard.
     /// Characters typed in a row go in as one paste: a burst of keys (a paste from a
     /// terminal without bracketed paste) is validated once, not once per key.
-    fn handle(&mut self, state: &mut WizardState, events: Vec<Event>) -> Result<Option<i32>> {
+    fn handle(
+        &mut self,
+        state: &mut WizardState,
+        events: Vec<Event>,
+    ) -> Result<Option<ExitStatus>> {
         let mut typed = String::new();
         for event in events {
             let action = input::map_event(state, &event);
@@ -316,7 +316,7 @@ impl Edge<'_> {
     }
 
     /// Updates the state and carries out the effect.
-    fn apply(&mut self, state: &mut WizardState, action: Action) -> Result<Option<i32>> {
+    fn apply(&mut self, state: &mut WizardState, action: Action) -> Result<Option<ExitStatus>> {
         match update(state, action) {
             Effect::None => {}
             Effect::StartPreview => self.jobs.start(&state.dir, state.catalog()),
@@ -328,7 +328,15 @@ impl Edge<'_> {
                 self.jobs.cancel();
                 self.checks.cancel();
                 let done = state.written() || (state.mode == Mode::Edit && !state.dirty());
-                return Ok(Some(if done { DONE } else { NOT_WRITTEN }));
+                // As the line mode and apply end: a write refused, then quit, is a refusal.
+                let refused = matches!(state.outcome, Some(WriteOutcome::Refused(_)));
+                return Ok(Some(if done {
+                    ExitStatus::Success
+                } else if refused {
+                    ExitStatus::Refused
+                } else {
+                    ExitStatus::NotWritten
+                }));
             }
             Effect::Write => {
                 let (outcome, dir_state) = write::write_host(state);
@@ -365,11 +373,11 @@ fn take_screen_again(terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
 
 /// Stops the background jobs and leaves the dead terminal alone; the exit status of a
 /// hang-up.
-fn hang_up(jobs: &mut preview::Runner, checks: &mut preview::ProbeRunner) -> i32 {
+fn hang_up(jobs: &mut preview::Runner, checks: &mut preview::ProbeRunner) -> ExitStatus {
     jobs.cancel();
     checks.cancel();
     detach_from_dead_terminal();
-    128 + signal_hook::consts::SIGHUP
+    ExitStatus::Signal(signal_hook::consts::SIGHUP as u8)
 }
 
 /// Points stdout and stderr at /dev/null once the terminal is gone: restoring it, and
@@ -453,7 +461,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("host");
         let (msg, status) = initial_state(c, &opts(&dir, true, None)).unwrap_err();
-        assert_eq!(status, UNREADABLE);
+        assert_eq!(status, ExitStatus::Unusable);
         assert!(msg.contains("atproto-wizard new --dir"), "{msg}");
         let (msg, _) = initial_state(c, &opts(&dir, false, Some("nope"))).unwrap_err();
         assert!(msg.contains("community-pds"), "{msg}");
@@ -467,7 +475,7 @@ mod tests {
         assert!(s.message.unwrap().text.contains("editing it"));
         std::fs::write(dir.join(ATPROTO_TOML), "schema = 9\n").unwrap();
         let (msg, status) = initial_state(c, &opts(&dir, true, None)).unwrap_err();
-        assert_eq!(status, UNREADABLE);
+        assert_eq!(status, ExitStatus::Unusable);
         assert!(
             msg.contains("atproto.toml") && msg.contains("newer"),
             "{msg}"
