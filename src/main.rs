@@ -5,9 +5,10 @@ use clap::Parser;
 
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::cli::{
-    Cli, Command, apply_cmd, catalog_cmd, check_cmd, preview_cmd, render_cmd, style::Style,
+    Cli, Command, apply_cmd, catalog_cmd, check_cmd, preview_cmd, render_cmd,
 };
 use atproto_wizard::exit_status::ExitStatus;
+use atproto_wizard::report::Style;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();

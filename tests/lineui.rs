@@ -458,7 +458,7 @@ fn editing_a_pds_host_to_add_constellation_shows_the_change_then_writes_it() {
     );
     assert!(tr.contains("services.constellation"), "{tr}");
     assert!(tr.contains("update atproto.toml"), "{tr}");
-    assert!(tr.contains("keep configuration.nix"), "{tr}");
+    assert!(tr.contains("keep   configuration.nix"), "{tr}");
     assert!(tr.contains("links.example.com  (Constellation)"), "{tr}");
 
     let after = files(&dir);
@@ -590,7 +590,7 @@ fn the_review_and_what_next_say_to_copy_the_flake_where_flake_url_points() {
     let write = tr.find("Write these files?").unwrap();
     assert!(review < write, "{tr}");
     // …and in what to do next, before the switch, with the commands.
-    let next = &tr[tr.find("What next:").expect(&tr)..];
+    let next = &tr[tr.find(" Next: 1. ").expect(&tr)..];
     let copy = next
         .find(&format!("Before the first switch: {sentence}"))
         .expect(next);

@@ -4,10 +4,10 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::style::Style;
 use crate::catalog::{Catalog, Level};
 use crate::exit_status::ExitStatus;
 use crate::plan::{Answers, LoadError, Location};
+use crate::report::Style;
 use crate::safe_text::{escape, escape_json};
 use crate::validate::{Diagnostic, validate};
 

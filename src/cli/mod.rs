@@ -4,7 +4,6 @@ pub mod catalog_cmd;
 pub mod check_cmd;
 pub mod preview_cmd;
 pub mod render_cmd;
-pub mod style;
 
 use std::path::PathBuf;
 

@@ -6,12 +6,12 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::style::{Printer, Style};
 use crate::catalog::{Catalog, Level};
 use crate::preview::deep::{self, DeepOptions, DeepReport, Finding};
-use crate::preview::probes::{self, ProbeInputs, ProbeReport, ProbeStatus};
+use crate::preview::probes::{self, ProbeInputs, ProbeReport};
 use crate::preview::rebuild::{self, PreviewOptions, PreviewReport};
-use crate::preview::{CancelToken, Event, Job, Target, Verdict};
+use crate::preview::{CancelToken, Event, Job, Target, Verdict, pipeline};
+use crate::report::{Printer, Style};
 use crate::safe_text::{escape, escape_lines};
 
 use crate::exit_status::ExitStatus;
@@ -75,7 +75,7 @@ pub fn run(
         }
     }
 
-    let mut host_fails = false;
+    let mut rebuild = true;
     if (opts.deep || opts.full) && !interrupt.is_cancelled() {
         p.put(&format!(
             "\n{} (Nix evaluates the host's assertions and warnings)\n",
@@ -97,7 +97,7 @@ pub fn run(
         };
         print_deep(&mut p, &report, &target, style);
         summary.push(format!("deep check: {}", report.summary()));
-        host_fails = report.verdict() == Verdict::HostFails;
+        rebuild = pipeline::rebuild_after(report.verdict());
         verdicts.push(report.verdict());
     }
 
@@ -106,11 +106,8 @@ pub fn run(
             "\n{} (nixos-rebuild; nothing is switched)\n",
             style.bold("Preview")
         ));
-        if host_fails {
-            p.put(
-                "Left out: the deep check found errors, and nixos-rebuild would stop at the same \
-                 place. Fix them first.\n",
-            );
+        if !rebuild {
+            p.put(&format!("{}\n", pipeline::REBUILD_LEFT_OUT));
         } else {
             let mut preview_opts = PreviewOptions {
                 build: opts.build,
@@ -231,27 +228,8 @@ fn probe_counts(report: &ProbeReport) -> String {
     probes::counts(&report.results)
 }
 
-/// The probe results as the CLI and the line mode print them: the status word
-/// (coloured where the style allows), the finding, and what to do about it.
-pub(crate) fn probe_result_lines(results: &[probes::ProbeResult], style: Style) -> String {
-    let mut out = String::new();
-    for r in results {
-        let word = match r.status {
-            ProbeStatus::Ok => style.ok(r.status.word()),
-            ProbeStatus::Warning | ProbeStatus::Unknown => style.warning(r.status.word()),
-            ProbeStatus::Failed => style.error(r.status.word()),
-        };
-        let (head, fix) = probes::result_text(r);
-        out.push_str(&format!("  {word}: {head}\n"));
-        if let Some(fix) = fix {
-            out.push_str(&format!("    {fix}\n"));
-        }
-    }
-    out
-}
-
 fn print_probes(p: &mut Printer, report: &ProbeReport, style: Style) {
-    p.put(&probe_result_lines(&report.results, style));
+    p.put(&crate::report::probes::lines(&report.results, style));
 }
 
 fn print_deep(p: &mut Printer, report: &DeepReport, target: &Target, style: Style) {

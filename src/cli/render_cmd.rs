@@ -5,12 +5,12 @@ use std::path::Path;
 use clap::ValueEnum;
 
 use super::check_cmd;
-use super::style::Style;
 use crate::apply::{generated_atproto_nix, generated_flake_nix, resolve_answers};
 use crate::catalog::Catalog;
 use crate::exit_status::ExitStatus;
 use crate::plan::Answers;
 use crate::render::{HostContext, HostMode, render_configuration_nix};
+use crate::report::Style;
 use crate::validate::validate;
 
 /// The host files `render` can print.

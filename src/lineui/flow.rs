@@ -23,7 +23,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{Catalog, FieldType, Level};
-use crate::cli::style::Style;
+use crate::report::Style;
 use crate::safe_text::escape;
 use crate::validate::Diagnostic;
 use crate::value::Value;

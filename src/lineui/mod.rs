@@ -19,9 +19,9 @@ use anyhow::{Result, bail};
 
 use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
-use crate::cli::style::Style;
 use crate::draft_store::DraftStore;
 use crate::fsio::read::{Links, read_text};
+use crate::report::Style;
 use crate::wizard::profiles;
 
 pub use crate::exit_status::ExitStatus;

@@ -39,6 +39,7 @@ use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
 use crate::draft_store::DraftStore;
 use crate::fsio::host::read_dir_state;
+use crate::report::{self, Style, outcome};
 use crate::wizard::action::{Action, Effect};
 use crate::wizard::draft::Draft;
 use crate::wizard::profiles;
@@ -167,16 +168,11 @@ pub fn run(opts: &Options) -> Result<ExitStatus> {
     let mut out = std::io::stdout();
     match (&state.outcome, status) {
         (Some(WriteOutcome::Written { files, git_add, .. }), _) => {
-            let _ = writeln!(
-                out,
-                "Wrote {} file{} in {}. Next:",
-                files.len(),
-                if files.len() == 1 { "" } else { "s" },
-                state.dir.display()
-            );
-            for step in next_steps(&state.view(), &state.dir, git_add, state.machine.as_ref()) {
-                let _ = writeln!(out, "- {step}");
-            }
+            // The same last words as apply's, on the main screen once the wizard is gone.
+            let style = Style::for_stdout();
+            let steps = next_steps(&state.view(), &state.dir, git_add, state.machine.as_ref());
+            let _ = write!(out, "{}", outcome::wrote(files.len(), &state.dir, style));
+            let _ = write!(out, "{}", report::next::numbered(&steps, style));
         }
         (_, ExitStatus::Signal(_)) => {
             let _ = writeln!(out, "Stopped by a signal; nothing was written.");
@@ -188,11 +184,7 @@ pub fn run(opts: &Options) -> Result<ExitStatus> {
             }
         }
         (Some(WriteOutcome::NothingToDo { .. }), _) => {
-            let _ = writeln!(
-                out,
-                "Nothing to write: {} is up to date.",
-                state.dir.display()
-            );
+            let _ = write!(out, "{}", outcome::up_to_date(&state.dir));
         }
         _ => {
             let _ = writeln!(out, "Nothing was written to {}.", state.dir.display());

@@ -13,8 +13,8 @@
 //! hosts on different machines. So the operator is told what to copy where instead.
 use std::path::{Path, PathBuf};
 
-use super::shell::shell_word;
 use crate::render::classic::{Fetch, Source};
+use crate::report::shell::shell_word;
 
 /// How this wizard's own flake is kept, which decides how to copy it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

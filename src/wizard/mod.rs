@@ -18,11 +18,10 @@
 //! - [`stored_draft`]: the draft as it is kept between sessions (its text, its file's
 //!   name), and [`resume`]: the offer to take it up again (what differs, and when it
 //!   was saved). `crate::draft_store` does the file I/O.
-//! - [`shell`]: paths as shell words, for the commands the next steps print.
 //!
 //! Imports point one way, down to up this list, never in a circle:
 //!
-//! 1. plain data and text: [`text`], [`shell`], [`lines`], [`cursor`], [`layout`],
+//! 1. plain data and text: [`text`], [`lines`], [`cursor`], [`layout`],
 //!    [`questions`](mod@questions), [`draft`], [`profiles`], [`stored_draft`], [`resume`],
 //!    [`first_switch`], [`summary`];
 //! 2. the background jobs' panes as data: [`preview`], [`probes`];
@@ -30,6 +29,9 @@
 //! 4. what is read from the state: the documents ([`review`], [`preview_lines`],
 //!    [`probe_lines`]) and [`action`];
 //! 5. [`update`](mod@update), the only writer of the state, over all of them.
+//!
+//! Below them all, outside the wizard: `crate::report`, the words and rows the reports
+//! of writing a host share with `apply` and the line mode.
 pub mod action;
 pub mod cursor;
 pub mod draft;
@@ -46,7 +48,6 @@ pub mod profiles;
 pub mod questions;
 pub mod resume;
 pub mod review;
-pub mod shell;
 pub mod state;
 pub mod stored_draft;
 pub mod summary;

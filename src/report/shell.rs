@@ -1,5 +1,5 @@
-//! Text for the operator's shell: the commands the next steps and the step before the
-//! first switch print. Its own module so that both import it and neither the other.
+//! Text for the operator's shell: a path in the commands the reports print (the next
+//! steps, the step before the first switch, the `git add` reminder).
 /// A path as a POSIX shell word: quoted only when it needs it.
 pub fn shell_word(s: &str) -> String {
     // `#` starts a comment only at the start of a word.
