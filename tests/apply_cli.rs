@@ -1,7 +1,7 @@
 //! `atproto-wizard apply` as an operator runs it: every profile into an empty directory
 //! and into a typical existing host, second runs that change nothing, hand edits
 //! refused, dry runs, confirmation, colours, and the git hint.
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

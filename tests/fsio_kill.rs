@@ -92,13 +92,16 @@ fn a_killed_writer_leaves_the_old_or_the_new_file_never_a_torn_one() {
     let [a, b] = contents();
     fsio::write_atomic(&path, &a).unwrap();
     let me = std::env::current_exe().unwrap();
+    // The writer's full test name: this module's path without the crate's name.
+    let module = module_path!().split_once("::").map(|(_, module)| module);
+    let writer = module.map_or("writer".into(), |module| format!("{module}::writer"));
     let mut rng = Rng(SEED);
     let mut seen = [0usize; 2];
     for iteration in 0..ITERATIONS {
         let ready = path.with_extension("ready");
         let _ = std::fs::remove_file(&ready);
         let mut child = Command::new(&me)
-            .args(["--exact", "writer", "--nocapture", "--test-threads=1"])
+            .args(["--exact", &writer, "--nocapture", "--test-threads=1"])
             .env(WRITER_ENV, &path)
             .stdout(Stdio::null())
             .stderr(Stdio::null())

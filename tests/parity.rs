@@ -1,7 +1,7 @@
 //! The Rust validator and the pure-Nix one (nixlib/lib/validate.nix) must give the same
 //! diagnostics, word for word, on the same plans. A few hundred plans are generated from
 //! the profiles by random but seeded edits, valid and invalid, and evaluated with both.
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;

@@ -2,12 +2,9 @@
 //! host from an empty directory, a relay node, editing a PDS host to add constellation,
 //! quitting halfway and a SIGTERM leaving the directory untouched. Each step waits for
 //! text on the screen (a vt100 emulator reads the output), with generous timeouts.
-#[path = "support/pty.rs"]
-mod pty;
-
 use std::path::{Path, PathBuf};
 
-use pty::{DOWN, ENTER, RIGHT, Wizard, bin};
+use crate::support::pty::{DOWN, ENTER, RIGHT, Wizard, bin};
 
 fn apply(answers: &Path, dir: &Path) -> std::process::Output {
     std::process::Command::new(bin())

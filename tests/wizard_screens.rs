@@ -19,6 +19,8 @@ use atproto_wizard::wizard::{Draft, StepKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use crate::support;
+
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 fn new_state(profile: Option<&str>) -> WizardState {
@@ -47,7 +49,7 @@ fn render(state: &WizardState, size: (u16, u16)) -> String {
 fn snap(name: &str, state: &WizardState) {
     for size in SIZES {
         let text = render(state, size);
-        insta::assert_snapshot!(format!("{name}-{}x{}", size.0, size.1), text);
+        support::assert_snapshot!(format!("{name}-{}x{}", size.0, size.1), text);
     }
 }
 
