@@ -314,7 +314,7 @@ fn edit_refuses_an_atproto_toml_that_is_a_link_or_a_fifo() {
         };
         let (code, transcript) = within_deadline(move || {
             let mut p = Scripted::new([]);
-            let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::default());
+            let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::plain(), 80);
             (code, p.transcript)
         });
         assert_eq!(code, lineui::ExitStatus::Unusable, "{transcript}");

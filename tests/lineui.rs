@@ -35,7 +35,7 @@ fn edit_host(dir: &Path) -> LineOptions {
 
 fn run(opts: &LineOptions, script: Vec<Input>) -> (i32, Scripted) {
     let mut p = Scripted::new(script);
-    let code = lineui::run_with(&mut p, Catalog::embedded(), opts, Look::default());
+    let code = lineui::run_with(&mut p, Catalog::embedded(), opts, Look::plain(), 80);
     assert!(
         p.finished(),
         "{} scripted answers left unused\n{}",
@@ -748,7 +748,7 @@ fn a_lost_terminal_keeps_the_answers_and_discarding_removes_them() {
     let draft = DraftStore::at(&state).host(&dir);
     let opts = keeping(new_host(&dir, Some("relay-node")), &state);
     let mut p = Dropping(Scripted::new(vec![Input::Enter, t("relay9")]));
-    let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::default());
+    let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::plain(), 80);
     assert_eq!(code.as_i32(), 2, "{}", p.0.transcript);
     let kept = draft.load().expect("the answers are kept");
     assert!(

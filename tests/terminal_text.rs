@@ -134,7 +134,7 @@ fn the_line_mode_shows_values_and_problems_escaped() {
     };
     // The Host step lists its values, then the first question offers the current one.
     let mut p = Scripted::new([Input::Enter, Input::Enter, Input::Cancel]);
-    let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::default());
+    let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::plain(), 80);
     let tr = &p.transcript;
     assert_eq!(code, lineui::ExitStatus::NotWritten, "{tr}");
     assert_shown_safely(tr);

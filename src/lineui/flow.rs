@@ -23,11 +23,12 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{Catalog, FieldType, Level};
-use crate::report::Style;
 use crate::safe_text::escape;
 use crate::validate::Diagnostic;
 use crate::value::Value;
 use crate::wizard::first_switch::Machine;
+use crate::wizard::journey;
+pub use crate::wizard::look::Look;
 use crate::wizard::questions::{self as q, Question, QuestionKind, StepKind};
 use crate::wizard::{ANSWERS_NAME, Draft, profiles};
 
@@ -47,22 +48,6 @@ pub enum Start {
     New { profile: Option<&'static str> },
     /// An existing host: these are its answers (the directory's atproto.toml).
     Edit { text: String },
-}
-
-/// How the flow talks: colour for diffs, and the width to wrap help text at.
-#[derive(Debug, Clone, Copy)]
-pub struct Look {
-    pub style: Style,
-    pub width: usize,
-}
-
-impl Default for Look {
-    fn default() -> Self {
-        Look {
-            style: Style::plain(),
-            width: 80,
-        }
-    }
 }
 
 /// Why the flow stops before its end.
@@ -108,6 +93,7 @@ pub fn run(
     dir: &Path,
     start: Start,
     look: Look,
+    width: usize,
     kept: Option<Kept>,
 ) -> ExitStatus {
     let (draft, step, edit, profile, start_text) = match start {
@@ -129,7 +115,7 @@ pub fn run(
                 prompter.say(&format!(
                     "{}: {}: {}\n",
                     path.display(),
-                    look.style.error("error"),
+                    look.style().error("error"),
                     escape(&e.message)
                 ));
                 return ExitStatus::Unusable;
@@ -145,6 +131,7 @@ pub fn run(
         start_text,
         profile,
         look,
+        width,
         visited: HashSet::new(),
         machine: crate::fsio::own_flake::this_machine(),
         kept,
@@ -168,6 +155,8 @@ pub(super) struct Flow<'p> {
     /// The profile chosen at the Start step.
     pub(super) profile: Option<&'static str>,
     pub(super) look: Look,
+    /// The terminal's width, to wrap text at.
+    pub(super) width: usize,
     pub(super) visited: HashSet<StepKind>,
     /// Where this project's flake is on this machine (the step before the first switch).
     pub(super) machine: Machine,
@@ -194,7 +183,7 @@ impl Flow<'_> {
                 Nav::Skip => -1,
             };
             forward = direction > 0;
-            match self.neighbour(&step, direction) {
+            match journey::neighbour(&self.steps(), &step, direction) {
                 Some(next) => step = next,
                 None => {
                     self.say("This is the first step.\n");
@@ -212,13 +201,13 @@ impl Flow<'_> {
 
     /// A paragraph, wrapped, indented by `indent` spaces.
     pub(super) fn para(&mut self, text: &str, indent: usize) {
-        let wrapped = wrap(text, self.look.width.saturating_sub(1), indent);
+        let wrapped = wrap(text, self.width.saturating_sub(1), indent);
         self.p.say(&wrapped);
     }
 
     /// A numbered or bulleted item, its following lines under its text.
     pub(super) fn item(&mut self, text: &str, indent: usize, hang: usize) {
-        let wrapped = wrap_hanging(text, self.look.width.saturating_sub(1), indent, hang);
+        let wrapped = wrap_hanging(text, self.width.saturating_sub(1), indent, hang);
         self.p.say(&wrapped);
     }
 
@@ -256,8 +245,8 @@ impl Flow<'_> {
 
     pub(super) fn level_word(&self, level: Level) -> String {
         match level {
-            Level::Error => self.look.style.error("error"),
-            Level::Warning => self.look.style.warning("warning"),
+            Level::Error => self.look.style().error("error"),
+            Level::Warning => self.look.style().warning("warning"),
         }
     }
 
@@ -288,7 +277,7 @@ impl Flow<'_> {
         match e {
             PromptError::NoTerminal => self.say(&format!("{NO_TERMINAL}\n")),
             PromptError::Io(e) => {
-                let word = self.look.style.error("error");
+                let word = self.look.style().error("error");
                 self.say(&format!("{word}: the terminal: {e}\n"));
             }
         }
@@ -377,27 +366,9 @@ impl Flow<'_> {
 
     // ------------------------------------------------------------------ steps
 
-    /// The steps the line mode walks: the wizard's, without Start when editing, and with
-    /// Write and Done folded into Review.
+    /// The steps the line mode walks ([`journey::line_mode_steps`]).
     fn steps(&self) -> Vec<q::Step> {
-        q::steps(self.catalog, &self.draft.view())
-            .into_iter()
-            .filter(|s| !matches!(s.kind, StepKind::Write | StepKind::Done))
-            .filter(|s| !(self.edit && s.kind == StepKind::Start))
-            .collect()
-    }
-
-    fn neighbour(&self, step: &StepKind, direction: i32) -> Option<StepKind> {
-        let steps = self.steps();
-        let at = steps
-            .iter()
-            .position(|s| s.kind == *step)
-            .or_else(|| steps.iter().position(|s| s.kind == StepKind::Services))?;
-        let next = at as i64 + i64::from(direction);
-        if next < 0 {
-            return None;
-        }
-        steps.get(next as usize).map(|s| s.kind.clone())
+        journey::line_mode_steps(self.catalog, &self.draft.view(), self.edit)
     }
 
     pub(super) fn header(&mut self, kind: &StepKind) {
@@ -409,23 +380,9 @@ impl Flow<'_> {
         self.say(&format!("\nStep {} of {}: {title}\n", at + 1, steps.len()));
     }
 
-    /// The step a diagnostic's path belongs to (as the full-screen wizard files it).
+    /// The step a diagnostic's path belongs to, as the full screen files it.
     pub(super) fn step_of_path(&self, path: &str) -> StepKind {
-        let parts: Vec<&str> = path.split('.').collect();
-        match parts.as_slice() {
-            ["host", ..] => StepKind::Host,
-            ["integrations", section, ..]
-                if self.catalog.plan.integrations.contains_key(*section) =>
-            {
-                StepKind::Integration(section.to_string())
-            }
-            ["services", _, "enable"] | ["services", _] => StepKind::Services,
-            ["services", id, ..] if self.draft.view().is_enabled(id) => {
-                StepKind::Settings(id.to_string())
-            }
-            ["services", ..] => StepKind::Services,
-            _ => StepKind::Start,
-        }
+        journey::step_of_path(self.catalog, &self.draft.view(), path)
     }
 
     fn step_diagnostics(&self, kind: &StepKind) -> Vec<Diagnostic> {

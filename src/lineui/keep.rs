@@ -97,7 +97,7 @@ impl Flow<'_> {
                 StepKind::Host
             }
             Err(e) => {
-                let word = self.look.style.error("error");
+                let word = self.look.style().error("error");
                 self.say(&format!(
                     "{word}: the earlier answers cannot be read ({}); starting afresh.\n",
                     crate::safe_text::escape(&e.message)

@@ -43,30 +43,36 @@ pub struct LineOptions {
     pub drafts: Option<DraftStore>,
 }
 
-/// Runs the line mode on the terminal; returns the exit status: 0 written (or nothing
-/// to change), 2 no terminal or unreadable answers, 3 `apply` refused, 4 cancelled or
-/// not confirmed (nothing written).
+/// Runs the line mode on the terminal; returns the exit status (README, "Exit status").
 pub fn run(opts: &LineOptions) -> Result<ExitStatus> {
     if !std::io::stdin().is_terminal() {
         eprintln!("{NO_TERMINAL}");
-        return Ok(ExitStatus::Unusable);
+        return Ok(ExitStatus::CannotRunHere);
     }
     // Everything goes to stderr, where inquire draws its prompts.
-    let style = Style::for_stderr();
-    let mut terminal = terminal::Terminal::new(opts.ascii, style.is_coloured());
     let look = Look {
-        style,
-        width: terminal::Terminal::width(),
+        ascii: opts.ascii,
+        colour: Style::for_stderr().is_coloured(),
     };
-    Ok(run_with(&mut terminal, Catalog::embedded(), opts, look))
+    let mut terminal = terminal::Terminal::new(look.ascii, look.colour);
+    let width = terminal::Terminal::width();
+    Ok(run_with(
+        &mut terminal,
+        Catalog::embedded(),
+        opts,
+        look,
+        width,
+    ))
 }
 
-/// Runs the line mode with any prompter (a script in tests); returns the exit status.
+/// Runs the line mode with any prompter (a script in tests), wrapping text at `width`
+/// columns; returns the exit status.
 pub fn run_with(
     prompter: &mut dyn Prompter,
     catalog: &'static Catalog,
     opts: &LineOptions,
     look: Look,
+    width: usize,
 ) -> ExitStatus {
     match start_of(opts) {
         Ok(start) => {
@@ -80,10 +86,10 @@ pub fn run_with(
                 };
                 keep::Kept::open(store, catalog, &opts.dir, current.as_deref())
             });
-            flow::run(prompter, catalog, &opts.dir, start, look, kept)
+            flow::run(prompter, catalog, &opts.dir, start, look, width, kept)
         }
         Err(e) => {
-            prompter.say(&format!("{}: {e:#}\n", look.style.error("error")));
+            prompter.say(&format!("{}: {e:#}\n", look.style().error("error")));
             ExitStatus::Unusable
         }
     }

@@ -9,6 +9,7 @@ use crate::report::{self, diff, files, outcome};
 use crate::safe_text::escape;
 use crate::validate::Diagnostic;
 use crate::wizard::ANSWERS_NAME;
+use crate::wizard::journey;
 use crate::wizard::questions::{self as q, StepKind};
 use crate::wizard::summary::{first_switch_step, next_steps, summarize};
 use crate::write_host::{self, Prepared, Readiness};
@@ -70,10 +71,7 @@ impl Flow<'_> {
     }
 
     pub(super) fn step_title(&self, kind: &StepKind) -> String {
-        q::steps(self.catalog, &self.draft.view())
-            .into_iter()
-            .find(|s| s.kind == *kind)
-            .map_or_else(|| "Start".to_string(), |s| s.title)
+        journey::title(&q::steps(self.catalog, &self.draft.view()), kind)
     }
 
     /// With errors: choose one to fix (its question is asked), go back or quit.
@@ -139,7 +137,7 @@ impl Flow<'_> {
                 Ok(p) => p,
                 Err(e) => {
                     let word = if e.is_refusal() { "refused" } else { "error" };
-                    let word = self.look.style.error(word);
+                    let word = self.look.style().error(word);
                     self.say(&format!("{word}: {e}\n{}\n", outcome::NOTHING_WRITTEN));
                     return Ok(Nav::Exit(write_host::read_failure_status(&e)));
                 }
@@ -208,7 +206,7 @@ impl Flow<'_> {
     /// The preflight probes for the current answers, with the CLI's words
     /// ([`probes::result_text`]); advisory, never blocks writing.
     fn check_machine(&mut self) {
-        let style = self.look.style;
+        let style = self.look.style();
         let inputs = ProbeInputs::from_answers(self.catalog, &self.draft.answers().tree);
         self.say("Checking this machine (advisory):\n");
         let report = probes::spawn(inputs).wait(&mut |event| {
@@ -228,7 +226,7 @@ impl Flow<'_> {
     }
 
     fn show_plan(&mut self, plan: &ApplyPlan) {
-        let style = self.look.style;
+        let style = self.look.style();
         if !plan.changes.is_empty() {
             self.say("\nThe changes, file by file (unified diff):\n");
         }
@@ -246,7 +244,7 @@ impl Flow<'_> {
     /// same check that nothing changed meanwhile, backups, atomic writes, in the same
     /// order), then says what to do next.
     fn write(&mut self, prepared: &Prepared) -> ExitStatus {
-        let style = self.look.style;
+        let style = self.look.style();
         match write_host::commit(&self.dir, prepared) {
             Ok(written) => {
                 self.say(&outcome::written(&written));
@@ -294,7 +292,7 @@ impl Flow<'_> {
     fn next_steps(&mut self) {
         let dir = self.host_dir();
         let steps = next_steps(&self.draft.view(), &dir, &[], Some(&self.machine));
-        let heading = self.look.style.bold(report::next::HEADING);
+        let heading = self.look.style().bold(report::next::HEADING);
         self.say(&format!("\n{heading}\n"));
         for (i, step) in steps.iter().enumerate() {
             let (instruction, commands) = report::next::parts(step);

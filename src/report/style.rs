@@ -63,10 +63,10 @@ impl Style {
     }
 }
 
-#[cfg(test)]
 impl Style {
-    /// Colour whatever the terminal, for tests of what is painted.
-    pub(crate) fn coloured() -> Style {
+    /// Colour whatever the terminal: for a front end that decided already (the
+    /// wizard's look), and for tests of what is painted.
+    pub fn coloured() -> Style {
         Style { colour: true }
     }
 }

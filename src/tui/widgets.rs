@@ -98,7 +98,7 @@ pub fn step_list(f: &mut Frame, area: Area, state: &WizardState, theme: &Theme) 
         lines.push(Line::from(vec![
             Span::styled(format!("{marker} "), base),
             Span::styled(
-                look.status(status).to_string(),
+                status.symbol(look).to_string(),
                 base.patch(status_style(status, theme)),
             ),
             Span::styled(format!(" {title:<tw$} "), base),

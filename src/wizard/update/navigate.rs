@@ -6,6 +6,7 @@ use super::{Effect, say};
 use crate::apply::plan_apply;
 use crate::catalog::Level;
 use crate::wizard::cursor::ListCursor;
+use crate::wizard::journey;
 use crate::wizard::questions::StepKind;
 use crate::wizard::review::first_target;
 use crate::wizard::state::{Mode, WizardState};
@@ -49,12 +50,9 @@ pub fn refresh_apply_plan(s: &mut WizardState) {
 }
 
 pub(super) fn step_by(s: &mut WizardState, delta: isize) {
-    let steps = s.steps();
-    let i = s.step_index() as isize + delta;
-    if i < 0 || i as usize >= steps.len() {
+    let Some(target) = journey::neighbour(&s.steps(), &s.step, delta) else {
         return;
-    }
-    let target = steps[i as usize].kind.clone();
+    };
     if target == StepKind::Done && !s.written() {
         say(
             s,

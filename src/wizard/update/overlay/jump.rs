@@ -69,7 +69,7 @@ pub(super) fn view(s: &WizardState, selected: usize, inner: Area) -> OverlayView
             let marker = if i == selected { look.current() } else { " " };
             let text = format!(
                 "{marker} {} {:<w$} {}",
-                look.status(st),
+                st.symbol(look),
                 truncate(&step.title, width.saturating_sub(14), look.ellipsis()),
                 st.word(),
                 w = width.saturating_sub(14)
