@@ -16,7 +16,7 @@
 //! cleared.
 use crate::catalog::{Catalog, Field, FieldType, Port, Service, Status};
 use crate::plan::PlanView;
-use crate::validate::domains::{proxy_on, serves_publicly};
+use crate::plan::public::{proxy_on, serves_publicly};
 use crate::value::Value;
 
 /// What a step is about.

@@ -5,8 +5,8 @@
 //! chosen services need (from the catalog's `resources`). Pure: from the plan alone.
 use crate::catalog::{Generator, Kind};
 use crate::plan::PlanView;
-use crate::validate::domains::{proxy_on, serves_publicly};
-use crate::validate::ports::active_ports;
+use crate::plan::ports::active_ports;
+use crate::plan::public::{proxy_on, serves_publicly};
 use crate::value::Value;
 
 use super::first_switch::{Machine, first_switch};
