@@ -3,7 +3,7 @@
 use std::{env, fs, path::Path};
 
 fn main() {
-    // The flake's source, recorded in the binary by src/fsio/own_flake.rs.
+    // The flake's source, recorded in the binary by src/disk/own_flake.rs.
     println!("cargo:rerun-if-env-changed=ATPROTO_FLAKE_SOURCE");
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("nixlib/catalog");
     println!("cargo:rerun-if-changed={}", dir.display());

@@ -5,9 +5,9 @@
 pub mod apply;
 pub mod catalog;
 pub mod cli;
+pub mod disk;
 pub mod draft_store;
 pub mod exit_status;
-pub mod fsio;
 pub mod hostedit;
 pub mod lineui;
 pub mod plan;

@@ -1,7 +1,7 @@
 //! The one way a host's files get written, for `apply`, the line mode and the full
 //! screen alike: [`prepare`] reads the directory and works out the plan (the pure
 //! `crate::apply`), the front end shows it and asks as it does, then [`commit`] writes
-//! it through `fsio::host::write_changes` (the check that nothing changed since it was
+//! it through `disk::host::write_changes` (the check that nothing changed since it was
 //! read, backups, atomic replacement, in an order where nothing refers to a file not
 //! yet written). How each way it can end maps to an exit status is decided here.
 //!
@@ -11,9 +11,9 @@ use std::path::Path;
 
 use crate::apply::{self, ApplyPlan, DirState};
 use crate::catalog::Catalog;
+use crate::disk::host::{WriteFailure, Written, read_dir_state, write_changes};
+use crate::disk::read::ReadError;
 use crate::exit_status::ExitStatus;
-use crate::fsio::host::{WriteFailure, Written, read_dir_state, write_changes};
-use crate::fsio::read::ReadError;
 use crate::plan::Answers;
 
 /// A host directory as read now, and what writing the answers into it would do.

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use atproto_wizard::fsio::TEMP_SUFFIX;
+use atproto_wizard::disk::TEMP_SUFFIX;
 
 const KILLS: usize = 100;
 const SEED: u64 = 0x5eed_a770_2024_0002;

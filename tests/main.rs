@@ -20,7 +20,7 @@ mod catalog;
 mod check;
 mod check_scale;
 mod cli;
-mod fsio_kill;
+mod disk_kill;
 mod fuzz_answers;
 mod host_file_safety;
 mod host_files;

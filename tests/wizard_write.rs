@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use atproto_wizard::apply::WRITE_ORDER;
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::cli::apply_cmd;
-use atproto_wizard::fsio::host::read_dir_state;
+use atproto_wizard::disk::host::read_dir_state;
 use atproto_wizard::report::Style;
 use atproto_wizard::tui::write::write_host;
 use atproto_wizard::value::Value;

@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 
 use super::check_cmd;
 use crate::catalog::Catalog;
+use crate::disk;
 use crate::exit_status::ExitStatus;
-use crate::fsio;
 use crate::plan::Answers;
 use crate::report::{self, Printer, Style, diff, files, outcome};
 use crate::validate::validate;
@@ -134,7 +134,7 @@ pub fn run(
 /// with what this machine needs before the first switch.
 fn next(catalog: &Catalog, answers: &Answers, dir: &Path, style: Style) -> String {
     let view = crate::plan::PlanView::new(catalog, &answers.tree);
-    let machine = fsio::own_flake::this_machine();
+    let machine = disk::own_flake::this_machine();
     let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     report::next::numbered(&next_steps(&view, &dir, &[], Some(&machine)), style)
 }

@@ -22,7 +22,7 @@ use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::catalog::Catalog;
-use crate::fsio::read::{Links, read_text};
+use crate::disk::read::{Links, read_text};
 use crate::wizard::resume::{ResumeOffer, baseline};
 use crate::wizard::stored_draft::{FORMAT, StoredDraft, file_name};
 

@@ -50,12 +50,14 @@ pub enum Start {
     Edit { text: String },
 }
 
-/// Why the flow stops before its end.
-pub(super) enum Stop {
+/// Why the flow ends before its last step: the operator quit, or something stopped it,
+/// with the exit status to end with.
+pub(super) enum Quit {
     Exit(ExitStatus),
 }
 
-pub(super) type R<T> = Result<T, Stop>;
+/// What a question or step gives back, unless the flow ends there.
+pub(super) type Asked<T> = Result<T, Quit>;
 
 /// Where a step sends the operator.
 pub(super) enum Nav {
@@ -67,7 +69,7 @@ pub(super) enum Nav {
 }
 
 /// Where a question sends the operator.
-pub(super) enum Went {
+pub(super) enum QuestionNav {
     Next,
     Back,
 }
@@ -133,12 +135,12 @@ pub fn run(
         look,
         width,
         visited: HashSet::new(),
-        machine: crate::fsio::own_flake::this_machine(),
+        machine: crate::disk::own_flake::this_machine(),
         kept,
     };
     flow.intro();
     let code = match flow.offer_resume(step).and_then(|step| flow.journey(step)) {
-        Ok(code) | Err(Stop::Exit(code)) => code,
+        Ok(code) | Err(Quit::Exit(code)) => code,
     };
     flow.leave_draft(code);
     code
@@ -165,7 +167,7 @@ pub(super) struct Flow<'p> {
 }
 
 impl Flow<'_> {
-    fn journey(&mut self, first: StepKind) -> R<ExitStatus> {
+    fn journey(&mut self, first: StepKind) -> Asked<ExitStatus> {
         let mut step = first;
         let mut forward = true;
         loop {
@@ -273,7 +275,7 @@ impl Flow<'_> {
 
     // ------------------------------------------------------------------ prompts
 
-    pub(super) fn failed(&mut self, e: PromptError) -> Stop {
+    pub(super) fn failed(&mut self, e: PromptError) -> Quit {
         match e {
             PromptError::NoTerminal => self.say(&format!("{NO_TERMINAL}\n")),
             PromptError::Io(e) => {
@@ -281,11 +283,11 @@ impl Flow<'_> {
                 self.say(&format!("{word}: the terminal: {e}\n"));
             }
         }
-        Stop::Exit(ExitStatus::Unusable)
+        Quit::Exit(ExitStatus::Unusable)
     }
 
     /// Asks a text question; a cancel asks whether to discard, then asks again.
-    pub(super) fn text(&mut self, ask: &TextAsk) -> R<String> {
+    pub(super) fn text(&mut self, ask: &TextAsk) -> Asked<String> {
         self.keep_draft();
         loop {
             match self.p.text(ask) {
@@ -296,7 +298,7 @@ impl Flow<'_> {
         }
     }
 
-    pub(super) fn select(&mut self, ask: &SelectAsk) -> R<usize> {
+    pub(super) fn select(&mut self, ask: &SelectAsk) -> Asked<usize> {
         self.keep_draft();
         loop {
             match self.p.select(ask) {
@@ -307,7 +309,7 @@ impl Flow<'_> {
         }
     }
 
-    fn multi_select(&mut self, ask: &MultiAsk) -> R<Vec<usize>> {
+    fn multi_select(&mut self, ask: &MultiAsk) -> Asked<Vec<usize>> {
         self.keep_draft();
         loop {
             match self.p.multi_select(ask) {
@@ -318,7 +320,7 @@ impl Flow<'_> {
         }
     }
 
-    pub(super) fn confirm(&mut self, message: &str, hint: &str) -> R<bool> {
+    pub(super) fn confirm(&mut self, message: &str, hint: &str) -> Asked<bool> {
         self.keep_draft();
         let ask = ConfirmAsk {
             message: message.into(),
@@ -339,7 +341,7 @@ impl Flow<'_> {
     }
 
     /// Esc or Ctrl-C: quit when nothing changed or the operator discards; else go on.
-    pub(super) fn cancel(&mut self) -> R<()> {
+    pub(super) fn cancel(&mut self) -> Asked<()> {
         if self.changed() {
             let discard = match self.p.confirm(&ConfirmAsk {
                 message: "Discard your answers? (y/N)".into(),
@@ -361,7 +363,7 @@ impl Flow<'_> {
             "Nothing was written; {} is as it was.\n",
             self.dir.display()
         ));
-        Err(Stop::Exit(ExitStatus::NotWritten))
+        Err(Quit::Exit(ExitStatus::NotWritten))
     }
 
     // ------------------------------------------------------------------ steps
@@ -400,7 +402,7 @@ impl Flow<'_> {
 
     // ------------------------------------------------------------------ Start
 
-    fn start_step(&mut self) -> R<Nav> {
+    fn start_step(&mut self) -> Asked<Nav> {
         self.header(&StepKind::Start);
         self.para(
             "What will this host run? Each choice is a ready plan from profiles/; every \
@@ -457,7 +459,7 @@ impl Flow<'_> {
 
     // ------------------------------------------------------------------ Services
 
-    pub(super) fn services_step(&mut self) -> R<Nav> {
+    pub(super) fn services_step(&mut self) -> Asked<Nav> {
         self.header(&StepKind::Services);
         self.para(
             "Tick the services this host runs. Each line: the service, its status \
@@ -548,7 +550,7 @@ impl Flow<'_> {
 
     // ------------------------------------------------------------------ questions
 
-    fn question_step(&mut self, kind: &StepKind) -> R<Nav> {
+    fn question_step(&mut self, kind: &StepKind) -> Asked<Nav> {
         let mut show = true;
         loop {
             let questions = self.questions(kind);
@@ -655,7 +657,7 @@ impl Flow<'_> {
 
     /// Goes through a step's questions; `false` when the operator went back from the
     /// first one.
-    fn walk(&mut self, kind: &StepKind) -> R<bool> {
+    fn walk(&mut self, kind: &StepKind) -> Asked<bool> {
         let mut at = 0;
         loop {
             let questions = self.questions(kind);
@@ -667,8 +669,8 @@ impl Flow<'_> {
             let now = self.questions(kind);
             let here = now.iter().position(|x| x.path == question.path);
             match went {
-                Went::Next => at = here.map_or(at + 1, |i| i + 1),
-                Went::Back => {
+                QuestionNav::Next => at = here.map_or(at + 1, |i| i + 1),
+                QuestionNav::Back => {
                     if at == 0 {
                         return Ok(false);
                     }
@@ -680,7 +682,12 @@ impl Flow<'_> {
 
     /// Asks one question until it has an answer the validator takes (or the operator
     /// goes back).
-    pub(super) fn ask(&mut self, question: &Question, n: usize, total: usize) -> R<Went> {
+    pub(super) fn ask(
+        &mut self,
+        question: &Question,
+        n: usize,
+        total: usize,
+    ) -> Asked<QuestionNav> {
         let message = format!("[{n}/{total}] {}", question.label);
         loop {
             let current = q::edit_text(&self.draft.view(), question);
@@ -692,7 +699,7 @@ impl Flow<'_> {
                 _ => self.ask_text(question, &message, &current, written)?,
             };
             match typed {
-                Typed::Back => return Ok(Went::Back),
+                Typed::Back => return Ok(QuestionNav::Back),
                 Typed::Help => self.explain(question),
                 Typed::Clear => {
                     self.draft.clear(&question.path);
@@ -700,12 +707,12 @@ impl Flow<'_> {
                     let shown = if now.is_empty() { "not set" } else { &now };
                     self.say(&format!("  Back to the default: {}.\n", escape(shown)));
                     if self.accepted(question) {
-                        return Ok(Went::Next);
+                        return Ok(QuestionNav::Next);
                     }
                 }
                 Typed::Keep => {
                     if self.accepted(question) {
-                        return Ok(Went::Next);
+                        return Ok(QuestionNav::Next);
                     }
                 }
                 Typed::Text(text) => {
@@ -716,7 +723,7 @@ impl Flow<'_> {
                         continue;
                     }
                     if self.accepted(question) {
-                        return Ok(Went::Next);
+                        return Ok(QuestionNav::Next);
                     }
                     // Not kept: the value stays what it was.
                     self.draft.restore(before);
@@ -732,7 +739,7 @@ impl Flow<'_> {
         message: &str,
         choices: &[String],
         current: &str,
-    ) -> R<Typed> {
+    ) -> Asked<Typed> {
         let mut options: Vec<String> = choices
             .iter()
             .map(|c| {
@@ -767,7 +774,7 @@ impl Flow<'_> {
         message: &str,
         current: &str,
         written: bool,
-    ) -> R<Typed> {
+    ) -> Asked<Typed> {
         let mut hint = vec![question.path.clone()];
         match &question.kind {
             QuestionKind::Bool => hint.push("yes or no".into()),

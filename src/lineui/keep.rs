@@ -11,7 +11,7 @@ use crate::wizard::resume::ResumeOffer;
 use crate::wizard::stored_draft::answers_to_keep;
 use crate::wizard::{Draft, profiles};
 
-use super::flow::{ExitStatus, Flow, R, Stop};
+use super::flow::{Asked, ExitStatus, Flow, Quit};
 use super::prompter::{ConfirmAsk, Reply};
 
 /// A directory's draft, and the offer to resume it until it is answered.
@@ -43,7 +43,7 @@ impl Kept {
 
 impl Flow<'_> {
     /// Offers the answers of an earlier session; the step to start at.
-    pub(super) fn offer_resume(&mut self, step: StepKind) -> R<StepKind> {
+    pub(super) fn offer_resume(&mut self, step: StepKind) -> Asked<StepKind> {
         let Some(offer) = self.kept.as_mut().and_then(|k| k.offer.take()) else {
             return Ok(step);
         };
@@ -78,7 +78,7 @@ impl Flow<'_> {
                     "Nothing was written; the earlier answers are kept for {}.\n",
                     self.dir.display()
                 ));
-                Err(Stop::Exit(ExitStatus::NotWritten))
+                Err(Quit::Exit(ExitStatus::NotWritten))
             }
             Err(e) => Err(self.failed(e)),
         }

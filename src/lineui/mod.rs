@@ -19,8 +19,8 @@ use anyhow::{Result, bail};
 
 use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
+use crate::disk::read::{Links, read_text};
 use crate::draft_store::DraftStore;
-use crate::fsio::read::{Links, read_text};
 use crate::report::Style;
 use crate::wizard::profiles;
 

@@ -14,11 +14,11 @@ use crate::wizard::questions::{self as q, StepKind};
 use crate::wizard::summary::{first_switch_step, next_steps, summarize};
 use crate::write_host::{self, Prepared, Readiness};
 
-use super::flow::{ExitStatus, Flow, Nav, R, plural};
+use super::flow::{Asked, ExitStatus, Flow, Nav, plural};
 use super::prompter::{SelectAsk, TextAsk};
 
 impl Flow<'_> {
-    pub(super) fn review_step(&mut self) -> R<Nav> {
+    pub(super) fn review_step(&mut self) -> Asked<Nav> {
         self.visited.insert(StepKind::Review);
         loop {
             self.header(&StepKind::Review);
@@ -76,7 +76,7 @@ impl Flow<'_> {
 
     /// With errors: choose one to fix (its question is asked), go back or quit.
     /// `None` means: review again.
-    fn fix_errors(&mut self, errors: &[&Diagnostic]) -> R<Option<Nav>> {
+    fn fix_errors(&mut self, errors: &[&Diagnostic]) -> Asked<Option<Nav>> {
         self.para(
             "Nothing can be written while the plan has errors. Choose one to answer its \
              question again, or go back through the steps.",
@@ -131,7 +131,7 @@ impl Flow<'_> {
     }
 
     /// The files: what `apply` would write, the diff, then the question.
-    fn files(&mut self) -> R<Nav> {
+    fn files(&mut self) -> Asked<Nav> {
         let prepared =
             match write_host::prepare(self.catalog, self.draft.answers(), &self.dir, false) {
                 Ok(p) => p,

@@ -6,7 +6,7 @@ use std::path::Path;
 use super::shell::shell_word;
 use super::{Style, diff, files};
 use crate::apply::{ApplyPlan, Refusal, RefusalKind};
-use crate::fsio::host::{WriteFailure, Written};
+use crate::disk::host::{WriteFailure, Written};
 use crate::safe_text::{escape, escape_lines};
 
 /// Said whenever a command ends without writing.

@@ -37,8 +37,8 @@ use crossterm::terminal::{Clear, ClearType};
 
 use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
+use crate::disk::host::read_dir_state;
 use crate::draft_store::DraftStore;
-use crate::fsio::host::read_dir_state;
 use crate::report::{self, Style, outcome};
 use crate::wizard::action::{Action, Effect};
 use crate::wizard::draft::Draft;
@@ -149,7 +149,7 @@ pub fn run(opts: &Options) -> Result<ExitStatus> {
             return Ok(status);
         }
     };
-    state.machine = Some(crate::fsio::own_flake::this_machine());
+    state.machine = Some(crate::disk::own_flake::this_machine());
     let mut keeping = keep::Keeping::start(opts.drafts.as_ref(), &mut state);
     let signals = Signals::catch()?;
     let status = {

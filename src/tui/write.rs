@@ -1,7 +1,7 @@
 //! The Write step's I/O: the one write path `atproto-wizard apply` takes for the same
 //! answers (`crate::write_host`: read the directory, plan, write).
 use crate::apply::{ATPROTO_TOML, DirState};
-use crate::fsio::host::read_dir_state;
+use crate::disk::host::read_dir_state;
 use crate::report::outcome;
 use crate::validate::validate;
 use crate::wizard::state::{WizardState, WriteOutcome, WrittenFile};
