@@ -57,10 +57,6 @@ pub fn refusal_words(kind: RefusalKind) -> &'static str {
     }
 }
 
-/// The sentence under a refusal of a hand-edited file: how to replace it anyway.
-pub const REPLACE_ANYWAY: &str =
-    "To replace it anyway (a backup is kept), run atproto-wizard apply --force with these answers.";
-
 /// The rows of a plan, in the order the files are written.
 pub fn rows(plan: &ApplyPlan) -> Vec<FileRow> {
     let mut rows: Vec<FileRow> = Vec::new();

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::shell::shell_word;
-use super::{Style, diff, files};
+use super::{Style, diff};
 use crate::apply::{ApplyPlan, Refusal, RefusalKind};
 use crate::disk::host::{WriteFailure, Written};
 use crate::safe_text::{escape, escape_lines};
@@ -21,7 +21,8 @@ pub const AGAIN_FULL_SCREEN: &str =
     "changed since the wizard read it; nothing was written: look at it, then go to Review again.";
 
 /// One refusal in full: the file and why, the edits by hand (or that they cannot be
-/// told apart), what would be lost, what to do. The reasons may quote the host's files,
+/// told apart), what would be lost, what to do (for a file edited by hand that names
+/// `--force`). The reasons may quote the host's files,
 /// so they are shown escaped.
 pub fn refusal(r: &Refusal, style: Style) -> String {
     let mut out = format!(
@@ -41,10 +42,6 @@ pub fn refusal(r: &Refusal, style: Style) -> String {
     if let Some(change) = &r.change {
         out.push_str("What would be lost (the file now, then what apply would write):\n");
         out.push_str(&diff::coloured(&change.diff(), style));
-    }
-    if r.kind == RefusalKind::HandEdited {
-        out.push_str(files::REPLACE_ANYWAY);
-        out.push('\n');
     }
     out.push_str(&format!("What to do: {}\n", escape_lines(&r.by_hand)));
     out
@@ -148,7 +145,7 @@ mod tests {
     }
 
     #[test]
-    fn a_hand_edited_refusal_says_what_is_lost_and_how_to_replace_it() {
+    fn a_hand_edited_refusal_shows_the_edits_and_what_to_do() {
         let r = Refusal {
             path: "atproto.nix".into(),
             kind: RefusalKind::HandEdited,
@@ -163,7 +160,6 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("The edits by hand"), "{text}");
-        assert!(text.contains(files::REPLACE_ANYWAY), "{text}");
         assert!(
             text.ends_with("What to do: move your edits to configuration.nix\n"),
             "{text}"
@@ -173,7 +169,9 @@ mod tests {
             hand_edits: None,
             ..r
         };
-        assert!(!refusal(&cannot, Style::plain()).contains("--force"));
+        let text = refusal(&cannot, Style::plain());
+        assert!(!text.contains("cannot tell which lines"), "{text}");
+        assert!(!text.contains("The edits by hand"), "{text}");
     }
 
     #[test]
