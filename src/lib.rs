@@ -15,6 +15,7 @@ pub mod preview;
 pub mod render;
 pub mod report;
 pub mod safe_text;
+pub mod shell;
 pub mod tui;
 pub mod validate;
 pub mod value;

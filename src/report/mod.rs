@@ -12,7 +12,6 @@ pub mod files;
 pub mod next;
 pub mod outcome;
 pub mod probes;
-pub mod shell;
 mod style;
 
 pub use style::Style;

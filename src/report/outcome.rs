@@ -3,11 +3,11 @@
 //! that failed, "no changes", and the `git add` a flake needs.
 use std::path::Path;
 
-use super::shell::shell_word;
 use super::{Style, diff};
 use crate::apply::{ApplyPlan, Refusal, RefusalKind};
 use crate::disk::host::{WriteFailure, Written};
 use crate::safe_text::{escape, escape_lines};
+use crate::shell::shell_word;
 
 /// Said whenever a command ends without writing.
 pub const NOTHING_WRITTEN: &str = "Nothing was written.";

@@ -14,7 +14,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::render::classic::{Fetch, Source};
-use crate::report::shell::shell_word;
+use crate::shell::shell_word;
 
 /// How this wizard's own flake is kept, which decides how to copy it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

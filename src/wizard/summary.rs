@@ -11,7 +11,7 @@ use crate::value::Value;
 
 use super::first_switch::{Machine, first_switch};
 use super::questions::status_word;
-use crate::report::shell::shell_word;
+use crate::shell::shell_word;
 
 /// Where the generated secrets live (the `generate` backend; nixlib/modules).
 pub const SECRETS_DIR: &str = "/var/lib/atproto-secrets";
