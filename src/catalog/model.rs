@@ -367,6 +367,14 @@ pub struct PlanPort {
     pub when: Condition,
 }
 
+/// An integration as the wizard's steps and atproto.nix's comments name it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntegrationStep {
+    pub id: String,
+    pub title: String,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanSchema {
@@ -375,6 +383,8 @@ pub struct PlanSchema {
     pub types: BTreeMap<String, TypeSpec>,
     pub host: Vec<Field>,
     pub integrations: BTreeMap<String, Vec<Field>>,
+    /// The integrations in order, with their titles; one per key of `integrations`.
+    pub integration_steps: Vec<IntegrationStep>,
     #[serde(default)]
     pub ports: Vec<PlanPort>,
     #[serde(default)]
