@@ -565,3 +565,46 @@ fn what_nix_cannot_read_the_wizard_does_not_read_either() {
     }
     assert!(checked >= 2, "only {checked} unreadable plans");
 }
+
+/// A setting's value reaches a program's environment with the same text from the
+/// wizard's rendering and from the modules (nixlib/lib/env-value.nix), for every kind
+/// of value a catalog setting can hold (the catalog has no floats).
+#[test]
+fn environment_values_are_encoded_alike() {
+    use atproto_wizard::render::atproto_nix::env_text;
+    let Some(nix) = support::nix_instantiate() else {
+        return;
+    };
+    let values = [
+        Value::Bool(true),
+        Value::Bool(false),
+        Value::Int(104857600),
+        Value::Int(-1),
+        Value::Str("https://bsky.network".into()),
+        Value::Str("a b,c".into()),
+        Value::Str(String::new()),
+        Value::List(vec![
+            Value::Str("https://bsky.network".into()),
+            Value::Str("https://relay.example.com".into()),
+        ]),
+        Value::List(vec![Value::Int(1), Value::Int(2)]),
+        Value::List(vec![]),
+    ];
+    // The values reach Nix as JSON, which it reads into the same bools, ints, strings
+    // and lists.
+    let json: Vec<String> = values.iter().map(Value::to_json).collect();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), format!("[{}]", json.join(","))).unwrap();
+    let got = support::eval_json(
+        &nix,
+        &format!(
+            "map (import ./nixlib/lib/env-value.nix) (builtins.fromJSON (builtins.readFile {}))",
+            file.path().display()
+        ),
+    );
+    let wizard: Vec<serde_json::Value> = values
+        .iter()
+        .map(|v| serde_json::Value::String(env_text(v)))
+        .collect();
+    assert_eq!(got, serde_json::Value::Array(wizard));
+}

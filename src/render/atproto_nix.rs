@@ -225,18 +225,22 @@ fn to_expr(field: Option<&Field>, value: &Value) -> Expr {
     }
 }
 
-/// A setting as the PDS reads it from its environment: a string, bools as
-/// `"true"`/`"false"`, numbers in decimal, lists joined with `,`.
+/// A setting as the PDS reads it from its environment ([`env_text`]), as a Nix string.
 fn env_value(value: &Value) -> Expr {
+    Expr::str(env_text(value))
+}
+
+/// A setting's value as an environment variable's text: a string as it is, bools as
+/// `true`/`false`, numbers in decimal, lists joined with `,`. The modules encode the
+/// same way (nixlib/lib/env-value.nix).
+pub fn env_text(value: &Value) -> String {
     match value {
-        Value::List(items) => Expr::str(
-            items
-                .iter()
-                .map(Value::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        other => Expr::str(other.to_string()),
+        Value::List(items) => items
+            .iter()
+            .map(Value::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
+        other => other.to_string(),
     }
 }
 
