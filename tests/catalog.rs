@@ -213,3 +213,22 @@ fn lint_with_edit(file: &str, from: &str, to: &str) -> Vec<String> {
     let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
     lint(&Catalog::from_files(&borrowed).unwrap())
 }
+
+/// The binary reads the catalog from the JSON build.rs makes of the TOML: the two give
+/// the very same catalog, and every pattern in it compiles (they are compiled lazily).
+#[test]
+fn the_embedded_catalog_is_its_toml() {
+    let from_toml = Catalog::from_files(atproto_wizard::catalog::CATALOG_FILES).unwrap();
+    let embedded = Catalog::embedded();
+    embedded.compile_all().unwrap();
+    assert_eq!(
+        format!("{:?}", embedded.plan),
+        format!("{:?}", from_toml.plan)
+    );
+    assert_eq!(
+        format!("{:?}", embedded.services),
+        format!("{:?}", from_toml.services)
+    );
+    assert_eq!(embedded.services.len(), from_toml.services.len());
+    assert!(embedded.services.len() > 10);
+}

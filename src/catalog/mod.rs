@@ -1,4 +1,5 @@
-//! The service catalog: `nixlib/catalog/*.toml`, embedded at compile time.
+//! The service catalog: `nixlib/catalog/*.toml`, embedded at compile time (and read
+//! from the JSON build.rs converts it to).
 pub mod condition;
 pub mod lint;
 pub mod model;
@@ -19,35 +20,93 @@ include!(concat!(env!("OUT_DIR"), "/catalog_files.rs"));
 pub struct Catalog {
     pub plan: PlanSchema,
     pub services: BTreeMap<String, Service>,
-    patterns: BTreeMap<String, Regex>,
-    passwords: BTreeMap<String, Regex>,
-    forbidden: Regex,
+    patterns: BTreeMap<String, Pattern>,
+    passwords: BTreeMap<String, Pattern>,
+    forbidden: Pattern,
+}
+
+/// A regular expression of the catalog, compiled the first time it is used: most runs
+/// (`catalog`, a wizard showing its first screen) need few or none of them, and
+/// compiling them all would be most of the start-up.
+#[derive(Debug)]
+struct Pattern {
+    source: String,
+    compiled: OnceLock<Regex>,
+}
+
+impl Pattern {
+    fn new(source: String) -> Pattern {
+        Pattern {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn compile(&self) -> Result<&Regex, regex::Error> {
+        if let Some(re) = self.compiled.get() {
+            return Ok(re);
+        }
+        let re = Regex::new(&self.source)?;
+        Ok(self.compiled.get_or_init(|| re))
+    }
+
+    /// The compiled expression. Every pattern of the embedded catalog compiles (the
+    /// catalog tests check it with [`Catalog::compile_all`]).
+    fn get(&self) -> &Regex {
+        self.compile()
+            .unwrap_or_else(|e| panic!("catalog pattern {:?}: {e}", self.source))
+    }
+}
+
+/// The format a catalog file is read in.
+#[derive(Clone, Copy)]
+enum Format {
+    /// As written in nixlib/catalog.
+    Toml,
+    /// As build.rs converted it: the same values, much faster to read.
+    Json,
+}
+
+impl Format {
+    fn read<T: serde::de::DeserializeOwned>(self, name: &str, text: &str) -> Result<T> {
+        match self {
+            Format::Toml => toml::from_str(text).with_context(|| format!("nixlib/catalog/{name}")),
+            Format::Json => {
+                serde_json::from_str(text).with_context(|| format!("nixlib/catalog/{name}"))
+            }
+        }
+    }
 }
 
 impl Catalog {
-    /// The catalog compiled into this binary. Loaded once; a broken embedded catalog
-    /// is a build defect, which the catalog tests catch before release.
+    /// The catalog compiled into this binary, read from the JSON build.rs made of it.
+    /// Loaded once; a broken embedded catalog is a build defect, which the catalog
+    /// tests catch before release.
     pub fn embedded() -> &'static Catalog {
         static CATALOG: OnceLock<Catalog> = OnceLock::new();
-        CATALOG
-            .get_or_init(|| Catalog::from_files(CATALOG_FILES).expect("embedded catalog is valid"))
+        CATALOG.get_or_init(|| {
+            Catalog::read(CATALOG_JSON, Format::Json).expect("embedded catalog is valid")
+        })
     }
 
-    /// Builds a catalog from (file name, contents) pairs: `_plan.toml` plus one file per service.
+    /// Builds a catalog from (file name, TOML text) pairs: `_plan.toml` plus one file per
+    /// service. Every pattern is compiled here, so a bad one is reported now.
     pub fn from_files(files: &[(&str, &str)]) -> Result<Catalog> {
+        let catalog = Catalog::read(files, Format::Toml)?;
+        catalog.compile_all()?;
+        Ok(catalog)
+    }
+
+    fn read(files: &[(&str, &str)], format: Format) -> Result<Catalog> {
         let mut plan = None;
         let mut services = BTreeMap::new();
         for (name, text) in files {
             if *name == "_plan.toml" {
-                plan = Some(
-                    toml::from_str::<PlanSchema>(text)
-                        .with_context(|| format!("nixlib/catalog/{name}"))?,
-                );
+                plan = Some(format.read::<PlanSchema>(name, text)?);
             } else if name.starts_with('_') {
                 continue;
             } else {
-                let service: Service =
-                    toml::from_str(text).with_context(|| format!("nixlib/catalog/{name}"))?;
+                let service: Service = format.read(name, text)?;
                 let expected = name.trim_end_matches(".toml");
                 if service.id != expected {
                     bail!(
@@ -67,18 +126,15 @@ impl Catalog {
                     bail!("pattern of type {name} names a part it does not have: {p}");
                 }
                 // Anchored like Nix's builtins.match, which must match the whole string.
-                let re = Regex::new(&format!("^(?:{p})$"))
-                    .with_context(|| format!("pattern of type {name}"))?;
-                patterns.insert(name.clone(), re);
+                patterns.insert(name.clone(), Pattern::new(format!("^(?:{p})$")));
             }
             if let Some(p) = &spec.password {
                 // Found anywhere, as Nix's builtins.split finds it.
-                let re = Regex::new(p).with_context(|| format!("password of type {name}"))?;
-                passwords.insert(name.clone(), re);
+                passwords.insert(name.clone(), Pattern::new(p.clone()));
             }
         }
         // Found anywhere in a value, as Nix's builtins.split finds it.
-        let forbidden = Regex::new(&plan.text.forbidden).context("[text] forbidden")?;
+        let forbidden = Pattern::new(plan.text.forbidden.clone());
         Ok(Catalog {
             plan,
             services,
@@ -86,6 +142,20 @@ impl Catalog {
             passwords,
             forbidden,
         })
+    }
+
+    /// Compiles every pattern now: an error names the type (or `[text] forbidden`).
+    pub fn compile_all(&self) -> Result<()> {
+        for (name, p) in &self.patterns {
+            p.compile()
+                .with_context(|| format!("pattern of type {name}"))?;
+        }
+        for (name, p) in &self.passwords {
+            p.compile()
+                .with_context(|| format!("password of type {name}"))?;
+        }
+        self.forbidden.compile().context("[text] forbidden")?;
+        Ok(())
     }
 
     pub fn service(&self, id: &str) -> Option<&Service> {
@@ -97,16 +167,16 @@ impl Catalog {
     }
 
     pub fn pattern(&self, ty: FieldType) -> Option<&Regex> {
-        self.patterns.get(ty.name())
+        self.patterns.get(ty.name()).map(Pattern::get)
     }
 
     /// The pattern of a password this type can carry (`[types.<name>] password`).
     pub fn password(&self, ty: FieldType) -> Option<&Regex> {
-        self.passwords.get(ty.name())
+        self.passwords.get(ty.name()).map(Pattern::get)
     }
 
     /// Whether a string holds a character no value may hold (`_plan.toml [text]`).
     pub fn has_forbidden_text(&self, s: &str) -> bool {
-        self.forbidden.is_match(s)
+        self.forbidden.get().is_match(s)
     }
 }
