@@ -608,3 +608,47 @@ fn environment_values_are_encoded_alike() {
         .collect();
     assert_eq!(got, serde_json::Value::Array(wizard));
 }
+
+/// The wizard's summary names the file each generated secret is kept in; the modules
+/// create it there. Both build it from `_plan.toml`'s `secrets_dir`, for every secret of
+/// every service and for Grafana's.
+#[test]
+fn rust_and_nix_name_the_same_generated_secret_files() {
+    let Some(nix) = support::nix_instantiate() else {
+        return;
+    };
+    let catalog = Catalog::embedded();
+    let mut owners: Vec<(String, Vec<String>)> = catalog
+        .services
+        .values()
+        .map(|s| {
+            (
+                s.id.clone(),
+                s.secrets.iter().map(|x| x.name.clone()).collect(),
+            )
+        })
+        .collect();
+    owners.push((
+        "grafana".into(),
+        vec!["admin_password".into(), "secret_key".into()],
+    ));
+    let pairs: Vec<(String, String)> = owners
+        .iter()
+        .flat_map(|(id, names)| names.iter().map(move |n| (id.clone(), n.clone())))
+        .collect();
+    assert!(pairs.len() > 10, "the catalog's services have secrets");
+    let list: String = pairs
+        .iter()
+        .map(|(id, name)| format!("{{ id = \"{id}\"; name = \"{name}\"; }} "))
+        .collect();
+    let expr = format!(
+        "let files = import ./nixlib/lib/secret-files.nix {{ lib = {{ }}; }}; in \
+         map (p: files.defaultFile \"generate\" p.id p.name) [ {list}]"
+    );
+    let from_nix = support::eval_json(&nix, &expr);
+    let from_rust: Vec<String> = pairs
+        .iter()
+        .map(|(id, name)| catalog.plan.generated_secret_file(id, name))
+        .collect();
+    assert_eq!(from_nix, serde_json::json!(from_rust));
+}

@@ -13,9 +13,6 @@ use super::first_switch::{Machine, first_switch};
 use super::questions::status_word;
 use crate::shell::shell_word;
 
-/// Where the generated secrets live (the `generate` backend; nixlib/modules).
-pub const SECRETS_DIR: &str = "/var/lib/atproto-secrets";
-
 /// One enabled service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServiceLine {
@@ -131,7 +128,7 @@ pub fn summarize(view: &PlanView) -> Summary {
             s.secrets.push(SecretLine {
                 owner: "grafana".into(),
                 name: name.into(),
-                location: format!("{SECRETS_DIR}/grafana/{name}"),
+                location: view.catalog.plan.generated_secret_file("grafana", name),
                 generated: true,
                 source: None,
                 required: true,
@@ -195,7 +192,11 @@ fn secret_line(
                     .trim_end_matches('/')
             )),
         ),
-        _ => (format!("{SECRETS_DIR}/{id}/{name}"), !external, None),
+        _ => (
+            view.catalog.plan.generated_secret_file(id, name),
+            !external,
+            None,
+        ),
     };
     SecretLine {
         owner: id.into(),
