@@ -40,7 +40,7 @@ const SHARED: &[&str] = &[
 ];
 
 fn main() {
-    // The flake's source, recorded in the binary by src/fsio/own_flake.rs.
+    // The flake's source, recorded in the binary by src/disk/own_flake.rs.
     println!("cargo:rerun-if-env-changed=ATPROTO_FLAKE_SOURCE");
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     for file in SHARED {

@@ -5,8 +5,8 @@ use std::hint::black_box;
 
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::cli::check_cmd::check;
-use atproto_wizard::cli::style::Style;
 use atproto_wizard::plan::Answers;
+use atproto_wizard::report::Style;
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 
 /// A valid host table followed by `n` unknown keys in it, one per line.

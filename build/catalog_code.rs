@@ -152,7 +152,10 @@ structs! {
     }
     PlaceholderHash { file, attr }
     PlanPort { owner, path, when }
-    PlanSchema { schema, text, types, host, integrations, ports, rules }
+    IntegrationStep { id, title }
+    PlanSchema {
+        schema, secrets_dir, text, types, host, integrations, integration_steps, ports, rules,
+    }
 }
 
 impl Code for Condition {

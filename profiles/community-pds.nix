@@ -2,7 +2,7 @@
 # `atproto-wizard apply` overwrites this file. To change the host, edit atproto.toml
 # (or run `atproto-wizard edit`), then run `atproto-wizard apply`.
 # Only values that differ from their defaults are written here.
-# atproto-wizard-sha256: fd2b4fa9ea715a90adefc2f3883cdbacad092d83d2d5813160b2f70533df8823
+# atproto-wizard-sha256: 5dd868e379d5c5f6c79eec8b7c2dd41b4f17a1422016b0f5765068d4f3d2986f
 { ... }:
 {
   # The host: [host] in atproto.toml.
@@ -19,7 +19,7 @@
     # Reverse proxy: [integrations.proxy] in atproto.toml.
     proxy.kind = "caddy";
 
-    # TLS certificates: [integrations.tls] in atproto.toml.
+    # Certificates: [integrations.tls] in atproto.toml.
     tls = {
       accept_terms = true;
       handles = "on-demand";
@@ -33,10 +33,10 @@
       grafana_port = 3001;
     };
 
-    # Firewall and hardening: [integrations.security] in atproto.toml.
+    # Security: [integrations.security] in atproto.toml.
     security.fail2ban = true;
 
-    # Backups: [integrations.backup] in atproto.toml.
+    # Backup: [integrations.backup] in atproto.toml.
     backup = {
       kind = "restic";
       repository = "sftp:backup@backup.example.com:/srv/restic/pds1";

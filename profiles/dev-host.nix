@@ -2,7 +2,7 @@
 # `atproto-wizard apply` overwrites this file. To change the host, edit atproto.toml
 # (or run `atproto-wizard edit`), then run `atproto-wizard apply`.
 # Only values that differ from their defaults are written here.
-# atproto-wizard-sha256: 3b90fd160ccdb3a15c00bf4ab4350ef2bdb74d376d8b0ba7c995697d4a979e87
+# atproto-wizard-sha256: b02e7c7665eb01dcc8837913293596105586273deb38b4a668d82a660f5f3d3c
 { ... }:
 {
   # The host: [host] in atproto.toml.
@@ -32,7 +32,7 @@
     # Reverse proxy: [integrations.proxy] in atproto.toml.
     proxy.kind = "none";
 
-    # TLS certificates: [integrations.tls] in atproto.toml.
+    # Certificates: [integrations.tls] in atproto.toml.
     tls.acme = false;
   };
 }

@@ -2,7 +2,7 @@
 # `atproto-wizard apply` overwrites this file. To change the host, edit atproto.toml
 # (or run `atproto-wizard edit`), then run `atproto-wizard apply`.
 # Only values that differ from their defaults are written here.
-# atproto-wizard-sha256: e7b920c96515e5e3030923758a7a5fe0bcdc6cc82fc74dea2912ec3e00698f7c
+# atproto-wizard-sha256: a224db82b2b2e97c0a5b0ec91999444580194c7247b4fca7a3dfebae7bc4de0b
 { ... }:
 {
   # The host: [host] in atproto.toml.
@@ -25,10 +25,10 @@
     # Reverse proxy: [integrations.proxy] in atproto.toml.
     proxy.max_body_size_mb = 10;
 
-    # TLS certificates: [integrations.tls] in atproto.toml.
+    # Certificates: [integrations.tls] in atproto.toml.
     tls.accept_terms = true;
 
-    # Backups: [integrations.backup] in atproto.toml.
+    # Backup: [integrations.backup] in atproto.toml.
     backup = {
       kind = "restic";
       repository = "sftp:backup@backup.example.com:/srv/restic/feeds1";

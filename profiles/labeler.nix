@@ -2,7 +2,7 @@
 # `atproto-wizard apply` overwrites this file. To change the host, edit atproto.toml
 # (or run `atproto-wizard edit`), then run `atproto-wizard apply`.
 # Only values that differ from their defaults are written here.
-# atproto-wizard-sha256: 5ad8485310a1d55a010aae45e6c6301aaa3b3f47eac94a04d61b803a0f6d70f4
+# atproto-wizard-sha256: f23724aecbac6431a047c127ba6018de53f064e8594c1a943ab2a5cd19b5747e
 { ... }:
 {
   # The host: [host] in atproto.toml.
@@ -23,13 +23,13 @@
   };
 
   atproto.integration = {
-    # PostgreSQL: [integrations.database] in atproto.toml.
+    # Database: [integrations.database] in atproto.toml.
     database.kind = "local";
 
     # Reverse proxy: [integrations.proxy] in atproto.toml.
     proxy.max_body_size_mb = 10;
 
-    # TLS certificates: [integrations.tls] in atproto.toml.
+    # Certificates: [integrations.tls] in atproto.toml.
     tls.accept_terms = true;
 
     # Monitoring: [integrations.monitoring] in atproto.toml.
@@ -38,7 +38,7 @@
       node_exporter = true;
     };
 
-    # Backups: [integrations.backup] in atproto.toml.
+    # Backup: [integrations.backup] in atproto.toml.
     backup = {
       kind = "restic";
       repository = "sftp:backup@backup.example.com:/srv/restic/ozone1";

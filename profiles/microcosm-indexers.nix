@@ -2,7 +2,7 @@
 # `atproto-wizard apply` overwrites this file. To change the host, edit atproto.toml
 # (or run `atproto-wizard edit`), then run `atproto-wizard apply`.
 # Only values that differ from their defaults are written here.
-# atproto-wizard-sha256: cb3ad6d5cfe59ec6bfa65d3f6a948849425cf0c6c460bbf67874f705a5a5df64
+# atproto-wizard-sha256: ac2b9dcf0971730c2bfeeb703a4ce52f04aa4fd4d1e4d8a90f5a1736c3177b28
 { ... }:
 {
   # The host: [host] in atproto.toml.
@@ -49,7 +49,7 @@
     # Reverse proxy: [integrations.proxy] in atproto.toml.
     proxy.max_body_size_mb = 10;
 
-    # TLS certificates: [integrations.tls] in atproto.toml.
+    # Certificates: [integrations.tls] in atproto.toml.
     tls.accept_terms = true;
 
     # Monitoring: [integrations.monitoring] in atproto.toml.
@@ -59,7 +59,7 @@
       grafana = true;
     };
 
-    # Backups: [integrations.backup] in atproto.toml.
+    # Backup: [integrations.backup] in atproto.toml.
     backup = {
       kind = "borg";
       repository = "ssh://backup@backup.example.com/./microcosm1";

@@ -2,7 +2,7 @@
 # `atproto-wizard apply` overwrites this file. To change the host, edit atproto.toml
 # (or run `atproto-wizard edit`), then run `atproto-wizard apply`.
 # Only values that differ from their defaults are written here.
-# atproto-wizard-sha256: bbb2461da07c3d83a4c201b2f64ba0ce23008026e02562410446bf9866b1f05b
+# atproto-wizard-sha256: 5a020eb15c03d24e92291ead8c56dea7b368e1527a7b1c8ec8b30c068b4b6ef3
 { ... }:
 {
   # The host: [host] in atproto.toml.
@@ -22,13 +22,13 @@
   };
 
   atproto.integration = {
-    # PostgreSQL: [integrations.database] in atproto.toml.
+    # Database: [integrations.database] in atproto.toml.
     database.kind = "local";
 
     # Reverse proxy: [integrations.proxy] in atproto.toml.
     proxy.max_body_size_mb = 10;
 
-    # TLS certificates: [integrations.tls] in atproto.toml.
+    # Certificates: [integrations.tls] in atproto.toml.
     tls.accept_terms = true;
 
     # Monitoring: [integrations.monitoring] in atproto.toml.
@@ -38,7 +38,7 @@
       grafana = true;
     };
 
-    # Firewall and hardening: [integrations.security] in atproto.toml.
+    # Security: [integrations.security] in atproto.toml.
     security.fail2ban = true;
   };
 }

@@ -18,5 +18,5 @@ for toml in profiles/*.toml; do
   mv "$nix.tmp" "$nix"
   echo "wrote $nix"
 done
-INSTA_UPDATE=always cargo test -q --test render -- snapshot >/dev/null
+INSTA_UPDATE=always cargo test -q --test integration -- render::profile_snapshots render::largest_plan_snapshot >/dev/null
 echo "updated tests/snapshots/render__*.snap"

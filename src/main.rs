@@ -5,8 +5,10 @@ use clap::Parser;
 
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::cli::{
-    Cli, Command, apply_cmd, catalog_cmd, check_cmd, preview_cmd, render_cmd, style::Style,
+    Cli, Command, apply_cmd, catalog_cmd, check_cmd, preview_cmd, render_cmd,
 };
+use atproto_wizard::exit_status::ExitStatus;
+use atproto_wizard::report::Style;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -19,13 +21,13 @@ fn main() -> ExitCode {
         Some(Command::Check { answers, json }) => {
             let outcome = check_cmd::run(catalog, &answers, json, Style::for_stdout());
             print!("{}", outcome.output);
-            ExitCode::from(outcome.status as u8)
+            ExitCode::from(outcome.status)
         }
         Some(Command::Render { answers, file }) => {
             let outcome = render_cmd::run(catalog, &answers, file, Style::for_stderr());
             eprint!("{}", outcome.stderr);
             print!("{}", outcome.stdout);
-            ExitCode::from(outcome.status as u8)
+            ExitCode::from(outcome.status)
         }
         Some(Command::Apply {
             answers,
@@ -49,7 +51,7 @@ fn main() -> ExitCode {
                 &mut ask,
                 &mut std::io::stdout(),
             );
-            ExitCode::from(status as u8)
+            ExitCode::from(status)
         }
         Some(Command::Preview {
             dir,
@@ -89,15 +91,18 @@ fn wizard(dir: PathBuf, profile: Option<String>, edit: bool, plain: bool, ascii:
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() {
         eprintln!("{}", atproto_wizard::lineui::NO_TERMINAL);
-        return ExitCode::from(2);
+        return ExitStatus::CannotRunHere.into();
     }
     let full = !plain && atproto_wizard::tui::full_screen_possible();
+    // The answers typed are kept here until written, in case the session ends.
+    let drafts = atproto_wizard::draft_store::DraftStore::from_env();
     let result = if full {
         atproto_wizard::tui::run(&atproto_wizard::tui::Options {
             dir,
             edit,
             profile,
             ascii,
+            drafts,
         })
     } else {
         if !plain {
@@ -110,13 +115,14 @@ fn wizard(dir: PathBuf, profile: Option<String>, edit: bool, plain: bool, ascii:
             profile,
             edit,
             ascii,
+            drafts,
         })
     };
     match result {
-        Ok(status) => ExitCode::from(status as u8),
+        Ok(status) => ExitCode::from(status),
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            ExitStatus::Unusable.into()
         }
     }
 }
@@ -156,5 +162,5 @@ fn preview(opts: preview_cmd::Options) -> ExitCode {
         &mut std::io::stdout(),
         &interrupt,
     );
-    ExitCode::from(status as u8)
+    ExitCode::from(status)
 }

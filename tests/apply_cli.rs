@@ -1,7 +1,7 @@
 //! `atproto-wizard apply` as an operator runs it: every profile into an empty directory
 //! and into a typical existing host, second runs that change nothing, hand edits
 //! refused, dry runs, confirmation, colours, and the git hint.
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -329,7 +329,7 @@ fn a_hand_edited_atproto_nix_is_refused_unless_forced() {
     let before = snapshot(dir);
 
     let run = apply(&answers, dir, &["--yes"]);
-    assert_eq!(run.status, 3, "{}", run.stdout);
+    assert_eq!(run.status, 5, "{}", run.stdout);
     assert!(run.stdout.contains("edited by hand"), "{}", run.stdout);
     // The edit itself is shown, and what would be lost.
     assert!(
@@ -439,7 +439,7 @@ fn a_foreign_flake_it_cannot_edit_stops_everything() {
     std::fs::write(dir.join("configuration.nix"), EXISTING_CONFIGURATION).unwrap();
     let before = snapshot(dir);
     let run = apply(&community_pds(), dir, &["--yes", "--force"]);
-    assert_eq!(run.status, 3, "{}", run.stdout);
+    assert_eq!(run.status, 5, "{}", run.stdout);
     assert!(run.stdout.contains("refused: flake.nix"), "{}", run.stdout);
     assert!(
         run.stdout.contains("atproto-nix.nixosModules.default"),

@@ -2,7 +2,7 @@
 //! systemd-analyze, where installed, reads thousands of generated expressions, and
 //! every one the validator accepts must be one systemd parses. Skipped without
 //! systemd-analyze (not a Nix tool: ATPROTO_REQUIRE_NIX does not ask for it).
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::process::Command;

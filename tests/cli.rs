@@ -1,5 +1,5 @@
 //! The binary as an operator runs it: exit statuses, text and JSON output.
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 

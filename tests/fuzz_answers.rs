@@ -12,10 +12,11 @@ use std::time::Duration;
 
 use atproto_wizard::apply::{generated_atproto_nix, generated_flake_nix, resolve_answers};
 use atproto_wizard::catalog::Catalog;
-use atproto_wizard::cli::check_cmd::{self, VALID};
-use atproto_wizard::cli::style::Style;
+use atproto_wizard::cli::check_cmd;
+use atproto_wizard::exit_status::ExitStatus;
 use atproto_wizard::plan::Answers;
 use atproto_wizard::render::{HostContext, HostMode, render_configuration_nix};
+use atproto_wizard::report::Style;
 use atproto_wizard::wizard::Draft;
 use atproto_wizard::wizard::profiles;
 use proptest::prelude::*;
@@ -71,7 +72,7 @@ fn check_and_render(text: &str) -> Result<(), String> {
     Draft::parse(catalog, text).map_err(|e| format!("readable for check, not for edit: {e}"))?;
     let outcome = check_cmd::check(catalog, &answers, false, style);
     json(&check_cmd::check(catalog, &answers, true, style).output)?;
-    if outcome.status != VALID {
+    if outcome.status != ExitStatus::Success {
         return Ok(());
     }
     // An accepted plan renders, as apply would write it, into Nix that parses.
@@ -79,7 +80,7 @@ fn check_and_render(text: &str) -> Result<(), String> {
     let resolved = resolve_answers(&answers, catalog);
     // What apply writes as atproto.toml (every default written out) is accepted too.
     let again = check_cmd::check(catalog, &resolved, false, style);
-    if again.status != VALID {
+    if again.status != ExitStatus::Success {
         return Err(format!(
             "accepted, but not once its defaults are written out:\n{}\n{}",
             again.output, resolved.text
@@ -349,7 +350,13 @@ fn unchanged_profiles_render_through_the_same_path() {
         let answers = Answers::parse(p.name, p.text).unwrap();
         let outcome = check_cmd::check(Catalog::embedded(), &answers, false, Style::plain());
         if p.name != "custom" {
-            assert_eq!(outcome.status, VALID, "{}: {}", p.name, outcome.output);
+            assert_eq!(
+                outcome.status,
+                ExitStatus::Success,
+                "{}: {}",
+                p.name,
+                outcome.output
+            );
         }
         check_and_render(p.text).unwrap();
     }

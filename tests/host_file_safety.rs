@@ -121,7 +121,7 @@ fn a_linked_atproto_toml_is_refused_never_read_printed_backed_up_or_replaced() {
     let before = tree(tmp.path());
     for extra in [&["--yes"][..], &["--yes", "--force"], &["--dry-run"]] {
         let (status, out) = apply(&host, extra);
-        assert_eq!(status, 3, "{extra:?}: {out}");
+        assert_eq!(status, 5, "{extra:?}: {out}");
         assert!(
             !out.contains("not-for-your-eyes"),
             "{extra:?} printed it: {out}"
@@ -148,7 +148,7 @@ fn a_linked_atproto_nix_is_refused_even_with_force() {
     let before = tree(tmp.path());
     for extra in [&["--yes"][..], &["--yes", "--force"]] {
         let (status, out) = apply(&host, extra);
-        assert_eq!(status, 3, "{extra:?}: {out}");
+        assert_eq!(status, 5, "{extra:?}: {out}");
         assert!(
             out.contains("atproto.nix") && out.contains("symbolic link"),
             "{out}"
@@ -167,7 +167,7 @@ fn a_link_between_two_files_of_the_host_is_refused_too() {
     symlink("real.nix", host.join("configuration.nix")).unwrap();
     let before = tree(host);
     let (status, out) = apply(host, &["--yes"]);
-    assert_eq!(status, 3, "{out}");
+    assert_eq!(status, 5, "{out}");
     assert!(
         out.contains("configuration.nix") && out.contains("real.nix"),
         "{out}"
@@ -256,7 +256,7 @@ fn host_files_that_are_not_regular_files_are_refused() {
     let host = tmp.path();
     mkfifo(&host.join("atproto.nix"));
     let (status, out) = apply(host, &["--yes"]);
-    assert_eq!(status, 3, "{out}");
+    assert_eq!(status, 5, "{out}");
     assert!(
         out.contains("atproto.nix") && out.contains("a FIFO, not a regular file"),
         "{out}"
@@ -264,7 +264,7 @@ fn host_files_that_are_not_regular_files_are_refused() {
     std::fs::remove_file(host.join("atproto.nix")).unwrap();
     std::fs::create_dir(host.join("atproto.toml")).unwrap();
     let (status, out) = apply(host, &["--yes"]);
-    assert_eq!(status, 3, "{out}");
+    assert_eq!(status, 5, "{out}");
     assert!(
         out.contains("atproto.toml") && out.contains("a directory, not a regular file"),
         "{out}"
@@ -310,13 +310,14 @@ fn edit_refuses_an_atproto_toml_that_is_a_link_or_a_fifo() {
             profile: None,
             edit: true,
             ascii: false,
+            drafts: None,
         };
         let (code, transcript) = within_deadline(move || {
             let mut p = Scripted::new([]);
-            let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::default());
+            let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::plain(), 80);
             (code, p.transcript)
         });
-        assert_eq!(code, lineui::UNREADABLE, "{transcript}");
+        assert_eq!(code, lineui::ExitStatus::Unusable, "{transcript}");
         assert!(transcript.contains(words), "{transcript}");
         assert!(!transcript.contains("not-for-your-eyes"), "{transcript}");
 
@@ -326,6 +327,7 @@ fn edit_refuses_an_atproto_toml_that_is_a_link_or_a_fifo() {
             edit: true,
             profile: None,
             ascii: true,
+            drafts: None,
         };
         let message = within_deadline(move || {
             atproto_wizard::tui::initial_state(Catalog::embedded(), &opts)

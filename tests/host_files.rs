@@ -2,7 +2,7 @@
 //! `atproto.nix` (which fetches the modules itself). Each profile in both modes: golden
 //! snapshots, nixfmt-exact, parsed by rnix and by `nix-instantiate --parse`, the same
 //! bytes twice, and evaluated with stub inputs to check what they wire together.
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -172,7 +172,7 @@ fn profile_snapshots_in_both_modes() {
                 assert_eq!(text, render_atproto_nix(&tree, catalog));
                 continue;
             }
-            insta::assert_snapshot!(format!("{variant}-{file}"), text);
+            support::assert_snapshot!(format!("{variant}-{file}"), text);
         }
     }
 }

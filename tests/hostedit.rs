@@ -4,7 +4,7 @@
 //! byte when the insertion is removed), parse with rnix and `nix-instantiate --parse`,
 //! and give `AlreadyDone` when run again. Edited flakes are evaluated with stub inputs to
 //! show the host's modules list really holds the new module.
-mod support;
+use crate::support;
 
 use std::path::Path;
 use std::process::Command;
@@ -137,7 +137,7 @@ fn import_changed(name: &str) -> String {
     let before = corpus("configuration", name);
     let after = changed(add_import(&before, IMPORT));
     check_edit(&before, &after, |s| add_import(s, IMPORT));
-    insta::assert_snapshot!(format!("config-{name}"), unified(&before, &after));
+    support::assert_snapshot!(format!("config-{name}"), unified(&before, &after));
     after
 }
 
@@ -558,7 +558,7 @@ fn flake_changed(name: &str, wiring: &FlakeWiring) -> String {
     let before = corpus("flake", name);
     let after = changed(wire_flake(&before, wiring));
     check_edit(&before, &after, |s| wire_flake(s, wiring));
-    insta::assert_snapshot!(format!("flake-{name}"), unified(&before, &after));
+    support::assert_snapshot!(format!("flake-{name}"), unified(&before, &after));
     after
 }
 

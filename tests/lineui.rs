@@ -6,7 +6,12 @@ use std::path::Path;
 
 use assert_cmd::Command;
 use atproto_wizard::catalog::Catalog;
-use atproto_wizard::lineui::{self, Input, LineOptions, Look, Scripted};
+use atproto_wizard::draft_store::DraftStore;
+use atproto_wizard::lineui::prompter::{
+    Asked, ConfirmAsk, MultiAsk, PromptError, SelectAsk, TextAsk,
+};
+use atproto_wizard::lineui::{self, Input, LineOptions, Look, Prompter, Scripted};
+use atproto_wizard::wizard::profiles;
 
 fn new_host(dir: &Path, profile: Option<&str>) -> LineOptions {
     LineOptions {
@@ -14,6 +19,7 @@ fn new_host(dir: &Path, profile: Option<&str>) -> LineOptions {
         profile: profile.map(String::from),
         edit: false,
         ascii: false,
+        drafts: None,
     }
 }
 
@@ -23,19 +29,20 @@ fn edit_host(dir: &Path) -> LineOptions {
         profile: None,
         edit: true,
         ascii: false,
+        drafts: None,
     }
 }
 
 fn run(opts: &LineOptions, script: Vec<Input>) -> (i32, Scripted) {
     let mut p = Scripted::new(script);
-    let code = lineui::run_with(&mut p, Catalog::embedded(), opts, Look::default());
+    let code = lineui::run_with(&mut p, Catalog::embedded(), opts, Look::plain(), 80);
     assert!(
         p.finished(),
         "{} scripted answers left unused\n{}",
         p.left(),
         p.transcript
     );
-    (code, p)
+    (code.as_i32(), p)
 }
 
 /// The transcript with every run of whitespace made one space (help text is wrapped).
@@ -233,7 +240,12 @@ fn going_back_returns_to_the_previous_question_and_step_and_keeps_answers() {
         Input::Yes, // ...and discard
     ]);
     let (code, p) = run(&new_host(&dir, None), script);
-    assert_eq!(code, lineui::NOT_WRITTEN, "{}", p.transcript);
+    assert_eq!(
+        code,
+        lineui::ExitStatus::NotWritten.as_i32(),
+        "{}",
+        p.transcript
+    );
     assert!(!dir.exists(), "nothing written");
 
     let asked: Vec<&str> = p.asked.iter().map(String::as_str).collect();
@@ -288,7 +300,7 @@ fn an_invalid_answer_is_asked_again_with_the_validators_message() {
         Input::Yes, // discard
     ];
     let (code, p) = run(&new_host(&dir, None), script);
-    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert_eq!(code, lineui::ExitStatus::NotWritten.as_i32());
     assert!(!dir.exists());
     let tr = &flat(&p.transcript);
     // The same words as `check`.
@@ -343,7 +355,7 @@ fn an_answer_that_does_not_parse_is_explained_and_asked_again() {
         Input::Yes,
     ];
     let (code, p) = run(&new_host(&dir, Some("community-pds")), script);
-    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert_eq!(code, lineui::ExitStatus::NotWritten.as_i32());
     let tr = &flat(&p.transcript);
     assert!(
         tr.contains("error: type a port number between 1 and 65535. Try again."),
@@ -380,7 +392,7 @@ fn cancelling_halfway_leaves_the_directory_untouched() {
         Input::Yes,    // discard
     ];
     let (code, p) = run(&new_host(&dir, Some("community-pds")), script);
-    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert_eq!(code, lineui::ExitStatus::NotWritten.as_i32());
     assert_eq!(files(&dir), before, "the directory is as it was");
     let domain = p.asked.iter().filter(|a| a.ends_with("Domain")).count();
     assert_eq!(domain, 2);
@@ -401,7 +413,7 @@ fn cancelling_before_any_change_asks_nothing() {
     );
     let before = files(&dir);
     let (code, p) = run(&edit_host(&dir), vec![Input::Cancel]);
-    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert_eq!(code, lineui::ExitStatus::NotWritten.as_i32());
     assert!(!p.transcript.contains("Discard"), "{}", p.transcript);
     assert_eq!(files(&dir), before);
 }
@@ -446,7 +458,7 @@ fn editing_a_pds_host_to_add_constellation_shows_the_change_then_writes_it() {
     );
     assert!(tr.contains("services.constellation"), "{tr}");
     assert!(tr.contains("update atproto.toml"), "{tr}");
-    assert!(tr.contains("keep configuration.nix"), "{tr}");
+    assert!(tr.contains("keep   configuration.nix"), "{tr}");
     assert!(tr.contains("links.example.com  (Constellation)"), "{tr}");
 
     let after = files(&dir);
@@ -498,7 +510,7 @@ fn editing_without_changes_writes_nothing() {
 fn edit_without_an_answers_file_says_what_to_run() {
     let tmp = tempfile::tempdir().unwrap();
     let (code, p) = run(&edit_host(tmp.path()), vec![]);
-    assert_eq!(code, lineui::UNREADABLE);
+    assert_eq!(code, lineui::ExitStatus::Unusable.as_i32());
     assert!(
         p.transcript.contains("atproto-wizard new --dir"),
         "{}",
@@ -510,7 +522,7 @@ fn edit_without_an_answers_file_says_what_to_run() {
 fn an_unknown_profile_lists_the_profiles() {
     let tmp = tempfile::tempdir().unwrap();
     let (code, p) = run(&new_host(tmp.path(), Some("nope")), vec![]);
-    assert_eq!(code, lineui::UNREADABLE);
+    assert_eq!(code, lineui::ExitStatus::Unusable.as_i32());
     assert!(
         p.transcript.contains("community-pds, relay-node"),
         "{}",
@@ -543,7 +555,7 @@ fn a_problem_no_question_sets_is_explained_at_the_review() {
         choose("Quit without writing"),
     ]);
     let (code, p) = run(&edit_host(&dir), script);
-    assert_eq!(code, lineui::NOT_WRITTEN);
+    assert_eq!(code, lineui::ExitStatus::NotWritten.as_i32());
     let tr = flat(&p.transcript);
     assert!(tr.contains("did you mean jetstream?"), "{tr}");
     assert!(
@@ -578,7 +590,7 @@ fn the_review_and_what_next_say_to_copy_the_flake_where_flake_url_points() {
     let write = tr.find("Write these files?").unwrap();
     assert!(review < write, "{tr}");
     // …and in what to do next, before the switch, with the commands.
-    let next = &tr[tr.find("What next:").expect(&tr)..];
+    let next = &tr[tr.find(" Next: 1. ").expect(&tr)..];
     let copy = next
         .find(&format!("Before the first switch: {sentence}"))
         .expect(next);
@@ -605,7 +617,7 @@ fn the_services_step_warns_when_a_chosen_package_cannot_build_yet() {
     script.push(Input::Yes);
     let (code, p) = run(&new_host(&dir, None), script);
     let tr = flat(&p.transcript);
-    assert_eq!(code, lineui::NOT_WRITTEN, "{tr}");
+    assert_eq!(code, lineui::ExitStatus::NotWritten.as_i32(), "{tr}");
     assert!(
         tr.contains("domain-clash") || tr.contains("both served at"),
         "{tr}"
@@ -622,4 +634,134 @@ fn the_services_step_warns_when_a_chosen_package_cannot_build_yet() {
     assert!(chosen < warning, "{tr}");
     assert!(settings.is_none_or(|s| warning < s), "{tr}");
     assert!(tr[warning..].contains("local change to that copy"), "{tr}");
+}
+
+/// The line mode keeping its drafts in `state`.
+fn keeping(opts: LineOptions, state: &Path) -> LineOptions {
+    LineOptions {
+        drafts: Some(DraftStore::at(state)),
+        ..opts
+    }
+}
+
+#[test]
+fn a_kept_draft_is_offered_resumed_and_gone_once_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let state = tmp.path().join("state");
+    let profile = profiles::find("community-pds").unwrap();
+    let answers = profile
+        .text
+        .replace("hostname = \"pds1\"", "hostname = \"seeded\"");
+    assert_ne!(answers, profile.text, "the profile names its host pds1");
+    let draft = DraftStore::at(&state).host(&dir);
+    draft.save(&answers, Some("community-pds")).unwrap();
+
+    let mut script = vec![Input::Yes, keep(), Input::Enter, keep()];
+    script.extend(keep_integrations());
+    script.extend([Input::No, t("y")]);
+    let (code, p) = run(&keeping(new_host(&dir, None), &state), script);
+    assert_eq!(code, 0, "{}", p.transcript);
+    let text = flat(&p.transcript);
+    assert!(
+        text.contains("in an earlier session were not written"),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Against the profile community-pds: host.hostname = \"seeded\" (was \"pds1\")"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("Resumed the answers saved just now."),
+        "{text}"
+    );
+    let toml = std::fs::read_to_string(dir.join("atproto.toml")).unwrap();
+    assert!(toml.contains("hostname = \"seeded\""), "{toml}");
+    assert!(!draft.path().exists(), "written: the draft is gone");
+}
+
+#[test]
+fn a_kept_draft_declined_is_discarded_and_esc_keeps_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let state = tmp.path().join("state");
+    let draft = DraftStore::at(&state).host(&dir);
+    let answers = "schema = 1\n[host]\nhostname = \"kept\"\n";
+    let opts = keeping(new_host(&dir, None), &state);
+
+    // Esc at the offer quits and leaves it for another time.
+    draft.save(answers, None).unwrap();
+    let (code, p) = run(&opts, vec![Input::Cancel]);
+    assert_eq!(code, 4, "{}", p.transcript);
+    assert_eq!(draft.load().unwrap().answers, answers);
+
+    // No discards it at once, whatever happens next.
+    let (code, p) = run(&opts, vec![Input::No, Input::Cancel]);
+    assert_eq!(code, 4, "{}", p.transcript);
+    assert!(p.transcript.contains("the earlier answers are discarded"));
+    assert!(!draft.path().exists());
+    assert!(!dir.exists());
+}
+
+/// A terminal that goes away once the script is done: every prompt after fails, as
+/// inquire's do when the terminal is gone.
+struct Dropping(Scripted);
+
+impl Prompter for Dropping {
+    fn say(&mut self, text: &str) {
+        self.0.say(text);
+    }
+    fn text(&mut self, ask: &TextAsk) -> Asked<String> {
+        self.gone()?;
+        self.0.text(ask)
+    }
+    fn select(&mut self, ask: &SelectAsk) -> Asked<usize> {
+        self.gone()?;
+        self.0.select(ask)
+    }
+    fn multi_select(&mut self, ask: &MultiAsk) -> Asked<Vec<usize>> {
+        self.gone()?;
+        self.0.multi_select(ask)
+    }
+    fn confirm(&mut self, ask: &ConfirmAsk) -> Asked<bool> {
+        self.gone()?;
+        self.0.confirm(ask)
+    }
+}
+
+impl Dropping {
+    fn gone(&self) -> Result<(), PromptError> {
+        if self.0.finished() {
+            return Err(PromptError::Io("the terminal is gone".into()));
+        }
+        Ok(())
+    }
+}
+
+#[test]
+fn a_lost_terminal_keeps_the_answers_and_discarding_removes_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let state = tmp.path().join("state");
+    let draft = DraftStore::at(&state).host(&dir);
+    let opts = keeping(new_host(&dir, Some("relay-node")), &state);
+    let mut p = Dropping(Scripted::new(vec![Input::Enter, t("relay9")]));
+    let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::plain(), 80);
+    assert_eq!(code.as_i32(), 2, "{}", p.0.transcript);
+    let kept = draft.load().expect("the answers are kept");
+    assert!(
+        kept.answers.contains("hostname = \"relay9\""),
+        "{}",
+        kept.answers
+    );
+    assert_eq!(kept.profile.as_deref(), Some("relay-node"));
+    assert!(!dir.exists());
+
+    // Next time they are offered; resumed, then discarded on the way out.
+    let (code, p) = run(&opts, vec![Input::Yes, Input::Cancel, Input::Yes]);
+    assert_eq!(code, 4, "{}", p.transcript);
+    assert!(p.transcript.contains("Discard your answers?"));
+    assert!(!draft.path().exists(), "discarded");
 }

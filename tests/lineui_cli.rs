@@ -25,6 +25,8 @@ struct Pty {
     /// How much of the plain text the waits have passed.
     seen: usize,
     _master: Box<dyn portable_pty::MasterPty + Send>,
+    /// The state directory the drafts go to, unless the test gives one.
+    _state: Option<tempfile::TempDir>,
 }
 
 impl Pty {
@@ -43,6 +45,12 @@ impl Pty {
         cmd.env_remove("NO_COLOR");
         for (k, v) in envs {
             cmd.env(k, v);
+        }
+        // Drafts never go to the real user's state directory.
+        let state = (!envs.iter().any(|(k, _)| *k == "XDG_STATE_HOME"))
+            .then(|| tempfile::tempdir().unwrap());
+        if let Some(state) = &state {
+            cmd.env("XDG_STATE_HOME", state.path());
         }
         let child = pair.slave.spawn_command(cmd).unwrap();
         drop(pair.slave);
@@ -65,6 +73,7 @@ impl Pty {
             output,
             seen: 0,
             _master: pair.master,
+            _state: state,
         }
     }
 
@@ -267,7 +276,7 @@ fn without_a_terminal_it_points_to_apply() {
             .stdin(std::process::Stdio::null())
             .output()
             .unwrap();
-        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(out.status.code(), Some(3), "{args:?}");
         assert_eq!(
             String::from_utf8_lossy(&out.stderr),
             format!("{NO_TERMINAL}\n")
@@ -275,4 +284,52 @@ fn without_a_terminal_it_points_to_apply() {
         assert!(out.stdout.is_empty());
         assert!(!dir.exists());
     }
+}
+
+#[test]
+fn a_hang_up_in_line_mode_keeps_what_was_answered() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let state = tmp.path().join("state");
+    let dir_s = dir.to_str().unwrap();
+    let env = [
+        ("NO_COLOR", "1"),
+        ("XDG_STATE_HOME", state.to_str().unwrap()),
+        ("HOME", tmp.path().to_str().unwrap()),
+    ];
+    let mut pty = Pty::spawn(
+        &["new", "--plain", "--profile", "dev-host", "--dir", dir_s],
+        &env,
+    );
+    pty.wait_for("? Host:");
+    pty.send("\r");
+    pty.wait_for("Hostname (atproto-dev)");
+    pty.send("hupbox\r");
+    // The next question is asked once the answer is on disk.
+    pty.wait_for("Domain (");
+    let pid = pty.child.process_id().unwrap();
+    let sent = std::process::Command::new("kill")
+        .args(["-HUP", &pid.to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    pty.exit_code();
+    assert!(!dir.exists(), "nothing is written");
+
+    let mut pty = Pty::spawn(&["new", "--plain", "--dir", dir_s], &env);
+    pty.wait_for("in an earlier session were not written");
+    pty.wait_for("host.hostname = \"hupbox\" (was \"atproto-dev\")");
+    pty.wait_for("Resume these answers? (Y/n)");
+    pty.send("y\r");
+    pty.wait_for("Resumed the answers saved");
+    // Resumed at the Host step, the answer in place.
+    pty.wait_for("? Host:");
+    pty.send("\r");
+    pty.wait_for("Hostname (hupbox)");
+    pty.send("\x1b");
+    pty.wait_for("Discard your answers?");
+    pty.send("y\r");
+    assert_eq!(pty.exit_code(), 4);
+    let drafts = state.join("atproto-wizard/drafts");
+    assert_eq!(std::fs::read_dir(&drafts).unwrap().count(), 0, "discarded");
 }

@@ -2,9 +2,7 @@
 //! declaration stub of the NixOS options they touch (nixlib/tests/eval/). The checks
 //! themselves live in nixlib/tests/eval/checks.nix; this runs them and reports every
 //! failing one with what it found.
-mod support;
-
-use support::{eval_json, nix_instantiate, nixpkgs_lib, repo};
+use crate::support::{eval_json, nix_instantiate, nixpkgs_lib, repo};
 
 fn lib_and_nix() -> Option<(std::path::PathBuf, std::path::PathBuf)> {
     let nix = nix_instantiate()?;

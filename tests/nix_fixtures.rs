@@ -1,6 +1,6 @@
 //! The Nix validator's own fixtures (nixlib/tests/validate.sh): hand-written plans with
 //! expected diagnostics, plus every profile, evaluated with nix-instantiate.
-mod support;
+use crate::support;
 
 use std::process::Command;
 

@@ -1,7 +1,7 @@
 //! The catalog's `placeholder_hashes` (what the validator warns about) are exactly the
 //! `lib.fakeHash` placeholders in nixlib/pkgs: read from the package files themselves,
 //! so computing a hash (or adding a placeholder) without updating the catalog fails here.
-mod support;
+use crate::support;
 
 use std::collections::BTreeSet;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! The Rust validator and the pure-Nix one (nixlib/lib/validate.nix) must give the same
 //! diagnostics, word for word, on the same plans. A few hundred plans are generated from
 //! the profiles by random but seeded edits, valid and invalid, and evaluated with both.
-mod support;
+use crate::support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
@@ -564,4 +564,91 @@ fn what_nix_cannot_read_the_wizard_does_not_read_either() {
         checked += 1;
     }
     assert!(checked >= 2, "only {checked} unreadable plans");
+}
+
+/// A setting's value reaches a program's environment with the same text from the
+/// wizard's rendering and from the modules (nixlib/lib/env-value.nix), for every kind
+/// of value a catalog setting can hold (the catalog has no floats).
+#[test]
+fn environment_values_are_encoded_alike() {
+    use atproto_wizard::render::atproto_nix::env_text;
+    let Some(nix) = support::nix_instantiate() else {
+        return;
+    };
+    let values = [
+        Value::Bool(true),
+        Value::Bool(false),
+        Value::Int(104857600),
+        Value::Int(-1),
+        Value::Str("https://bsky.network".into()),
+        Value::Str("a b,c".into()),
+        Value::Str(String::new()),
+        Value::List(vec![
+            Value::Str("https://bsky.network".into()),
+            Value::Str("https://relay.example.com".into()),
+        ]),
+        Value::List(vec![Value::Int(1), Value::Int(2)]),
+        Value::List(vec![]),
+    ];
+    // The values reach Nix as JSON, which it reads into the same bools, ints, strings
+    // and lists.
+    let json: Vec<String> = values.iter().map(Value::to_json).collect();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), format!("[{}]", json.join(","))).unwrap();
+    let got = support::eval_json(
+        &nix,
+        &format!(
+            "map (import ./nixlib/lib/env-value.nix) (builtins.fromJSON (builtins.readFile {}))",
+            file.path().display()
+        ),
+    );
+    let wizard: Vec<serde_json::Value> = values
+        .iter()
+        .map(|v| serde_json::Value::String(env_text(v)))
+        .collect();
+    assert_eq!(got, serde_json::Value::Array(wizard));
+}
+
+/// The wizard's summary names the file each generated secret is kept in; the modules
+/// create it there. Both build it from `_plan.toml`'s `secrets_dir`, for every secret of
+/// every service and for Grafana's.
+#[test]
+fn rust_and_nix_name_the_same_generated_secret_files() {
+    let Some(nix) = support::nix_instantiate() else {
+        return;
+    };
+    let catalog = Catalog::embedded();
+    let mut owners: Vec<(String, Vec<String>)> = catalog
+        .services
+        .values()
+        .map(|s| {
+            (
+                s.id.clone(),
+                s.secrets.iter().map(|x| x.name.clone()).collect(),
+            )
+        })
+        .collect();
+    owners.push((
+        "grafana".into(),
+        vec!["admin_password".into(), "secret_key".into()],
+    ));
+    let pairs: Vec<(String, String)> = owners
+        .iter()
+        .flat_map(|(id, names)| names.iter().map(move |n| (id.clone(), n.clone())))
+        .collect();
+    assert!(pairs.len() > 10, "the catalog's services have secrets");
+    let list: String = pairs
+        .iter()
+        .map(|(id, name)| format!("{{ id = \"{id}\"; name = \"{name}\"; }} "))
+        .collect();
+    let expr = format!(
+        "let files = import ./nixlib/lib/secret-files.nix {{ lib = {{ }}; }}; in \
+         map (p: files.defaultFile \"generate\" p.id p.name) [ {list}]"
+    );
+    let from_nix = support::eval_json(&nix, &expr);
+    let from_rust: Vec<String> = pairs
+        .iter()
+        .map(|(id, name)| catalog.plan.generated_secret_file(id, name))
+        .collect();
+    assert_eq!(from_nix, serde_json::json!(from_rust));
 }

@@ -3,7 +3,7 @@
 //! them with: both must give each `<name>.expected.json`. Runs without Nix. (The
 //! fixture-plans' services are written for the Nix reader only, which ignores the
 //! fields the wizard's model requires.)
-mod support;
+use crate::support;
 
 use std::path::Path;
 

@@ -6,8 +6,6 @@
 //! assertions as nixpkgs' top-level.nix does. The host is written by `apply`, then a
 //! choice in atproto.nix is broken by hand; the deep check must report the module's
 //! message at its place in atproto.toml, through the code path `preview --deep` uses.
-mod support;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -16,7 +14,8 @@ use atproto_wizard::catalog::{Catalog, Level};
 use atproto_wizard::preview::deep::{self, DeepOptions};
 use atproto_wizard::preview::parse::EvalProblem;
 use atproto_wizard::preview::{CancelToken, Reporter, Target, Verdict};
-use support::{nix_instantiate, nixpkgs_lib, repo};
+
+use crate::support::{nix_instantiate, nixpkgs_lib, repo};
 
 /// nix-instantiate and nixpkgs' lib, or a SKIPPED line.
 fn nix_and_lib() -> Option<PathBuf> {

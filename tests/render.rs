@@ -1,7 +1,7 @@
 //! Rendering `atproto.nix`: what nixfmt would print, strings and values that Nix reads
 //! back unchanged, every profile parsing and evaluating, and snapshots of each profile's
 //! render to review by eye.
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -435,7 +435,7 @@ fn every_profile_render_gives_the_modules_the_same_plan() {
 fn profile_snapshots() {
     let catalog = Catalog::embedded();
     for (name, answers) in profiles() {
-        insta::assert_snapshot!(name.clone(), render_atproto_nix(&answers.tree, catalog));
+        support::assert_snapshot!(name.clone(), render_atproto_nix(&answers.tree, catalog));
     }
 }
 
@@ -445,7 +445,7 @@ fn largest_plan_snapshot() {
     let answers = largest_plan(catalog);
     let text = render_atproto_nix(&answers.tree, catalog);
     assert_eq!(nixfmt_rs::format(&text).unwrap(), text);
-    insta::assert_snapshot!("largest-plan", text);
+    support::assert_snapshot!("largest-plan", text);
 }
 
 // ------------------------------------------------------------------ plans

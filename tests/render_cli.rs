@@ -1,6 +1,6 @@
 //! `atproto-wizard render` as an operator runs it: the file on stdout, the check's
 //! diagnostics on stderr, and the same exit statuses as `check`.
-mod support;
+use crate::support;
 
 use assert_cmd::Command;
 use atproto_wizard::apply::generated_atproto_nix;

@@ -1,7 +1,5 @@
 //! `atproto-wizard render --file flake.nix|configuration.nix`, and what a classic host
 //! (no flake) renders.
-mod support;
-
 use assert_cmd::Command;
 use atproto_wizard::apply::{generated_flake_nix, resolve_answers};
 use atproto_wizard::catalog::Catalog;

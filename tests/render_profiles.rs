@@ -1,7 +1,7 @@
 //! Each `profiles/<name>.toml` has its rendered `atproto.nix` committed beside it as
 //! `profiles/<name>.nix`, so a reader sees what a profile gives without running
 //! anything. This fails when one is missing or stale.
-mod support;
+use crate::support;
 
 use atproto_wizard::apply::generated_atproto_nix;
 use atproto_wizard::catalog::Catalog;

@@ -130,12 +130,13 @@ fn the_line_mode_shows_values_and_problems_escaped() {
         profile: None,
         edit: true,
         ascii: false,
+        drafts: None,
     };
     // The Host step lists its values, then the first question offers the current one.
     let mut p = Scripted::new([Input::Enter, Input::Enter, Input::Cancel]);
-    let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::default());
+    let code = lineui::run_with(&mut p, Catalog::embedded(), &opts, Look::plain(), 80);
     let tr = &p.transcript;
-    assert_eq!(code, lineui::NOT_WRITTEN, "{tr}");
+    assert_eq!(code, lineui::ExitStatus::NotWritten, "{tr}");
     assert_shown_safely(tr);
     assert!(tr.contains("pds1\\u{1b}]0;owned\\u{7}"), "{tr}");
     // Enter on the offered (escaped) value keeps the value itself: the escaped text

@@ -10,20 +10,30 @@
 //! openssl; without them it prints SKIPPED and passes, unless ATPROTO_REQUIRE_NIX=1.
 //! ATPROTO_UNIT_ACCESS_TREE=<dir> checks another checkout's nixlib (an older commit,
 //! say) with this test's Nix files copied into it.
-mod support;
-#[path = "unit_access/mod.rs"]
-mod unit_access;
+//!
+//! The check itself is in the submodules (tests/unit_access/): the host description's
+//! model, the shell reader, the simulated file system, unit order and sandbox, the
+//! simulation, the verdict, and the real generator run.
+mod check;
+mod fsim;
+mod generator;
+mod model;
+mod order;
+mod sandbox;
+mod shell;
+mod simulate;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::process::Command;
 use std::time::Instant;
 
-use unit_access::check::check_host;
-use unit_access::fsim::{Fs, Kind};
-use unit_access::generator::RealGenerator;
-use unit_access::model::{Command as UnitCommand, FileEntry, Host, Read, Unit};
-use unit_access::simulate::{Generator, Made};
+use crate::support;
+use check::check_host;
+use fsim::{Fs, Kind};
+use generator::RealGenerator;
+use model::{Command as UnitCommand, FileEntry, Host, Read, Unit};
+use simulate::{Generator, Made};
 
 fn have_openssl() -> bool {
     if Command::new("openssl")
@@ -129,7 +139,7 @@ struct FakeGenerator;
 
 impl Generator for FakeGenerator {
     fn run(&mut self, _fs: &Fs, args: &[String]) -> Result<Vec<Made>, String> {
-        let g = unit_access::simulate::gen_args(args);
+        let g = simulate::gen_args(args);
         let (o, gr) = g.owner.unwrap_or(("root".into(), "root".into()));
         let parent = g.dir.rsplit_once('/').map(|(p, _)| p.to_string()).unwrap();
         Ok(vec![

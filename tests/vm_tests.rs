@@ -11,12 +11,10 @@
 //! Here `self` is this flake's outputs evaluated with nixpkgs' lib only, and sops-nix
 //! and agenix are their stand-ins (nixlib/tests/eval/stub-{sops,agenix}.nix), as in
 //! nixlib/tests/eval/host-flake.nix.
-mod support;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use support::{eval_json, nix_instantiate, nixpkgs_lib, repo};
+use crate::support::{eval_json, nix_instantiate, nixpkgs_lib, repo};
 
 /// The integrations every VM test together must enable, each read from the evaluated
 /// configuration (see `KINDS`), never from a file name.

@@ -43,6 +43,7 @@ fn the_wizard_exits_when_its_terminal_closes() {
         .arg(&host)
         .env("TERM", "xterm-256color")
         .env("NO_COLOR", "1")
+        .env("XDG_STATE_HOME", dir.path().join("state"))
         .stdin(Stdio::from(slave.try_clone().unwrap()))
         .stdout(Stdio::from(slave.try_clone().unwrap()))
         .stderr(Stdio::from(slave))
@@ -77,4 +78,8 @@ fn the_wizard_exits_when_its_terminal_closes() {
         "stopped as a hang-up"
     );
     assert!(!host.exists(), "nothing is written");
+    assert!(
+        !dir.path().join("state").exists(),
+        "nothing was typed: no draft"
+    );
 }

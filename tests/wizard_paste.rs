@@ -2,12 +2,9 @@
 //! whole text lands in the field, the wizard then waits idle for the next key, and Esc
 //! puts the old value back. Both a bracketed paste (what a terminal sends once the
 //! wizard asks for it) and a plain burst of bytes (a terminal without it) are tried.
-#[path = "support/pty.rs"]
-mod pty;
-
 use std::time::Duration;
 
-use pty::{ENTER, Wizard};
+use crate::support::pty::{self, ENTER, Wizard};
 
 const ESC: &str = "\x1b";
 

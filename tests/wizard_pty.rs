@@ -2,12 +2,9 @@
 //! host from an empty directory, a relay node, editing a PDS host to add constellation,
 //! quitting halfway and a SIGTERM leaving the directory untouched. Each step waits for
 //! text on the screen (a vt100 emulator reads the output), with generous timeouts.
-#[path = "support/pty.rs"]
-mod pty;
-
 use std::path::{Path, PathBuf};
 
-use pty::{DOWN, ENTER, RIGHT, Wizard, bin};
+use crate::support::pty::{DOWN, ENTER, RIGHT, Wizard, bin};
 
 fn apply(answers: &Path, dir: &Path) -> std::process::Output {
     std::process::Command::new(bin())
@@ -245,13 +242,68 @@ fn quitting_halfway_leaves_the_directory_untouched() {
 }
 
 #[test]
+fn a_hang_up_keeps_the_answers_and_the_next_start_offers_them() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let state = tmp.path().join("state");
+    let env = [
+        ("XDG_STATE_HOME", state.to_str().unwrap()),
+        ("HOME", tmp.path().to_str().unwrap()),
+    ];
+    let args = ["new", "--dir", dir.to_str().unwrap()];
+    let mut w = Wizard::start_with_env(&args, &env);
+    w.wait_for("A community PDS");
+    w.send(ENTER);
+    w.wait_for("Host: the machine");
+    w.replace_field("hungup7");
+    w.wait_for("hungup7");
+    w.signal(libc::SIGHUP);
+    assert_eq!(w.exit_status(), 128 + 1);
+    w.wait_for("Your answers are kept");
+    assert!(!dir.exists(), "nothing is written");
+
+    // The draft: user-only, in a user-only directory, holding the answer.
+    let drafts = state.join("atproto-wizard/drafts");
+    let kept: Vec<PathBuf> = std::fs::read_dir(&drafts)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&kept[0]), 0o600);
+    assert_eq!(mode(&drafts), 0o700);
+    assert!(
+        std::fs::read_to_string(&kept[0])
+            .unwrap()
+            .contains("hungup7")
+    );
+
+    // `new` on the same directory offers it, with what differs, and takes it up.
+    let mut w = Wizard::start_with_env(&args, &env);
+    w.wait_for("Resume your answers?");
+    w.wait_for("host.hostname = \"hungup7\" (was \"pds1\")");
+    w.send("y");
+    w.wait_for("Resumed the answers saved");
+    w.wait_for("Host: the machine");
+    w.wait_for("hungup7");
+    // Quitting without writing, confirmed, discards them.
+    w.send("q");
+    w.wait_for("Quit without writing?");
+    w.send("y");
+    assert_eq!(w.exit_status(), 4);
+    assert!(!kept[0].exists(), "the discarded draft is gone");
+    assert!(!dir.exists());
+}
+
+#[test]
 fn without_a_terminal_it_points_at_apply() {
     let out = std::process::Command::new(bin())
         .args(["new", "--dir", "/nonexistent/x"])
         .stdin(std::process::Stdio::null())
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(3));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("apply --answers"), "{err}");
 }

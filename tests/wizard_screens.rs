@@ -19,6 +19,8 @@ use atproto_wizard::wizard::{Draft, StepKind};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+use crate::support;
+
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
 fn new_state(profile: Option<&str>) -> WizardState {
@@ -47,7 +49,7 @@ fn render(state: &WizardState, size: (u16, u16)) -> String {
 fn snap(name: &str, state: &WizardState) {
     for size in SIZES {
         let text = render(state, size);
-        insta::assert_snapshot!(format!("{name}-{}x{}", size.0, size.1), text);
+        support::assert_snapshot!(format!("{name}-{}x{}", size.0, size.1), text);
     }
 }
 
@@ -379,6 +381,33 @@ fn help_overlay() {
     let mut s = new_state(Some("community-pds"));
     act(&mut s, &[Action::Down, Action::Help]);
     snap("help", &s);
+}
+
+#[test]
+fn resume_offer() {
+    use atproto_wizard::wizard::resume::ResumeOffer;
+    use atproto_wizard::wizard::state::Overlay;
+    use atproto_wizard::wizard::stored_draft::{FORMAT, StoredDraft};
+    let answers = profiles::find("relay-node")
+        .unwrap()
+        .draft(Catalog::embedded())
+        .text()
+        .replace("hostname = \"relay1\"", "hostname = \"relay7\"")
+        .replace(
+            "email = \"admin@example.com\"",
+            "email = \"ops@relay7.net\"",
+        );
+    let draft = StoredDraft {
+        format: FORMAT,
+        dir: "/srv/host".into(),
+        saved_at: 1_000,
+        profile: Some("relay-node".into()),
+        answers,
+    };
+    let mut s = new_state(None);
+    let offer = ResumeOffer::new(Catalog::embedded(), &draft, None, 1_000 + 3 * 3600).unwrap();
+    s.overlay = Some(Overlay::Resume(offer));
+    snap("resume", &s);
 }
 
 #[test]

@@ -3,10 +3,7 @@
 //! into a key) gives the terminal back and stops, and SIGCONT takes the screen again,
 //! with mouse and paste modes, drawn in full. A resize (SIGWINCH) redraws at the new
 //! size.
-#[path = "support/pty.rs"]
-mod pty;
-
-use pty::{ENTER, Wizard};
+use crate::support::pty::{self, ENTER, Wizard};
 use vt100::MouseProtocolMode;
 
 /// The wizard's modes as the emulated terminal has them: alternate screen, mouse

@@ -5,8 +5,8 @@ use std::path::{Path, PathBuf};
 use atproto_wizard::apply::WRITE_ORDER;
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::cli::apply_cmd;
-use atproto_wizard::cli::style::Style;
-use atproto_wizard::fsio::host::read_dir_state;
+use atproto_wizard::disk::host::read_dir_state;
+use atproto_wizard::report::Style;
 use atproto_wizard::tui::write::write_host;
 use atproto_wizard::value::Value;
 use atproto_wizard::wizard::action::{Action, Effect};
@@ -30,6 +30,7 @@ fn apply(answers: &Path, dir: &Path) -> i32 {
         &mut never,
         &mut Vec::new(),
     )
+    .as_i32()
 }
 
 fn files(dir: &Path) -> Vec<(String, String)> {

@@ -58,7 +58,7 @@ let
       else if contains plan.text.forbidden v then [ (bad path v plan.text.message) ]
       else if ty ? pattern && builtins.match patterns.${t} v == null then wrong
       else if ty ? password && contains ty.password v then
-        [ (u.diag "error" "field" path "${ty.password_message}: ${field.password_hint or ty.password_hint}.") ]
+        [ (u.diag "error" "password-in-value" path "${ty.password_message}: ${field.password_hint or ty.password_hint}.") ]
       else [ ])
     else [ ];
   # An item checked as its type; a good one that would split in two once joined for

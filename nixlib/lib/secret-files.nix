@@ -2,13 +2,15 @@
 # the backend's own name for it. One place, so the service modules (which default
 # services.<id>.secrets.<name> to these files) and the secrets integration (which
 # declares exactly the sops/agenix secrets the services' files name) never disagree.
-#   generate: /var/lib/atproto-secrets/<id>/<name>, made by the generator (root, 0400).
+#   generate: <secrets_dir>/<id>/<name>, made by the generator (root, 0400); the
+#             directory is _plan.toml's secrets_dir, which the wizard's summary reads.
 #   sops:     sops.secrets."atproto/<id>/<name>", at sops-nix's default path for it.
 #   agenix:   age.secrets."atproto-<id>-<name>" from <agenix_dir>/<id>-<name>.age, at
 #             agenix's default path /run/agenix/<name>.
 { lib }:
 rec {
-  generatedDir = id: "/var/lib/atproto-secrets/${id}";
+  secretsDir = (import ./catalog.nix { }).plan.secrets_dir;
+  generatedDir = id: "${secretsDir}/${id}";
 
   # Shell lines that make a generated-secrets directory 0700 before the generator runs,
   # refusing one that is a symbolic link: `install -d` would follow it, make its target

@@ -12,12 +12,7 @@ let
   known = builtins.listToAttrs (map (s: { name = s.key; value = s; }) (entry.settings or [ ]));
   isUpper = k: builtins.match "[A-Z][A-Z0-9_]*" k != null;
 
-  # Environment values as the upstream programs parse them: lists comma-joined with
-  # no spaces (the PDS splits on ","), bools as true/false.
-  envValue = v:
-    if builtins.isBool v then (if v then "true" else "false")
-    else if builtins.isList v then builtins.concatStringsSep "," (map toString v)
-    else toString v;
+  envValue = import ./env-value.nix;
 
   # A bool flag is a switch; a list repeats the flag once per item.
   flagArgs = flag: v:

@@ -26,7 +26,7 @@ rustPlatform.buildRustPackage {
   };
   cargoLock.lockFile = root + "/Cargo.lock";
   # Where this flake's source is, so the wizard can say what to copy to host.flake_url
-  # before the first switch (src/fsio/own_flake.rs). A plain string: the binary does not
+  # before the first switch (src/disk/own_flake.rs). A plain string: the binary does not
   # keep the source alive and uses it only while it exists. It differs for every
   # revision of the flake, so each revision builds its own wizard.
   env.ATPROTO_FLAKE_SOURCE = toString root;

@@ -1,4 +1,4 @@
-//! What `apply` would do to a host directory: pure, no I/O. The edge (`crate::fsio`)
+//! What `apply` would do to a host directory: pure, no I/O. The edge (`crate::disk`)
 //! reads the directory into a [`DirState`]; [`plan_apply`] turns answers and that state
 //! into an [`ApplyPlan`]: the new text of every file that changes, with the reason, the
 //! files it refuses to touch and why, and notes for the operator. The command line shows

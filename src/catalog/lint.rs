@@ -30,6 +30,7 @@ pub fn lint(catalog: &Catalog) -> Vec<String> {
             );
         }
     }
+    lint_integration_steps(catalog, &mut problems);
     for rule in &catalog.plan.rules {
         lint_rule(catalog, None, rule, &mut problems);
     }
@@ -45,6 +46,39 @@ pub fn lint(catalog: &Catalog) -> Vec<String> {
         lint_service(catalog, service, &mut problems);
     }
     problems
+}
+
+/// Every integration section has one step, in order, with a title; no step names a
+/// section that does not exist.
+fn lint_integration_steps(catalog: &Catalog, problems: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    for step in &catalog.plan.integration_steps {
+        if !catalog.plan.integrations.contains_key(&step.id) {
+            problems.push(format!(
+                "_plan.toml: integration_steps names {}, which has no [[integrations.{}]] fields",
+                step.id, step.id
+            ));
+        }
+        if !seen.insert(step.id.as_str()) {
+            problems.push(format!(
+                "_plan.toml: integration_steps lists {} twice",
+                step.id
+            ));
+        }
+        if step.title.trim().is_empty() {
+            problems.push(format!(
+                "_plan.toml: integration_steps {} has no title",
+                step.id
+            ));
+        }
+    }
+    for section in catalog.plan.integrations.keys() {
+        if !seen.contains(section.as_str()) {
+            problems.push(format!(
+                "_plan.toml: integrations.{section} is missing from integration_steps (its place and title)"
+            ));
+        }
+    }
 }
 
 fn lint_service(catalog: &Catalog, s: &Service, problems: &mut Vec<String>) {

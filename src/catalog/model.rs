@@ -367,14 +367,26 @@ pub struct PlanPort {
     pub when: Condition,
 }
 
+/// An integration as the wizard's steps and atproto.nix's comments name it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntegrationStep {
+    pub id: String,
+    pub title: String,
+}
+
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct PlanSchema {
     pub schema: u32,
+    /// The directory generated secrets are kept in, one folder per owner.
+    pub secrets_dir: String,
     pub text: TextRule,
     pub types: BTreeMap<String, TypeSpec>,
     pub host: Vec<Field>,
     pub integrations: BTreeMap<String, Vec<Field>>,
+    /// The integrations in order, with their titles; one per key of `integrations`.
+    pub integration_steps: Vec<IntegrationStep>,
     #[serde(default)]
     pub ports: Vec<PlanPort>,
     #[serde(default)]
@@ -384,6 +396,11 @@ pub struct PlanSchema {
 impl PlanSchema {
     pub fn host_field(&self, key: &str) -> Option<&Field> {
         self.host.iter().find(|f| f.key == key)
+    }
+    /// The file a generated secret is kept in: `<secrets_dir>/<owner>/<name>`, as
+    /// nixlib/lib/secret-files.nix builds it.
+    pub fn generated_secret_file(&self, owner: &str, name: &str) -> String {
+        format!("{}/{owner}/{name}", self.secrets_dir)
     }
     pub fn integration_field(&self, section: &str, key: &str) -> Option<&Field> {
         self.integrations

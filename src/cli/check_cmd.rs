@@ -4,21 +4,17 @@ use std::path::Path;
 
 use serde_json::json;
 
-use super::style::Style;
 use crate::catalog::{Catalog, Level};
+use crate::exit_status::ExitStatus;
 use crate::plan::{Answers, LoadError, Location};
+use crate::report::Style;
 use crate::safe_text::{escape, escape_json};
 use crate::validate::{Diagnostic, validate};
-
-/// Exit status of `check`.
-pub const VALID: i32 = 0;
-pub const INVALID: i32 = 1;
-pub const UNREADABLE: i32 = 2;
 
 /// What `check` prints and its exit status.
 pub struct Outcome {
     pub output: String,
-    pub status: i32,
+    pub status: ExitStatus,
 }
 
 pub fn run(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Outcome {
@@ -32,7 +28,11 @@ pub fn run(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Outco
 pub fn check(catalog: &Catalog, answers: &Answers, as_json: bool, style: Style) -> Outcome {
     let diagnostics = validate(catalog, &answers.tree);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let status = if errors > 0 { INVALID } else { VALID };
+    let status = if errors > 0 {
+        ExitStatus::Problems
+    } else {
+        ExitStatus::Success
+    };
     let output = if as_json {
         json_report(answers, &diagnostics)
     } else {
@@ -64,7 +64,7 @@ pub fn unreadable(e: &LoadError, as_json: bool, style: Style) -> Outcome {
     };
     Outcome {
         output,
-        status: UNREADABLE,
+        status: ExitStatus::Unusable,
     }
 }
 

@@ -4,7 +4,6 @@ pub mod catalog_cmd;
 pub mod check_cmd;
 pub mod preview_cmd;
 pub mod render_cmd;
-pub mod style;
 
 use std::path::PathBuf;
 
@@ -24,9 +23,11 @@ pub enum Command {
     ///
     /// Full screen where the terminal allows it; line prompts with --plain, or by
     /// themselves when TERM=dumb or stdout is not a terminal. Without a terminal at all
-    /// it says to use `apply --answers` and exits with 2. Nothing is written before the
-    /// Write step. Exit status: 0 written (or nothing to change), 2 unreadable or no
-    /// terminal, 4 quit without writing.
+    /// it says to use `apply --answers` and exits with 3. Nothing is written before the
+    /// Write step; until then the answers are kept in a draft in the user's state
+    /// directory, which the next `new` or `edit` on DIR offers to resume. Exit status: 0
+    /// written (or nothing to change), 2 unreadable, 3 no terminal, 4 quit without
+    /// writing, 5 writing refused.
     New {
         /// The host's configuration directory (created when written).
         #[arg(long, value_name = "DIR", default_value = "./atproto-host")]
@@ -108,7 +109,7 @@ pub enum Command {
     /// Exit status: 0 when the files were written, nothing needed to change, or a
     /// --dry-run found nothing to refuse; 1 when the answers have errors; 2 when a file
     /// cannot be read (answers missing, not TOML, unsupported schema; a host file not
-    /// UTF-8) or written; 3 when apply refuses (a managed file edited by hand without
+    /// UTF-8) or written; 5 when apply refuses (a managed file edited by hand without
     /// --force, a file it cannot edit safely, or a file that changed while asking);
     /// 4 when the writing was not confirmed (answered no, or no terminal and no --yes).
     Apply {

@@ -6,20 +6,15 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use super::style::{Printer, Style};
 use crate::catalog::{Catalog, Level};
 use crate::preview::deep::{self, DeepOptions, DeepReport, Finding};
-use crate::preview::probes::{self, ProbeInputs, ProbeReport, ProbeStatus};
+use crate::preview::probes::{self, ProbeInputs, ProbeReport};
 use crate::preview::rebuild::{self, PreviewOptions, PreviewReport};
-use crate::preview::{CancelToken, Event, Job, Target, Verdict};
+use crate::preview::{CancelToken, Event, Job, Target, Verdict, pipeline};
+use crate::report::{Printer, Style};
 use crate::safe_text::{escape, escape_lines};
 
-/// Exit status of `preview`.
-pub const PASSED: i32 = 0;
-pub const HOST_FAILS: i32 = 1;
-pub const UNREADABLE: i32 = 2;
-pub const CANNOT_RUN: i32 = 3;
-pub const INTERRUPTED: i32 = 130;
+use crate::exit_status::ExitStatus;
 
 /// The command line's options.
 #[derive(Debug, Clone, Default)]
@@ -45,13 +40,13 @@ pub fn run(
     style: Style,
     out: &mut dyn Write,
     interrupt: &CancelToken,
-) -> i32 {
+) -> ExitStatus {
     let mut p = Printer { out };
     let target = match Target::from_dir(&opts.dir, opts.host.as_deref(), catalog) {
         Ok(t) => t,
         Err(e) => {
             p.put(&format!("{}: {e}\n", style.error("error")));
-            return UNREADABLE;
+            return ExitStatus::Unusable;
         }
     };
     p.put(&format!("{} {}\n", style.bold("Host:"), target.describe()));
@@ -71,7 +66,7 @@ pub fn run(
             style.bold("Preflight probes")
         ));
         let Some(report) = follow(&mut p, probes::spawn(inputs), interrupt, style, false) else {
-            return INTERRUPTED;
+            return ExitStatus::INTERRUPTED;
         };
         print_probes(&mut p, &report, style);
         summary.push(format!("probes: {}", probe_counts(&report)));
@@ -80,7 +75,7 @@ pub fn run(
         }
     }
 
-    let mut host_fails = false;
+    let mut rebuild = true;
     if (opts.deep || opts.full) && !interrupt.is_cancelled() {
         p.put(&format!(
             "\n{} (Nix evaluates the host's assertions and warnings)\n",
@@ -98,11 +93,11 @@ pub fn run(
             style,
             true,
         ) else {
-            return INTERRUPTED;
+            return ExitStatus::INTERRUPTED;
         };
         print_deep(&mut p, &report, &target, style);
         summary.push(format!("deep check: {}", report.summary()));
-        host_fails = report.verdict() == Verdict::HostFails;
+        rebuild = pipeline::rebuild_after(report.verdict());
         verdicts.push(report.verdict());
     }
 
@@ -111,11 +106,8 @@ pub fn run(
             "\n{} (nixos-rebuild; nothing is switched)\n",
             style.bold("Preview")
         ));
-        if host_fails {
-            p.put(
-                "Left out: the deep check found errors, and nixos-rebuild would stop at the same \
-                 place. Fix them first.\n",
-            );
+        if !rebuild {
+            p.put(&format!("{}\n", pipeline::REBUILD_LEFT_OUT));
         } else {
             let mut preview_opts = PreviewOptions {
                 build: opts.build,
@@ -131,7 +123,7 @@ pub fn run(
                 style,
                 true,
             ) else {
-                return INTERRUPTED;
+                return ExitStatus::INTERRUPTED;
             };
             print_preview(&mut p, &report, opts, &target, style);
             summary.extend(report.summary(target.answers.as_ref()));
@@ -144,7 +136,7 @@ pub fn run(
             "\n{}: stopped (Ctrl-C).\n",
             style.warning("interrupted")
         ));
-        return INTERRUPTED;
+        return ExitStatus::INTERRUPTED;
     }
     let verdict = verdicts.iter().copied().max().unwrap_or(Verdict::Passed);
     p.put(&format!(
@@ -156,12 +148,15 @@ pub fn run(
         p.put(&format!("  {line}\n"));
     }
     let (word, status) = match verdict {
-        Verdict::Passed => (style.ok("ok"), PASSED),
-        Verdict::HostFails => (style.error("the host fails"), HOST_FAILS),
-        Verdict::CannotRun => (style.warning("could not run everything here"), CANNOT_RUN),
-        Verdict::Cancelled => (style.warning("interrupted"), INTERRUPTED),
+        Verdict::Passed => (style.ok("ok"), ExitStatus::Success),
+        Verdict::HostFails => (style.error("the host fails"), ExitStatus::Problems),
+        Verdict::CannotRun => (
+            style.warning("could not run everything here"),
+            ExitStatus::CannotRunHere,
+        ),
+        Verdict::Cancelled => (style.warning("interrupted"), ExitStatus::INTERRUPTED),
     };
-    p.put(&format!("Result: {word} (exit status {status})\n"));
+    p.put(&format!("Result: {word} (exit status {})\n", status.code()));
     status
 }
 
@@ -233,27 +228,8 @@ fn probe_counts(report: &ProbeReport) -> String {
     probes::counts(&report.results)
 }
 
-/// The probe results as the CLI and the line mode print them: the status word
-/// (coloured where the style allows), the finding, and what to do about it.
-pub(crate) fn probe_result_lines(results: &[probes::ProbeResult], style: Style) -> String {
-    let mut out = String::new();
-    for r in results {
-        let word = match r.status {
-            ProbeStatus::Ok => style.ok(r.status.word()),
-            ProbeStatus::Warning | ProbeStatus::Unknown => style.warning(r.status.word()),
-            ProbeStatus::Failed => style.error(r.status.word()),
-        };
-        let (head, fix) = probes::result_text(r);
-        out.push_str(&format!("  {word}: {head}\n"));
-        if let Some(fix) = fix {
-            out.push_str(&format!("    {fix}\n"));
-        }
-    }
-    out
-}
-
 fn print_probes(p: &mut Printer, report: &ProbeReport, style: Style) {
-    p.put(&probe_result_lines(&report.results, style));
+    p.put(&crate::report::probes::lines(&report.results, style));
 }
 
 fn print_deep(p: &mut Printer, report: &DeepReport, target: &Target, style: Style) {

@@ -4,12 +4,13 @@ use std::path::Path;
 
 use clap::ValueEnum;
 
-use super::check_cmd::{self, INVALID, UNREADABLE, VALID};
-use super::style::Style;
+use super::check_cmd;
 use crate::apply::{generated_atproto_nix, generated_flake_nix, resolve_answers};
 use crate::catalog::Catalog;
+use crate::exit_status::ExitStatus;
 use crate::plan::Answers;
 use crate::render::{HostContext, HostMode, render_configuration_nix};
+use crate::report::Style;
 use crate::validate::validate;
 
 /// The host files `render` can print.
@@ -27,15 +28,11 @@ pub enum HostFile {
     ConfigurationNix,
 }
 
-/// The exit status when the file asked for is not part of the host: `flake.nix` for a
-/// classic (non-flake) host. Nothing is printed on stdout.
-pub const NOT_IN_MODE: i32 = 2;
-
 /// What `render` prints: the file on stdout, diagnostics on stderr.
 pub struct Outcome {
     pub stdout: String,
     pub stderr: String,
-    pub status: i32,
+    pub status: ExitStatus,
 }
 
 pub fn run(catalog: &Catalog, path: &Path, file: HostFile, style: Style) -> Outcome {
@@ -45,7 +42,7 @@ pub fn run(catalog: &Catalog, path: &Path, file: HostFile, style: Style) -> Outc
             return Outcome {
                 stdout: String::new(),
                 stderr: check_cmd::unreadable(&e, false, style).output,
-                status: UNREADABLE,
+                status: ExitStatus::Unusable,
             };
         }
     };
@@ -60,7 +57,7 @@ pub fn run(catalog: &Catalog, path: &Path, file: HostFile, style: Style) -> Outc
         return Outcome {
             stdout: String::new(),
             stderr,
-            status: INVALID,
+            status: ExitStatus::Problems,
         };
     }
     let stdout = match file {
@@ -75,7 +72,8 @@ pub fn run(catalog: &Catalog, path: &Path, file: HostFile, style: Style) -> Outc
                      configuration.nix, or set host.mode = \"flake\"\n",
                     path.display()
                 ),
-                status: NOT_IN_MODE,
+                // Not part of the host: `flake.nix` for a classic (non-flake) host.
+                status: ExitStatus::Unusable,
             };
         }
         HostFile::FlakeNix => generated_flake_nix(&answers, catalog),
@@ -90,6 +88,6 @@ pub fn run(catalog: &Catalog, path: &Path, file: HostFile, style: Style) -> Outc
     Outcome {
         stdout,
         stderr,
-        status: VALID,
+        status: ExitStatus::Success,
     }
 }

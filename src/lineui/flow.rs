@@ -17,29 +17,26 @@
 //!   them and writing waits until every error is fixed.
 //! - Esc or Ctrl-C asks "Discard your answers? (y/N)" when anything changed; nothing is
 //!   written until the operator answers yes to "Write these files? (y/N)".
+//! - The answers are kept in a draft before every question ([`super::keep`]); the
+//!   journey opens by offering a draft an earlier session left.
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{Catalog, FieldType, Level};
-use crate::cli::style::Style;
 use crate::safe_text::escape;
 use crate::validate::Diagnostic;
 use crate::value::Value;
 use crate::wizard::first_switch::Machine;
+use crate::wizard::journey;
+pub use crate::wizard::look::Look;
 use crate::wizard::questions::{self as q, Question, QuestionKind, StepKind};
 use crate::wizard::{ANSWERS_NAME, Draft, profiles};
 
+use super::keep::Kept;
 use super::prompter::{ConfirmAsk, MultiAsk, PromptError, Prompter, Reply, SelectAsk, TextAsk};
 use super::text::{first_sentence, wrap, wrap_hanging};
 
-/// Exit status: the files were written, or nothing needed to change.
-pub const DONE: i32 = 0;
-/// Exit status: no terminal, an unreadable answers file or an I/O error.
-pub const UNREADABLE: i32 = 2;
-/// Exit status: `apply` refused to write (a file edited by hand, or one it cannot edit).
-pub const REFUSED: i32 = 3;
-/// Exit status: cancelled, or the writing was not confirmed; nothing was written.
-pub const NOT_WRITTEN: i32 = 4;
+pub use crate::exit_status::ExitStatus;
 
 /// The message when there is no terminal to ask on.
 pub const NO_TERMINAL: &str = "atproto-wizard needs a terminal for questions; write an answers file and run `atproto-wizard apply --answers FILE --dir DIR`";
@@ -53,28 +50,14 @@ pub enum Start {
     Edit { text: String },
 }
 
-/// How the flow talks: colour for diffs, and the width to wrap help text at.
-#[derive(Debug, Clone, Copy)]
-pub struct Look {
-    pub style: Style,
-    pub width: usize,
+/// Why the flow ends before its last step: the operator quit, or something stopped it,
+/// with the exit status to end with.
+pub(super) enum Quit {
+    Exit(ExitStatus),
 }
 
-impl Default for Look {
-    fn default() -> Self {
-        Look {
-            style: Style::plain(),
-            width: 80,
-        }
-    }
-}
-
-/// Why the flow stops before its end.
-pub(super) enum Stop {
-    Exit(i32),
-}
-
-pub(super) type R<T> = Result<T, Stop>;
+/// What a question or step gives back, unless the flow ends there.
+pub(super) type Asked<T> = Result<T, Quit>;
 
 /// Where a step sends the operator.
 pub(super) enum Nav {
@@ -82,11 +65,11 @@ pub(super) enum Nav {
     Back,
     /// The step has nothing to ask: go on in the direction we were going.
     Skip,
-    Exit(i32),
+    Exit(ExitStatus),
 }
 
 /// Where a question sends the operator.
-pub(super) enum Went {
+pub(super) enum QuestionNav {
     Next,
     Back,
 }
@@ -104,14 +87,17 @@ enum Typed {
 
 const HINT_KEYS: &str = "? explains, < goes back, Esc quits";
 
-/// Runs the whole journey; returns the exit status.
+/// Runs the whole journey, keeping the answers in `kept` (when given) as they change;
+/// returns the exit status.
 pub fn run(
     prompter: &mut dyn Prompter,
     catalog: &'static Catalog,
     dir: &Path,
     start: Start,
     look: Look,
-) -> i32 {
+    width: usize,
+    kept: Option<Kept>,
+) -> ExitStatus {
     let (draft, step, edit, profile, start_text) = match start {
         Start::New { profile } => {
             let chosen = profile.and_then(profiles::find);
@@ -131,10 +117,10 @@ pub fn run(
                 prompter.say(&format!(
                     "{}: {}: {}\n",
                     path.display(),
-                    look.style.error("error"),
+                    look.style().error("error"),
                     escape(&e.message)
                 ));
-                return UNREADABLE;
+                return ExitStatus::Unusable;
             }
         },
     };
@@ -147,13 +133,17 @@ pub fn run(
         start_text,
         profile,
         look,
+        width,
         visited: HashSet::new(),
-        machine: crate::fsio::own_flake::this_machine(),
+        machine: crate::disk::own_flake::this_machine(),
+        kept,
     };
     flow.intro();
-    match flow.journey(step) {
-        Ok(code) | Err(Stop::Exit(code)) => code,
-    }
+    let code = match flow.offer_resume(step).and_then(|step| flow.journey(step)) {
+        Ok(code) | Err(Quit::Exit(code)) => code,
+    };
+    flow.leave_draft(code);
+    code
 }
 
 pub(super) struct Flow<'p> {
@@ -167,13 +157,17 @@ pub(super) struct Flow<'p> {
     /// The profile chosen at the Start step.
     pub(super) profile: Option<&'static str>,
     pub(super) look: Look,
+    /// The terminal's width, to wrap text at.
+    pub(super) width: usize,
     pub(super) visited: HashSet<StepKind>,
     /// Where this project's flake is on this machine (the step before the first switch).
     pub(super) machine: Machine,
+    /// The draft the answers are kept in, when drafts are kept.
+    pub(super) kept: Option<Kept>,
 }
 
 impl Flow<'_> {
-    fn journey(&mut self, first: StepKind) -> R<i32> {
+    fn journey(&mut self, first: StepKind) -> Asked<ExitStatus> {
         let mut step = first;
         let mut forward = true;
         loop {
@@ -191,7 +185,7 @@ impl Flow<'_> {
                 Nav::Skip => -1,
             };
             forward = direction > 0;
-            match self.neighbour(&step, direction) {
+            match journey::neighbour(&self.steps(), &step, direction) {
                 Some(next) => step = next,
                 None => {
                     self.say("This is the first step.\n");
@@ -209,13 +203,13 @@ impl Flow<'_> {
 
     /// A paragraph, wrapped, indented by `indent` spaces.
     pub(super) fn para(&mut self, text: &str, indent: usize) {
-        let wrapped = wrap(text, self.look.width.saturating_sub(1), indent);
+        let wrapped = wrap(text, self.width.saturating_sub(1), indent);
         self.p.say(&wrapped);
     }
 
     /// A numbered or bulleted item, its following lines under its text.
     pub(super) fn item(&mut self, text: &str, indent: usize, hang: usize) {
-        let wrapped = wrap_hanging(text, self.look.width.saturating_sub(1), indent, hang);
+        let wrapped = wrap_hanging(text, self.width.saturating_sub(1), indent, hang);
         self.p.say(&wrapped);
     }
 
@@ -253,8 +247,8 @@ impl Flow<'_> {
 
     pub(super) fn level_word(&self, level: Level) -> String {
         match level {
-            Level::Error => self.look.style.error("error"),
-            Level::Warning => self.look.style.warning("warning"),
+            Level::Error => self.look.style().error("error"),
+            Level::Warning => self.look.style().warning("warning"),
         }
     }
 
@@ -281,19 +275,20 @@ impl Flow<'_> {
 
     // ------------------------------------------------------------------ prompts
 
-    fn failed(&mut self, e: PromptError) -> Stop {
+    pub(super) fn failed(&mut self, e: PromptError) -> Quit {
         match e {
             PromptError::NoTerminal => self.say(&format!("{NO_TERMINAL}\n")),
             PromptError::Io(e) => {
-                let word = self.look.style.error("error");
+                let word = self.look.style().error("error");
                 self.say(&format!("{word}: the terminal: {e}\n"));
             }
         }
-        Stop::Exit(UNREADABLE)
+        Quit::Exit(ExitStatus::Unusable)
     }
 
     /// Asks a text question; a cancel asks whether to discard, then asks again.
-    pub(super) fn text(&mut self, ask: &TextAsk) -> R<String> {
+    pub(super) fn text(&mut self, ask: &TextAsk) -> Asked<String> {
+        self.keep_draft();
         loop {
             match self.p.text(ask) {
                 Ok(Reply::Answer(a)) => return Ok(a),
@@ -303,7 +298,8 @@ impl Flow<'_> {
         }
     }
 
-    pub(super) fn select(&mut self, ask: &SelectAsk) -> R<usize> {
+    pub(super) fn select(&mut self, ask: &SelectAsk) -> Asked<usize> {
+        self.keep_draft();
         loop {
             match self.p.select(ask) {
                 Ok(Reply::Answer(a)) => return Ok(a),
@@ -313,7 +309,8 @@ impl Flow<'_> {
         }
     }
 
-    fn multi_select(&mut self, ask: &MultiAsk) -> R<Vec<usize>> {
+    fn multi_select(&mut self, ask: &MultiAsk) -> Asked<Vec<usize>> {
+        self.keep_draft();
         loop {
             match self.p.multi_select(ask) {
                 Ok(Reply::Answer(a)) => return Ok(a),
@@ -323,7 +320,8 @@ impl Flow<'_> {
         }
     }
 
-    pub(super) fn confirm(&mut self, message: &str, hint: &str) -> R<bool> {
+    pub(super) fn confirm(&mut self, message: &str, hint: &str) -> Asked<bool> {
+        self.keep_draft();
         let ask = ConfirmAsk {
             message: message.into(),
             default: false,
@@ -338,12 +336,12 @@ impl Flow<'_> {
     }
 
     /// Whether the answers differ from where the journey began (a chosen profile counts).
-    fn changed(&self) -> bool {
+    pub(super) fn changed(&self) -> bool {
         self.draft.text() != self.start_text || (!self.edit && self.profile.is_some())
     }
 
     /// Esc or Ctrl-C: quit when nothing changed or the operator discards; else go on.
-    pub(super) fn cancel(&mut self) -> R<()> {
+    pub(super) fn cancel(&mut self) -> Asked<()> {
         if self.changed() {
             let discard = match self.p.confirm(&ConfirmAsk {
                 message: "Discard your answers? (y/N)".into(),
@@ -360,36 +358,19 @@ impl Flow<'_> {
                 return Ok(());
             }
         }
+        self.discard_draft();
         self.say(&format!(
             "Nothing was written; {} is as it was.\n",
             self.dir.display()
         ));
-        Err(Stop::Exit(NOT_WRITTEN))
+        Err(Quit::Exit(ExitStatus::NotWritten))
     }
 
     // ------------------------------------------------------------------ steps
 
-    /// The steps the line mode walks: the wizard's, without Start when editing, and with
-    /// Write and Done folded into Review.
+    /// The steps the line mode walks ([`journey::line_mode_steps`]).
     fn steps(&self) -> Vec<q::Step> {
-        q::steps(self.catalog, &self.draft.view())
-            .into_iter()
-            .filter(|s| !matches!(s.kind, StepKind::Write | StepKind::Done))
-            .filter(|s| !(self.edit && s.kind == StepKind::Start))
-            .collect()
-    }
-
-    fn neighbour(&self, step: &StepKind, direction: i32) -> Option<StepKind> {
-        let steps = self.steps();
-        let at = steps
-            .iter()
-            .position(|s| s.kind == *step)
-            .or_else(|| steps.iter().position(|s| s.kind == StepKind::Services))?;
-        let next = at as i64 + i64::from(direction);
-        if next < 0 {
-            return None;
-        }
-        steps.get(next as usize).map(|s| s.kind.clone())
+        journey::line_mode_steps(self.catalog, &self.draft.view(), self.edit)
     }
 
     pub(super) fn header(&mut self, kind: &StepKind) {
@@ -401,23 +382,9 @@ impl Flow<'_> {
         self.say(&format!("\nStep {} of {}: {title}\n", at + 1, steps.len()));
     }
 
-    /// The step a diagnostic's path belongs to (as the full-screen wizard files it).
+    /// The step a diagnostic's path belongs to, as the full screen files it.
     pub(super) fn step_of_path(&self, path: &str) -> StepKind {
-        let parts: Vec<&str> = path.split('.').collect();
-        match parts.as_slice() {
-            ["host", ..] => StepKind::Host,
-            ["integrations", section, ..]
-                if self.catalog.plan.integrations.contains_key(*section) =>
-            {
-                StepKind::Integration(section.to_string())
-            }
-            ["services", _, "enable"] | ["services", _] => StepKind::Services,
-            ["services", id, ..] if self.draft.view().is_enabled(id) => {
-                StepKind::Settings(id.to_string())
-            }
-            ["services", ..] => StepKind::Services,
-            _ => StepKind::Start,
-        }
+        journey::step_of_path(self.catalog, &self.draft.view(), path)
     }
 
     fn step_diagnostics(&self, kind: &StepKind) -> Vec<Diagnostic> {
@@ -435,7 +402,7 @@ impl Flow<'_> {
 
     // ------------------------------------------------------------------ Start
 
-    fn start_step(&mut self) -> R<Nav> {
+    fn start_step(&mut self) -> Asked<Nav> {
         self.header(&StepKind::Start);
         self.para(
             "What will this host run? Each choice is a ready plan from profiles/; every \
@@ -492,7 +459,7 @@ impl Flow<'_> {
 
     // ------------------------------------------------------------------ Services
 
-    pub(super) fn services_step(&mut self) -> R<Nav> {
+    pub(super) fn services_step(&mut self) -> Asked<Nav> {
         self.header(&StepKind::Services);
         self.para(
             "Tick the services this host runs. Each line: the service, its status \
@@ -583,7 +550,7 @@ impl Flow<'_> {
 
     // ------------------------------------------------------------------ questions
 
-    fn question_step(&mut self, kind: &StepKind) -> R<Nav> {
+    fn question_step(&mut self, kind: &StepKind) -> Asked<Nav> {
         let mut show = true;
         loop {
             let questions = self.questions(kind);
@@ -690,7 +657,7 @@ impl Flow<'_> {
 
     /// Goes through a step's questions; `false` when the operator went back from the
     /// first one.
-    fn walk(&mut self, kind: &StepKind) -> R<bool> {
+    fn walk(&mut self, kind: &StepKind) -> Asked<bool> {
         let mut at = 0;
         loop {
             let questions = self.questions(kind);
@@ -702,8 +669,8 @@ impl Flow<'_> {
             let now = self.questions(kind);
             let here = now.iter().position(|x| x.path == question.path);
             match went {
-                Went::Next => at = here.map_or(at + 1, |i| i + 1),
-                Went::Back => {
+                QuestionNav::Next => at = here.map_or(at + 1, |i| i + 1),
+                QuestionNav::Back => {
                     if at == 0 {
                         return Ok(false);
                     }
@@ -715,7 +682,12 @@ impl Flow<'_> {
 
     /// Asks one question until it has an answer the validator takes (or the operator
     /// goes back).
-    pub(super) fn ask(&mut self, question: &Question, n: usize, total: usize) -> R<Went> {
+    pub(super) fn ask(
+        &mut self,
+        question: &Question,
+        n: usize,
+        total: usize,
+    ) -> Asked<QuestionNav> {
         let message = format!("[{n}/{total}] {}", question.label);
         loop {
             let current = q::edit_text(&self.draft.view(), question);
@@ -727,7 +699,7 @@ impl Flow<'_> {
                 _ => self.ask_text(question, &message, &current, written)?,
             };
             match typed {
-                Typed::Back => return Ok(Went::Back),
+                Typed::Back => return Ok(QuestionNav::Back),
                 Typed::Help => self.explain(question),
                 Typed::Clear => {
                     self.draft.clear(&question.path);
@@ -735,12 +707,12 @@ impl Flow<'_> {
                     let shown = if now.is_empty() { "not set" } else { &now };
                     self.say(&format!("  Back to the default: {}.\n", escape(shown)));
                     if self.accepted(question) {
-                        return Ok(Went::Next);
+                        return Ok(QuestionNav::Next);
                     }
                 }
                 Typed::Keep => {
                     if self.accepted(question) {
-                        return Ok(Went::Next);
+                        return Ok(QuestionNav::Next);
                     }
                 }
                 Typed::Text(text) => {
@@ -751,7 +723,7 @@ impl Flow<'_> {
                         continue;
                     }
                     if self.accepted(question) {
-                        return Ok(Went::Next);
+                        return Ok(QuestionNav::Next);
                     }
                     // Not kept: the value stays what it was.
                     self.draft.restore(before);
@@ -767,7 +739,7 @@ impl Flow<'_> {
         message: &str,
         choices: &[String],
         current: &str,
-    ) -> R<Typed> {
+    ) -> Asked<Typed> {
         let mut options: Vec<String> = choices
             .iter()
             .map(|c| {
@@ -802,7 +774,7 @@ impl Flow<'_> {
         message: &str,
         current: &str,
         written: bool,
-    ) -> R<Typed> {
+    ) -> Asked<Typed> {
         let mut hint = vec![question.path.clone()];
         match &question.kind {
             QuestionKind::Bool => hint.push("yes or no".into()),
@@ -862,10 +834,9 @@ impl Flow<'_> {
         for d in &found {
             self.say_diagnostic(d, None);
         }
-        if found
-            .iter()
-            .any(|d| d.is_error() && matches!(d.code.as_str(), "field" | "required"))
-        {
+        if found.iter().any(|d| {
+            d.is_error() && matches!(d.code.as_str(), "field" | "password-in-value" | "required")
+        }) {
             self.para("Try again (? explains the question).", 2);
             return false;
         }

@@ -6,6 +6,7 @@
 //! Without a terminal (stdin not a TTY) it asks nothing: it says to write an answers
 //! file and use `apply --answers`, and exits with status 2.
 pub mod flow;
+pub mod keep;
 pub mod prompter;
 mod review;
 pub mod terminal;
@@ -18,11 +19,13 @@ use anyhow::{Result, bail};
 
 use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
-use crate::cli::style::Style;
-use crate::fsio::read::{Links, read_text};
+use crate::disk::read::{Links, read_text};
+use crate::draft_store::DraftStore;
+use crate::report::Style;
 use crate::wizard::profiles;
 
-pub use flow::{DONE, Look, NO_TERMINAL, NOT_WRITTEN, REFUSED, Start, UNREADABLE};
+pub use crate::exit_status::ExitStatus;
+pub use flow::{Look, NO_TERMINAL, Start};
 pub use prompter::{Input, Prompter, Reply, Scripted};
 
 /// What `--plain` was asked to do.
@@ -36,38 +39,58 @@ pub struct LineOptions {
     pub edit: bool,
     /// Only ASCII characters on the terminal.
     pub ascii: bool,
+    /// Where the answers are kept until written; `None` keeps none.
+    pub drafts: Option<DraftStore>,
 }
 
-/// Runs the line mode on the terminal; returns the exit status: 0 written (or nothing
-/// to change), 2 no terminal or unreadable answers, 3 `apply` refused, 4 cancelled or
-/// not confirmed (nothing written).
-pub fn run(opts: &LineOptions) -> Result<i32> {
+/// Runs the line mode on the terminal; returns the exit status (README, "Exit status").
+pub fn run(opts: &LineOptions) -> Result<ExitStatus> {
     if !std::io::stdin().is_terminal() {
         eprintln!("{NO_TERMINAL}");
-        return Ok(UNREADABLE);
+        return Ok(ExitStatus::CannotRunHere);
     }
     // Everything goes to stderr, where inquire draws its prompts.
-    let style = Style::for_stderr();
-    let mut terminal = terminal::Terminal::new(opts.ascii, style.is_coloured());
     let look = Look {
-        style,
-        width: terminal::Terminal::width(),
+        ascii: opts.ascii,
+        colour: Style::for_stderr().is_coloured(),
     };
-    Ok(run_with(&mut terminal, Catalog::embedded(), opts, look))
+    let mut terminal = terminal::Terminal::new(look.ascii, look.colour);
+    let width = terminal::Terminal::width();
+    Ok(run_with(
+        &mut terminal,
+        Catalog::embedded(),
+        opts,
+        look,
+        width,
+    ))
 }
 
-/// Runs the line mode with any prompter (a script in tests); returns the exit status.
+/// Runs the line mode with any prompter (a script in tests), wrapping text at `width`
+/// columns; returns the exit status.
 pub fn run_with(
     prompter: &mut dyn Prompter,
     catalog: &'static Catalog,
     opts: &LineOptions,
     look: Look,
-) -> i32 {
+    width: usize,
+) -> ExitStatus {
     match start_of(opts) {
-        Ok(start) => flow::run(prompter, catalog, &opts.dir, start, look),
+        Ok(start) => {
+            let kept = opts.drafts.as_ref().map(|store| {
+                let current = match &start {
+                    Start::Edit { text } => Some(text.clone()),
+                    // A new host over an existing one replaces its answers.
+                    Start::New { .. } => read_text(&opts.dir.join(ATPROTO_TOML), Links::Refuse)
+                        .ok()
+                        .flatten(),
+                };
+                keep::Kept::open(store, catalog, &opts.dir, current.as_deref())
+            });
+            flow::run(prompter, catalog, &opts.dir, start, look, width, kept)
+        }
         Err(e) => {
-            prompter.say(&format!("{}: {e:#}\n", look.style.error("error")));
-            UNREADABLE
+            prompter.say(&format!("{}: {e:#}\n", look.style().error("error")));
+            ExitStatus::Unusable
         }
     }
 }

@@ -1,23 +1,24 @@
 //! The line mode's last steps: the review (the plain summary, every error and warning,
 //! the unified diff of the files `apply` would write), the question "Write these
 //! files?", the write itself through `apply`'s write path, and what to do next.
-use crate::apply::{self, ApplyPlan, DirState, RefusalKind};
+use crate::apply::ApplyPlan;
 use crate::catalog::Level;
-use crate::cli::apply_cmd::colour_diff;
-use crate::fsio;
 use crate::preview::Event;
 use crate::preview::probes::{self, ProbeInputs};
-use crate::safe_text::{escape, escape_lines};
+use crate::report::{self, diff, files, outcome};
+use crate::safe_text::escape;
 use crate::validate::Diagnostic;
 use crate::wizard::ANSWERS_NAME;
+use crate::wizard::journey;
 use crate::wizard::questions::{self as q, StepKind};
 use crate::wizard::summary::{first_switch_step, next_steps, summarize};
+use crate::write_host::{self, Prepared, Readiness};
 
-use super::flow::{DONE, Flow, Nav, R, REFUSED, UNREADABLE, plural};
+use super::flow::{Asked, ExitStatus, Flow, Nav, plural};
 use super::prompter::{SelectAsk, TextAsk};
 
 impl Flow<'_> {
-    pub(super) fn review_step(&mut self) -> R<Nav> {
+    pub(super) fn review_step(&mut self) -> Asked<Nav> {
         self.visited.insert(StepKind::Review);
         loop {
             self.header(&StepKind::Review);
@@ -70,15 +71,12 @@ impl Flow<'_> {
     }
 
     pub(super) fn step_title(&self, kind: &StepKind) -> String {
-        q::steps(self.catalog, &self.draft.view())
-            .into_iter()
-            .find(|s| s.kind == *kind)
-            .map_or_else(|| "Start".to_string(), |s| s.title)
+        journey::title(&q::steps(self.catalog, &self.draft.view()), kind)
     }
 
     /// With errors: choose one to fix (its question is asked), go back or quit.
     /// `None` means: review again.
-    fn fix_errors(&mut self, errors: &[&Diagnostic]) -> R<Option<Nav>> {
+    fn fix_errors(&mut self, errors: &[&Diagnostic]) -> Asked<Option<Nav>> {
         self.para(
             "Nothing can be written while the plan has errors. Choose one to answer its \
              question again, or go back through the steps.",
@@ -133,47 +131,43 @@ impl Flow<'_> {
     }
 
     /// The files: what `apply` would write, the diff, then the question.
-    fn files(&mut self) -> R<Nav> {
-        let state = match fsio::host::read_dir_state(&self.dir) {
-            Ok(s) => s,
-            Err(e) => {
-                let (word, status) = if e.is_refusal() {
-                    ("refused", REFUSED)
-                } else {
-                    ("error", UNREADABLE)
-                };
-                let word = self.look.style.error(word);
-                self.say(&format!("{word}: {e}\nNothing was written.\n"));
-                return Ok(Nav::Exit(status));
-            }
-        };
-        let plan = apply::plan_apply(self.draft.answers(), self.catalog, &state, false);
-        self.show_plan(&plan);
-        if !plan.refusals.is_empty() {
-            let options = vec![
-                "< Back: the previous step".to_string(),
-                "Quit without writing".to_string(),
-            ];
-            let chosen = self.select(&SelectAsk {
-                message: "Nothing can be written here. Now?".into(),
-                options,
-                start: 0,
-                hint: "up/down to move, Enter to choose".into(),
-            })?;
-            return Ok(match chosen {
-                0 => Nav::Back,
-                _ => {
-                    self.say("Nothing was written.\n");
-                    Nav::Exit(REFUSED)
+    fn files(&mut self) -> Asked<Nav> {
+        let prepared =
+            match write_host::prepare(self.catalog, self.draft.answers(), &self.dir, false) {
+                Ok(p) => p,
+                Err(e) => {
+                    let word = if e.is_refusal() { "refused" } else { "error" };
+                    let word = self.look.style().error(word);
+                    self.say(&format!("{word}: {e}\n{}\n", outcome::NOTHING_WRITTEN));
+                    return Ok(Nav::Exit(write_host::read_failure_status(&e)));
                 }
-            });
-        }
-        if plan.changes.is_empty() {
-            self.say(&format!(
-                "No changes: {} already holds these files.\n",
-                self.dir.display()
-            ));
-            return Ok(Nav::Exit(DONE));
+            };
+        self.show_plan(&prepared.plan);
+        match prepared.readiness() {
+            Readiness::Refused => {
+                let options = vec![
+                    "< Back: the previous step".to_string(),
+                    "Quit without writing".to_string(),
+                ];
+                let chosen = self.select(&SelectAsk {
+                    message: "Nothing can be written here. Now?".into(),
+                    options,
+                    start: 0,
+                    hint: "up/down to move, Enter to choose".into(),
+                })?;
+                return Ok(match chosen {
+                    0 => Nav::Back,
+                    _ => {
+                        self.say(&format!("{}\n", outcome::NOTHING_WRITTEN));
+                        Nav::Exit(ExitStatus::Refused)
+                    }
+                });
+            }
+            Readiness::UpToDate => {
+                self.say(&outcome::up_to_date(&self.dir));
+                return Ok(Nav::Exit(ExitStatus::Success));
+            }
+            Readiness::Ready => {}
         }
         if self.confirm(
             "Check this machine first (DNS, ports 80/443, disk, NixOS)? (y/N)",
@@ -189,7 +183,7 @@ impl Flow<'_> {
                     .into(),
             })?;
             match typed.trim().to_ascii_lowercase().as_str() {
-                "y" | "yes" => return Ok(Nav::Exit(self.write(&state, &plan))),
+                "y" | "yes" => return Ok(Nav::Exit(self.write(&prepared))),
                 "<" => return Ok(Nav::Back),
                 "?" => self.para(
                     "Yes writes the files listed above into the directory: each replaced \
@@ -198,7 +192,7 @@ impl Flow<'_> {
                     2,
                 ),
                 "" | "n" | "no" => {
-                    self.say("Nothing was written.\n");
+                    self.say(&format!("{}\n", outcome::NOTHING_WRITTEN));
                     self.cancel()?;
                 }
                 _ => {
@@ -212,7 +206,7 @@ impl Flow<'_> {
     /// The preflight probes for the current answers, with the CLI's words
     /// ([`probes::result_text`]); advisory, never blocks writing.
     fn check_machine(&mut self) {
-        let style = self.look.style;
+        let style = self.look.style();
         let inputs = ProbeInputs::from_answers(self.catalog, &self.draft.answers().tree);
         self.say("Checking this machine (advisory):\n");
         let report = probes::spawn(inputs).wait(&mut |event| {
@@ -224,10 +218,7 @@ impl Flow<'_> {
             self.say("  The checks stopped before the end.\n");
             return;
         };
-        self.say(&crate::cli::preview_cmd::probe_result_lines(
-            &report.results,
-            style,
-        ));
+        self.say(&report::probes::lines(&report.results, style));
         self.say(&format!(
             "This machine: {} (advisory; writing does not wait for it).\n",
             probes::counts(&report.results)
@@ -235,118 +226,45 @@ impl Flow<'_> {
     }
 
     fn show_plan(&mut self, plan: &ApplyPlan) {
-        let style = self.look.style;
+        let style = self.look.style();
         if !plan.changes.is_empty() {
             self.say("\nThe changes, file by file (unified diff):\n");
         }
         for change in &plan.changes {
-            self.say(&colour_diff(&change.diff(), style));
+            self.say(&diff::coloured(&change.diff(), style));
         }
         for refusal in &plan.refusals {
-            let word = style.error("refused");
-            // The reasons may quote the host's files.
-            self.say(&format!(
-                "\n{word}: {}: {}\n",
-                escape(&refusal.path),
-                escape(&refusal.why)
-            ));
-            if let Some(edits) = &refusal.hand_edits {
-                self.say("The edits by hand:\n");
-                self.say(&colour_diff(edits, style));
-            }
-            if refusal.kind == RefusalKind::HandEdited {
-                self.para(
-                    "To replace it anyway (a backup is kept), run atproto-wizard apply \
-                     --force with these answers.",
-                    2,
-                );
-            }
-            self.para(
-                &format!("What to do: {}", escape_lines(&refusal.by_hand)),
-                2,
-            );
+            self.say(&outcome::refusal(refusal, style));
         }
-        self.say(&format!("\nIn {}:\n", self.dir.display()));
-        for c in &plan.changes {
-            let (added, removed) = apply::diff::stat(&c.diff());
-            let verb = if c.old.is_none() { "create" } else { "update" };
-            self.para(
-                &format!("{verb} {}: {} (+{added} -{removed})", c.path, c.why),
-                2,
-            );
-        }
-        for r in &plan.refusals {
-            self.say(&format!("  refuse {}\n", r.path));
-        }
-        for u in &plan.unchanged {
-            self.say(&format!("  keep {}: already up to date\n", u));
-        }
-        for note in &plan.notes {
-            let word = style.warning("note");
-            self.para(&format!("{word}: {}", escape(note)), 2);
-        }
+        self.say(&files::text(plan, &self.dir, style));
+        self.say(&outcome::notes(plan, style));
     }
 
-    /// Writes through `apply`'s own write path (`fsio::host::write_changes`: the same
-    /// check that nothing changed meanwhile, backups, atomic writes, in the same order),
-    /// then says what to do next.
-    fn write(&mut self, read: &DirState, plan: &ApplyPlan) -> i32 {
-        use crate::fsio::host::{WriteFailure, Written, write_changes};
-        let style = self.look.style;
-        let say_written = |flow: &mut Self, written: &[Written]| {
-            for w in written {
-                flow.say(&format!("{w}\n"));
-            }
-        };
-        match write_changes(&self.dir, read, &plan.changes) {
+    /// Writes through the one write path `apply` takes ([`write_host::commit`]: the
+    /// same check that nothing changed meanwhile, backups, atomic writes, in the same
+    /// order), then says what to do next.
+    fn write(&mut self, prepared: &Prepared) -> ExitStatus {
+        let style = self.look.style();
+        match write_host::commit(&self.dir, prepared) {
             Ok(written) => {
-                say_written(self, &written);
-                let n = written.len();
-                self.say(&format!(
-                    "{}\n",
-                    style.ok(&format!(
-                        "Wrote {n} file{} in {}.",
-                        plural(n),
-                        self.dir.display()
-                    ))
-                ));
-                if !plan.git_add.is_empty() {
-                    self.para(
-                        &format!(
-                            "git: a flake only sees the files git tracks; run `git -C {} add {}`",
-                            self.dir.display(),
-                            plan.git_add.join(" ")
-                        ),
-                        0,
-                    );
+                self.say(&outcome::written(&written));
+                self.say(&outcome::wrote(written.len(), &self.dir, style));
+                let git = outcome::git_note(&prepared.plan.git_add, &self.dir);
+                if !git.is_empty() {
+                    self.para(git.trim_end(), 0);
                 }
                 // The answers are on disk now: nothing left to lose.
                 self.start_text = self.draft.text().to_string();
                 self.next_steps();
-                DONE
+                ExitStatus::Success
             }
             Err(failure) => {
-                if let WriteFailure::Write { written, .. } = &failure {
-                    say_written(self, written);
-                }
-                let label = if failure.is_refusal() {
-                    "refused"
-                } else {
-                    "error"
-                };
-                self.say(&format!(
-                    "{}: {}\n",
-                    style.error(label),
-                    failure.describe(
-                        "changed while you answered; nothing was written: run the wizard again \
-                         to see the new diff."
-                    )
+                self.say(&outcome::write_failure(
+                    &failure,
+                    outcome::AGAIN_LINE_MODE,
+                    style,
                 ));
-                if failure.is_refusal() {
-                    REFUSED
-                } else {
-                    UNREADABLE
-                }
+                write_host::write_failure_status(&failure)
             }
         }
     }
@@ -369,20 +287,18 @@ impl Flow<'_> {
         }
     }
 
-    /// What next: the shared list ([`next_steps`]); the git hint was said already.
+    /// What next: the shared list ([`next_steps`]) numbered as `apply` prints it, each
+    /// instruction wrapped to the terminal; the git hint was said already.
     fn next_steps(&mut self) {
         let dir = self.host_dir();
         let steps = next_steps(&self.draft.view(), &dir, &[], Some(&self.machine));
-        self.say("\nWhat next:\n");
+        let heading = self.look.style().bold(report::next::HEADING);
+        self.say(&format!("\n{heading}\n"));
         for (i, step) in steps.iter().enumerate() {
-            let mut parts = step.split('\n');
-            self.item(
-                &format!("{}. {}", i + 1, parts.next().unwrap_or_default()),
-                2,
-                3,
-            );
-            for command in parts {
-                self.say(&format!("       {}\n", command.trim_start()));
+            let (instruction, commands) = report::next::parts(step);
+            self.item(&format!("{:>2}. {instruction}", i + 1), 0, 4);
+            for command in commands {
+                self.say(&format!("      {command}\n"));
             }
         }
     }

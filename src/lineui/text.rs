@@ -1,64 +1,21 @@
 //! Plain text for line prompts: paragraphs wrapped at word boundaries (a serial console
 //! wraps mid-word otherwise), and ASCII stand-ins for the few non-ASCII symbols the
 //! catalog's help uses (`--ascii`).
+use crate::wizard::text::{LongWords, wrap_with};
 
 /// Wraps a paragraph to `width` columns, every line indented by `indent` spaces and
-/// ending in a newline. Line breaks already in the text are kept. A word longer than a
-/// line gets a line of its own.
+/// ending in a newline: the wizard's one wrapper ([`wrap_with`]), keeping a word longer
+/// than a line whole on a line of its own.
 pub fn wrap(text: &str, width: usize, indent: usize) -> String {
     let pad = " ".repeat(indent);
     let room = width.saturating_sub(indent).max(20);
     let mut out = String::new();
-    for line in text.split('\n') {
-        // A line that fits stays as it is (spacing and all).
-        if visible_width(line) <= room {
-            out.push_str(&pad);
-            out.push_str(line.trim_end());
-            out.push('\n');
-            continue;
-        }
-        let mut current = String::new();
-        let mut used = 0;
-        for word in line.split_whitespace() {
-            let len = visible_width(word);
-            if used > 0 && used + 1 + len > room {
-                out.push_str(&pad);
-                out.push_str(&current);
-                out.push('\n');
-                current.clear();
-                used = 0;
-            }
-            if used > 0 {
-                current.push(' ');
-                used += 1;
-            }
-            current.push_str(word);
-            used += len;
-        }
+    for line in wrap_with(text, room, LongWords::Keep) {
         out.push_str(&pad);
-        out.push_str(&current);
+        out.push_str(&line);
         out.push('\n');
     }
     out
-}
-
-/// The columns a text takes on the terminal: its characters, without ANSI colour
-/// sequences (`ESC [ ... m`).
-pub fn visible_width(text: &str) -> usize {
-    let mut n = 0;
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' {
-            for c in chars.by_ref() {
-                if c.is_ascii_alphabetic() {
-                    break;
-                }
-            }
-        } else {
-            n += 1;
-        }
-    }
-    n
 }
 
 /// Wraps a list item: the first line indented by `indent`, the following ones by
@@ -135,7 +92,10 @@ mod tests {
 
     #[test]
     fn colour_takes_no_room() {
-        assert_eq!(visible_width("\u{1b}[1;31merror\u{1b}[0m: x"), 8);
+        assert_eq!(
+            crate::wizard::text::visible_width("\u{1b}[1;31merror\u{1b}[0m: x"),
+            8
+        );
         let w = wrap("\u{1b}[1;31merror\u{1b}[0m: one two", 16, 0);
         assert_eq!(w.lines().count(), 1, "{w:?}");
     }

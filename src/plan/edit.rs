@@ -3,10 +3,10 @@
 use toml_edit::{DocumentMut, InlineTable, Item, Table, value};
 
 use super::PlanView;
+use super::ports::allocate;
+use super::public::serves_publicly;
 use super::schema::CURRENT;
 use crate::catalog::Catalog;
-use crate::validate::domains::serves_publicly;
-use crate::validate::ports::allocate;
 use crate::value::Value;
 
 /// Sets the value at a dotted path, creating the tables on the way. `ports` tables are

@@ -44,9 +44,9 @@ impl std::error::Error for LoadError {}
 
 impl Answers {
     /// Reads an answers file: a regular file (a link the operator names is followed) of
-    /// at most `fsio::read::MAX_FILE_BYTES`.
+    /// at most `disk::read::MAX_FILE_BYTES`.
     pub fn read(path: &Path) -> Result<Answers, LoadError> {
-        use crate::fsio::read::{Links, read_text};
+        use crate::disk::read::{Links, read_text};
         let name = path.display().to_string();
         let unreadable = |why: String| LoadError {
             file: name.clone(),

@@ -15,6 +15,7 @@
 pub mod deep;
 pub mod job;
 pub mod parse;
+pub mod pipeline;
 pub mod probes;
 pub mod process;
 pub mod rebuild;

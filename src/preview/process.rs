@@ -16,6 +16,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::thread;
+
+use crate::shell::shell_word;
 use std::time::{Duration, Instant};
 
 /// How many lines of stderr a failure keeps to show.
@@ -68,28 +70,11 @@ impl CommandSpec {
         let mut words: Vec<String> = self
             .env
             .iter()
-            .map(|(k, v)| format!("{k}={}", shell_quote(v)))
+            .map(|(k, v)| format!("{k}={}", shell_word(v)))
             .collect();
-        words.push(shell_quote(&self.program));
-        words.extend(self.args.iter().map(|a| shell_quote(a)));
+        words.push(shell_word(&self.program));
+        words.extend(self.args.iter().map(|a| shell_word(a)));
         words.join(" ")
-    }
-}
-
-/// `word` quoted for a POSIX shell when it needs it.
-pub fn shell_quote(word: &str) -> String {
-    let plain = !word.is_empty()
-        && word.chars().all(|c| {
-            c.is_ascii_alphanumeric()
-                || matches!(
-                    c,
-                    '-' | '_' | '.' | '/' | ':' | '=' | '#' | '+' | ',' | '@' | '%'
-                )
-        });
-    if plain {
-        word.to_string()
-    } else {
-        format!("'{}'", word.replace('\'', r"'\''"))
     }
 }
 
@@ -493,7 +478,7 @@ mod tests {
             spec.display(),
             "nix eval --apply 'as: map (a: a.message) as' /etc/nixos#x"
         );
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+        assert_eq!(shell_word("it's"), r"'it'\''s'");
     }
 
     #[test]

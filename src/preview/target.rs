@@ -62,7 +62,7 @@ impl Target {
         }
         // Links among the host's files are followed, as nixos-rebuild follows them:
         // preview only reads them, and shows none of their text.
-        let state = crate::fsio::host::read_dir_state_with(dir, crate::fsio::read::Links::Follow)
+        let state = crate::disk::host::read_dir_state_with(dir, crate::disk::read::Links::Follow)
             .map_err(|e| TargetError(e.to_string()))?;
         let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         Target::from_state(&dir, &state, host, catalog)

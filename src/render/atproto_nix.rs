@@ -17,21 +17,6 @@ pub const HEADER: &[&str] = &[
     "Only values that differ from their defaults are written here.",
 ];
 
-/// Integration sections in the order an operator thinks of them (the order of
-/// `_plan.toml` and docs/MODULES.md), with the words their comment uses. Sections the
-/// catalog adds later follow, by name.
-const SECTIONS: [(&str, &str); 9] = [
-    ("database", "PostgreSQL"),
-    ("redis", "Redis"),
-    ("proxy", "Reverse proxy"),
-    ("tls", "TLS certificates"),
-    ("monitoring", "Monitoring"),
-    ("logging", "Logging"),
-    ("security", "Firewall and hardening"),
-    ("backup", "Backups"),
-    ("secrets", "Secrets"),
-];
-
 /// Renders `atproto.nix` for a plan tree (an answers file as read). Meant for a plan
 /// that validates; anything else still renders, but may not evaluate.
 pub fn render_atproto_nix(answers: &BTreeMap<String, Value>, catalog: &Catalog) -> String {
@@ -173,20 +158,17 @@ fn domain_override(view: &PlanView, service: &Service) -> Option<String> {
 /// something that differs from its default.
 fn integrations(view: &PlanView) -> Vec<Binding> {
     let plan = &view.catalog.plan;
-    let mut names: Vec<&str> = SECTIONS
+    // `_plan.toml` lists every section in integration_steps (the catalog's self-check).
+    let names: Vec<(&str, &str)> = plan
+        .integration_steps
         .iter()
-        .map(|(name, _)| *name)
-        .filter(|name| plan.integrations.contains_key(*name))
+        .map(|step| (step.id.as_str(), step.title.as_str()))
         .collect();
-    names.extend(
-        plan.integrations
-            .keys()
-            .map(String::as_str)
-            .filter(|name| !SECTIONS.iter().any(|(known, _)| known == name)),
-    );
     let mut out = Vec::new();
-    for name in names {
-        let fields = &plan.integrations[name];
+    for (name, title) in names {
+        let Some(fields) = plan.integrations.get(name) else {
+            continue;
+        };
         let values: Vec<Binding> = fields
             .iter()
             .filter_map(|field| {
@@ -199,10 +181,6 @@ fn integrations(view: &PlanView) -> Vec<Binding> {
         if values.is_empty() {
             continue;
         }
-        let title = SECTIONS
-            .iter()
-            .find(|(known, _)| *known == name)
-            .map_or(name, |(_, title)| title);
         out.push(
             Binding::new(&[name], Expr::attrs(values))
                 .comment(&format!("{title}: [integrations.{name}] in atproto.toml."))
@@ -247,18 +225,22 @@ fn to_expr(field: Option<&Field>, value: &Value) -> Expr {
     }
 }
 
-/// A setting as the PDS reads it from its environment: a string, bools as
-/// `"true"`/`"false"`, numbers in decimal, lists joined with `,`.
+/// A setting as the PDS reads it from its environment ([`env_text`]), as a Nix string.
 fn env_value(value: &Value) -> Expr {
+    Expr::str(env_text(value))
+}
+
+/// A setting's value as an environment variable's text: a string as it is, bools as
+/// `true`/`false`, numbers in decimal, lists joined with `,`. The modules encode the
+/// same way (nixlib/lib/env-value.nix).
+pub fn env_text(value: &Value) -> String {
     match value {
-        Value::List(items) => Expr::str(
-            items
-                .iter()
-                .map(Value::to_string)
-                .collect::<Vec<_>>()
-                .join(","),
-        ),
-        other => Expr::str(other.to_string()),
+        Value::List(items) => items
+            .iter()
+            .map(Value::to_string)
+            .collect::<Vec<_>>()
+            .join(","),
+        other => other.to_string(),
     }
 }
 

@@ -7,61 +7,11 @@ use crossterm::event::{
 
 use super::form;
 use super::theme::Theme;
-use super::widgets;
 use crate::wizard::action::Action;
 use crate::wizard::layout::{list_start, panes};
 use crate::wizard::questions::{QuestionKind, StepKind};
-use crate::wizard::state::{Mode, Overlay, WizardState};
-
-/// Every key, for the help overlay (and README): (keys, what they do).
-pub const KEYS: &[(&str, &str)] = &[
-    (
-        "Up/Down, Tab/Shift-Tab",
-        "move between questions (or problems, choices)",
-    ),
-    (
-        "Enter",
-        "edit a value, toggle yes/no, choose from a list; in Review, go to the problem's field; at Write, write",
-    ),
-    ("Space", "turn a yes/no question or a service on or off"),
-    (
-        "Esc",
-        "cancel an edit or close a window; otherwise back one step",
-    ),
-    (
-        "Left/Right, PgUp/PgDn",
-        "previous / next step (when not editing)",
-    ),
-    ("d, Delete", "put the value back to its default"),
-    ("g", "jump to any step"),
-    ("r", "go to the review (after fixing a problem)"),
-    ("?", "this help"),
-    (
-        "q, Ctrl-C",
-        "quit; asks first when there are answers not written yet",
-    ),
-    (
-        "Ctrl-Z",
-        "suspend: the shell gets the terminal back; fg returns to the wizard",
-    ),
-    ("Mouse", "click a step or a question; the wheel scrolls"),
-    (
-        "While editing",
-        "type; Left/Right, Home/End move; Backspace/Delete erase; Ctrl-U clears; Enter keeps; Esc cancels",
-    ),
-    (
-        "p (Done step)",
-        "preview the written host: the deep check (with Nix) and nixos-rebuild dry-build/dry-activate, streamed; Esc or Ctrl-C cancels it",
-    ),
-    (
-        "In Review",
-        "Up/Down select a problem, Space/b page through the files' diff",
-    ),
-    (
-        "c (Review step)",
-        "check this machine before writing: DNS, ports 80/443, disk, NixOS/root/flakes; advisory, results in the review; Esc or Ctrl-C cancels",
-    ),
-];
+use crate::wizard::state::{Mode, WizardState};
+use crate::wizard::update::overlay;
 
 /// The action for a terminal event, if any.
 pub fn map_event(state: &WizardState, event: &Event) -> Option<Action> {
@@ -102,27 +52,22 @@ fn map_key(state: &WizardState, k: &KeyEvent) -> Option<Action> {
     if ctrl && matches!(k.code, KeyCode::Char('z')) {
         return Some(Action::Suspend);
     }
-    if let Some(overlay) = &state.overlay {
-        return Some(match (overlay, k.code) {
-            (Overlay::ConfirmQuit | Overlay::ConfirmProfile(_), KeyCode::Char('y' | 'Y')) => {
-                Action::Yes
-            }
-            (Overlay::ConfirmQuit | Overlay::ConfirmProfile(_), KeyCode::Char('n' | 'N')) => {
-                Action::No
-            }
-            (Overlay::ConfirmQuit | Overlay::ConfirmProfile(_), KeyCode::Char('q')) => Action::No,
-            (_, KeyCode::Up | KeyCode::BackTab) | (_, KeyCode::Char('k')) => Action::Up,
-            (_, KeyCode::Down | KeyCode::Tab) | (_, KeyCode::Char('j')) => Action::Down,
-            (_, KeyCode::Home) => Action::First,
-            (_, KeyCode::End) => Action::Last,
-            (_, KeyCode::PageUp) => Action::PageUp,
-            (_, KeyCode::PageDown) => Action::PageDown,
-            (_, KeyCode::Enter) => Action::Enter,
-            (Overlay::Help { .. }, KeyCode::Char(' ')) => Action::PageDown,
-            (_, KeyCode::Char(' ')) => Action::Toggle,
-            (_, KeyCode::Esc) => Action::Back,
-            (Overlay::Help { .. }, KeyCode::Char('q')) => Action::Back,
-            (Overlay::Choice { .. }, KeyCode::Char(c)) => Action::Type(c),
+    if let Some(open) = &state.overlay {
+        return Some(match k.code {
+            KeyCode::Up | KeyCode::BackTab | KeyCode::Char('k') => Action::Up,
+            KeyCode::Down | KeyCode::Tab | KeyCode::Char('j') => Action::Down,
+            KeyCode::Home => Action::First,
+            KeyCode::End => Action::Last,
+            KeyCode::PageUp => Action::PageUp,
+            KeyCode::PageDown => Action::PageDown,
+            KeyCode::Enter => Action::Enter,
+            // The overlay's own letters (y/n, a choice's first letter); else Space
+            // toggles and any other key closes the window.
+            KeyCode::Char(c) => overlay::letter(open, c).unwrap_or(if c == ' ' {
+                Action::Toggle
+            } else {
+                Action::Back
+            }),
             _ => Action::Back,
         });
     }
@@ -183,15 +128,12 @@ fn map_mouse(state: &WizardState, m: &MouseEvent) -> Option<Action> {
         MouseEventKind::Down(MouseButton::Left) => {}
         _ => return None,
     }
-    if let Some(overlay) = &state.overlay {
-        return match overlay {
-            Overlay::Jump { .. } | Overlay::Choice { .. } => {
-                let list = widgets::overlay_list_area(state)?;
-                list.contains(x, y)
-                    .then(|| Action::ClickItem((y - list.y) as usize))
-            }
-            _ => None,
-        };
+    if state.overlay.is_some() {
+        // Only a list overlay's rows take clicks.
+        let list = overlay::list_area(state)?;
+        return list
+            .contains(x, y)
+            .then(|| Action::ClickItem((y - list.y) as usize));
     }
     let p = panes(state.size, &state.step);
     let steps = p.steps.inner();
@@ -234,14 +176,8 @@ fn map_mouse(state: &WizardState, m: &MouseEvent) -> Option<Action> {
 pub fn hints(state: &WizardState) -> Vec<(&'static str, &'static str)> {
     let ud = state.look.up_down();
     let lr = state.look.left_right();
-    if let Some(o) = &state.overlay {
-        return match o {
-            Overlay::Help { .. } => vec![(ud, "scroll"), ("Esc", "close")],
-            Overlay::ConfirmQuit => vec![("y", "quit, lose the answers"), ("n", "stay")],
-            Overlay::ConfirmProfile(_) => vec![("y", "replace the answers"), ("n", "keep them")],
-            Overlay::Jump { .. } => vec![(ud, "choose"), ("Enter", "go"), ("Esc", "close")],
-            Overlay::Choice { .. } => vec![(ud, "choose"), ("Enter", "set"), ("Esc", "cancel")],
-        };
+    if let Some(open) = &state.overlay {
+        return overlay::hints(state, open);
     }
     if state.edit.is_some() {
         return vec![
@@ -431,5 +367,34 @@ mod tests {
         assert_eq!(map_event(&s, &ctrl_z), Some(Action::Suspend));
         let alt_x = Event::Key(KeyEvent::new(KeyCode::Char('x'), KeyModifiers::ALT));
         assert_eq!(map_event(&s, &alt_x), Some(Action::Back));
+    }
+
+    #[test]
+    fn in_an_overlay_letters_mean_what_that_overlay_says() {
+        use crate::wizard::state::Overlay;
+        let mut s = state();
+        let press = |s: &WizardState, c: char| map_event(s, &key(KeyCode::Char(c)));
+        s.overlay = Some(Overlay::ConfirmQuit);
+        assert_eq!(press(&s, 'Y'), Some(Action::Yes));
+        assert_eq!(press(&s, 'q'), Some(Action::No), "q does not quit here");
+        assert_eq!(press(&s, 'k'), Some(Action::Up));
+        s.overlay = Some(Overlay::Help { scroll: 0 });
+        assert_eq!(press(&s, ' '), Some(Action::PageDown));
+        assert_eq!(press(&s, 'q'), Some(Action::Back));
+        s.overlay = Some(Overlay::Choice {
+            path: "integrations.proxy.kind".into(),
+            choices: vec!["caddy".into(), "nginx".into()],
+            selected: 0,
+        });
+        assert_eq!(press(&s, 'n'), Some(Action::Type('n')));
+        assert_eq!(press(&s, 'j'), Some(Action::Down), "j and k still move");
+        assert_eq!(press(&s, ' '), Some(Action::Toggle));
+        s.overlay = Some(Overlay::Jump { selected: 0 });
+        assert_eq!(
+            press(&s, 'x'),
+            Some(Action::Back),
+            "any other key closes it"
+        );
+        assert_eq!(map_event(&s, &key(KeyCode::Esc)), Some(Action::Back));
     }
 }

@@ -3,11 +3,19 @@
 //! while stopped by Ctrl-Z or SIGTSTP), input read and decoded ([`reader`],
 //! [`decode`]) and turned into actions ([`input`]), the pure core's `update`, and
 //! drawing as a pure function of the state ([`draw`], [`screens`], [`widgets`]).
-//! Writing goes through [`write`], the same path as `atproto-wizard apply`.
+//! Writing goes through [`write`], the same path as `atproto-wizard apply`. The answers
+//! are kept in a draft as they change ([`keep`]), so that a lost terminal loses nothing.
+//!
+//! Imports among the drawing modules point one way: [`draw`] → [`screens`] →
+//! [`widgets`] → [`input`] → [`form`] → [`theme`]. What the keys do
+//! (`crate::wizard::keys`) and each overlay's keys, size and content
+//! (`crate::wizard::update::overlay`) come from the pure core, so input and drawing
+//! agree without importing each other.
 pub mod decode;
 pub mod draw;
 pub mod form;
 pub mod input;
+pub mod keep;
 pub mod preview;
 pub mod reader;
 pub mod screens;
@@ -29,7 +37,9 @@ use crossterm::terminal::{Clear, ClearType};
 
 use crate::apply::ATPROTO_TOML;
 use crate::catalog::Catalog;
-use crate::fsio::host::read_dir_state;
+use crate::disk::host::read_dir_state;
+use crate::draft_store::DraftStore;
+use crate::report::{self, Style, outcome};
 use crate::wizard::action::{Action, Effect};
 use crate::wizard::draft::Draft;
 use crate::wizard::profiles;
@@ -39,12 +49,7 @@ use crate::wizard::update::update;
 use reader::{Input, Reader};
 use signals::Signals;
 
-/// Exit status: written, or nothing needed writing.
-pub const DONE: i32 = 0;
-/// Exit status: the directory or its answers cannot be read; no terminal.
-pub const UNREADABLE: i32 = 2;
-/// Exit status: quit without writing.
-pub const NOT_WRITTEN: i32 = 4;
+pub use crate::exit_status::ExitStatus;
 
 /// What `new` or `edit` was asked to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +61,8 @@ pub struct Options {
     pub profile: Option<String>,
     /// `--ascii`: no box drawing, no symbols beyond ASCII.
     pub ascii: bool,
+    /// Where the answers are kept until written; `None` keeps none.
+    pub drafts: Option<DraftStore>,
 }
 
 /// Whether a full-screen terminal can be used: stdin and stdout are terminals and
@@ -79,9 +86,10 @@ pub fn look(ascii: bool) -> Look {
 pub fn initial_state(
     catalog: &'static Catalog,
     opts: &Options,
-) -> Result<WizardState, (String, i32)> {
+) -> Result<WizardState, (String, ExitStatus)> {
     let dir = opts.dir.clone();
-    let dir_state = read_dir_state(&dir).map_err(|e| (format!("error: {e}"), UNREADABLE))?;
+    let dir_state =
+        read_dir_state(&dir).map_err(|e| (format!("error: {e}"), ExitStatus::Unusable))?;
     let profile = match &opts.profile {
         None => None,
         Some(name) => Some(profiles::find(name).ok_or_else(|| {
@@ -91,7 +99,7 @@ pub fn initial_state(
                     "error: there is no profile {name:?}; the profiles are: {}",
                     names.join(", ")
                 ),
-                UNREADABLE,
+                ExitStatus::Unusable,
             )
         })?),
     };
@@ -102,7 +110,7 @@ pub fn initial_state(
                 let name = dir.join(ATPROTO_TOML).display().to_string();
                 let mut e = e;
                 e.file = name;
-                (format!("error: {e}"), UNREADABLE)
+                (format!("error: {e}"), ExitStatus::Unusable)
             })?;
             let mut s = WizardState::edit_host(dir.clone(), dir_state, draft);
             if !opts.edit {
@@ -123,7 +131,7 @@ pub fn initial_state(
                     dir.display(),
                     dir.display()
                 ),
-                UNREADABLE,
+                ExitStatus::Unusable,
             ));
         }
         (None, false) => WizardState::new_host(catalog, dir.clone(), dir_state, profile),
@@ -133,7 +141,7 @@ pub fn initial_state(
 }
 
 /// Runs the full-screen wizard; returns the exit status.
-pub fn run(opts: &Options) -> Result<i32> {
+pub fn run(opts: &Options) -> Result<ExitStatus> {
     let mut state = match initial_state(Catalog::embedded(), opts) {
         Ok(s) => s,
         Err((message, status)) => {
@@ -141,7 +149,8 @@ pub fn run(opts: &Options) -> Result<i32> {
             return Ok(status);
         }
     };
-    state.machine = Some(crate::fsio::own_flake::this_machine());
+    state.machine = Some(crate::disk::own_flake::this_machine());
+    let mut keeping = keep::Keeping::start(opts.drafts.as_ref(), &mut state);
     let signals = Signals::catch()?;
     let status = {
         let _guard = Screen::enter()?;
@@ -152,32 +161,30 @@ pub fn run(opts: &Options) -> Result<i32> {
         // screen starts empty and the first frame draws every cell.
         let size = terminal.size()?;
         update(&mut state, Action::Resize(size.width, size.height));
-        event_loop(&mut terminal, &mut state, &signals)?
+        event_loop(&mut terminal, &mut state, &signals, &mut keeping)?
     };
     drop(signals);
+    let kept = keeping.finish(&mut state, !matches!(status, ExitStatus::Signal(_)));
     let mut out = std::io::stdout();
     match (&state.outcome, status) {
         (Some(WriteOutcome::Written { files, git_add, .. }), _) => {
-            let _ = writeln!(
-                out,
-                "Wrote {} file{} in {}. Next:",
-                files.len(),
-                if files.len() == 1 { "" } else { "s" },
-                state.dir.display()
-            );
-            for step in next_steps(&state.view(), &state.dir, git_add, state.machine.as_ref()) {
-                let _ = writeln!(out, "- {step}");
+            // The same last words as apply's, on the main screen once the wizard is gone.
+            let style = Style::for_stdout();
+            let steps = next_steps(&state.view(), &state.dir, git_add, state.machine.as_ref());
+            let _ = write!(out, "{}", outcome::wrote(files.len(), &state.dir, style));
+            let _ = write!(out, "{}", report::next::numbered(&steps, style));
+        }
+        (_, ExitStatus::Signal(_)) => {
+            let _ = writeln!(out, "Stopped by a signal; nothing was written.");
+            if kept {
+                let _ = writeln!(
+                    out,
+                    "Your answers are kept: the same command offers to resume them."
+                );
             }
         }
-        (_, s) if s >= 128 => {
-            let _ = writeln!(out, "Stopped by a signal; nothing was written.");
-        }
         (Some(WriteOutcome::NothingToDo { .. }), _) => {
-            let _ = writeln!(
-                out,
-                "Nothing to write: {} is up to date.",
-                state.dir.display()
-            );
+            let _ = write!(out, "{}", outcome::up_to_date(&state.dir));
         }
         _ => {
             let _ = writeln!(out, "Nothing was written to {}.", state.dir.display());
@@ -193,11 +200,13 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut WizardState,
     signals: &Signals,
-) -> Result<i32> {
+    keeping: &mut keep::Keeping,
+) -> Result<ExitStatus> {
     let mut jobs = preview::Runner::default();
     let mut checks = preview::ProbeRunner::default();
     let mut input = Reader::stdin();
     loop {
+        keeping.sync(state);
         if let Err(e) = terminal.draw(|f| draw::draw(f, state)) {
             // The terminal went away while drawing: a hang-up, not a failure.
             if reader::stdin_hung_up() {
@@ -210,7 +219,7 @@ fn event_loop(
             if let Some(sig) = signals.ending() {
                 jobs.cancel();
                 checks.cancel();
-                return Ok(128 + sig);
+                return Ok(ExitStatus::Signal(sig as u8));
             }
             if signals.take_stop() {
                 suspend(terminal, signals)?;
@@ -264,7 +273,11 @@ impl Edge<'_> {
     /// Applies a batch of events; the exit status when one of them ends the wizard.
     /// Characters typed in a row go in as one paste: a burst of keys (a paste from a
     /// terminal without bracketed paste) is validated once, not once per key.
-    fn handle(&mut self, state: &mut WizardState, events: Vec<Event>) -> Result<Option<i32>> {
+    fn handle(
+        &mut self,
+        state: &mut WizardState,
+        events: Vec<Event>,
+    ) -> Result<Option<ExitStatus>> {
         let mut typed = String::new();
         for event in events {
             let action = input::map_event(state, &event);
@@ -295,7 +308,7 @@ impl Edge<'_> {
     }
 
     /// Updates the state and carries out the effect.
-    fn apply(&mut self, state: &mut WizardState, action: Action) -> Result<Option<i32>> {
+    fn apply(&mut self, state: &mut WizardState, action: Action) -> Result<Option<ExitStatus>> {
         match update(state, action) {
             Effect::None => {}
             Effect::StartPreview => self.jobs.start(&state.dir, state.catalog()),
@@ -307,7 +320,15 @@ impl Edge<'_> {
                 self.jobs.cancel();
                 self.checks.cancel();
                 let done = state.written() || (state.mode == Mode::Edit && !state.dirty());
-                return Ok(Some(if done { DONE } else { NOT_WRITTEN }));
+                // As the line mode and apply end: a write refused, then quit, is a refusal.
+                let refused = matches!(state.outcome, Some(WriteOutcome::Refused(_)));
+                return Ok(Some(if done {
+                    ExitStatus::Success
+                } else if refused {
+                    ExitStatus::Refused
+                } else {
+                    ExitStatus::NotWritten
+                }));
             }
             Effect::Write => {
                 let (outcome, dir_state) = write::write_host(state);
@@ -344,11 +365,11 @@ fn take_screen_again(terminal: &mut ratatui::DefaultTerminal) -> Result<()> {
 
 /// Stops the background jobs and leaves the dead terminal alone; the exit status of a
 /// hang-up.
-fn hang_up(jobs: &mut preview::Runner, checks: &mut preview::ProbeRunner) -> i32 {
+fn hang_up(jobs: &mut preview::Runner, checks: &mut preview::ProbeRunner) -> ExitStatus {
     jobs.cancel();
     checks.cancel();
     detach_from_dead_terminal();
-    128 + signal_hook::consts::SIGHUP
+    ExitStatus::Signal(signal_hook::consts::SIGHUP as u8)
 }
 
 /// Points stdout and stderr at /dev/null once the terminal is gone: restoring it, and
@@ -422,6 +443,7 @@ mod tests {
             edit,
             profile: profile.map(String::from),
             ascii: false,
+            drafts: None,
         }
     }
 
@@ -431,7 +453,7 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("host");
         let (msg, status) = initial_state(c, &opts(&dir, true, None)).unwrap_err();
-        assert_eq!(status, UNREADABLE);
+        assert_eq!(status, ExitStatus::Unusable);
         assert!(msg.contains("atproto-wizard new --dir"), "{msg}");
         let (msg, _) = initial_state(c, &opts(&dir, false, Some("nope"))).unwrap_err();
         assert!(msg.contains("community-pds"), "{msg}");
@@ -445,7 +467,7 @@ mod tests {
         assert!(s.message.unwrap().text.contains("editing it"));
         std::fs::write(dir.join(ATPROTO_TOML), "schema = 9\n").unwrap();
         let (msg, status) = initial_state(c, &opts(&dir, true, None)).unwrap_err();
-        assert_eq!(status, UNREADABLE);
+        assert_eq!(status, ExitStatus::Unusable);
         assert!(
             msg.contains("atproto.toml") && msg.contains("newer"),
             "{msg}"

@@ -10,7 +10,7 @@ use crate::preview::deep::{self, DeepOptions, DeepReport};
 use crate::preview::probes::{self, ProbeInputs, ProbeReport};
 use crate::preview::process::find_program;
 use crate::preview::rebuild::{self, PreviewOptions, PreviewReport};
-use crate::preview::{Event, Job, Target, Verdict};
+use crate::preview::{Event, Job, Target, pipeline};
 use crate::value::Value;
 use crate::wizard::action::Action;
 use crate::wizard::preview::PreviewEvent;
@@ -74,14 +74,12 @@ impl Runner {
                 match event {
                     Event::Done(report) => {
                         self.deep = None;
-                        let fails = report.verdict() == Verdict::HostFails;
+                        let rebuild = pipeline::rebuild_after(report.verdict());
                         self.queue.push(deep_done(report));
                         match self.next.take() {
-                            Some(_) if fails => {
+                            Some(_) if !rebuild => {
                                 self.queue.push(PreviewEvent::Note(
-                                    "nixos-rebuild was left out: the deep check found errors, \
-                                     and it would stop at the same place. Fix them first."
-                                        .to_string(),
+                                    pipeline::REBUILD_LEFT_OUT.to_string(),
                                 ));
                                 self.queue.push(PreviewEvent::End);
                             }

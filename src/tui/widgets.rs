@@ -1,20 +1,21 @@
 //! Widgets every screen shares: the title bar, the step list (a symbol and a word for
 //! each state, never colour alone), the help pane, the message line, the key-hint bar
-//! and the overlays (help, quit confirmation, jump list, choice list).
+//! and the open overlay (each overlay's module in `crate::wizard::update::overlay` says
+//! what it shows and where; this draws any of them).
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph};
 
-use super::input::{KEYS, hints};
+use super::input::hints;
 use super::theme::Theme;
 use crate::catalog::Level;
+use crate::wizard::field_help::help_text;
 use crate::wizard::layout::{Area, list_start};
-use crate::wizard::profiles;
-use crate::wizard::questions::{QuestionKind, StepKind, display_value};
-use crate::wizard::state::{Mode, Overlay, StepStatus, WizardState};
+use crate::wizard::state::{Mode, StepStatus, WizardState};
 use crate::wizard::text::{truncate, wrap};
+use crate::wizard::update::overlay::{self, Tone};
 
 pub fn rect(a: Area) -> Rect {
     Rect::new(a.x, a.y, a.width, a.height)
@@ -97,7 +98,7 @@ pub fn step_list(f: &mut Frame, area: Area, state: &WizardState, theme: &Theme) 
         lines.push(Line::from(vec![
             Span::styled(format!("{marker} "), base),
             Span::styled(
-                look.status(status).to_string(),
+                status.symbol(look).to_string(),
                 base.patch(status_style(status, theme)),
             ),
             Span::styled(format!(" {title:<tw$} "), base),
@@ -111,74 +112,6 @@ pub fn step_list(f: &mut Frame, area: Area, state: &WizardState, theme: &Theme) 
         Paragraph::new(lines).block(block("Steps", theme)),
         rect(area),
     );
-}
-
-/// What the help pane (and the top of the help overlay) says about the current field.
-pub fn help_text(state: &WizardState) -> (String, Vec<String>) {
-    match &state.step {
-        StepKind::Start if state.mode == Mode::New => {
-            let p = &profiles::all()[state.focus().min(profiles::all().len() - 1)];
-            (p.title.to_string(), vec![p.description()])
-        }
-        StepKind::Start => (
-            "Editing a host".into(),
-            vec![format!(
-                "Every step is filled in from {}. Change what you want; the Review step shows exactly what will change in each file before anything is written.",
-                state.dir.join("atproto.toml").display()
-            )],
-        ),
-        StepKind::Review => (
-            "Review".into(),
-            vec![
-                "Problems first: errors must be fixed before writing, warnings are allowed. Enter on a problem goes to its field. Then a summary of the host, then every file that will change, as a diff.".into(),
-            ],
-        ),
-        StepKind::Write => (
-            "Write".into(),
-            vec!["Enter writes the files listed, as `atproto-wizard apply` would: every replaced file is backed up first, each file is written atomically. Nothing is written before you press Enter.".into()],
-        ),
-        StepKind::Done => (
-            "Done".into(),
-            vec!["The files are written. The commands to run next are listed; nothing has been built or switched yet. p previews the host here: Nix checks its assertions (when Nix is installed) and nixos-rebuild shows what would be built and restarted, or what to run on the host when this is not NixOS. Esc or Ctrl-C cancels it.".into()],
-        ),
-        _ => match state.focused_question() {
-            None => (
-                "Nothing to ask".into(),
-                vec!["Nothing on this step applies to the plan as it is.".into()],
-            ),
-            Some(q) => {
-                let mut paras = vec![q.help.clone()];
-                let mut facts = Vec::new();
-                if let Some(d) = crate::wizard::questions::default_value(&state.view(), &q.path) {
-                    facts.push(format!("Default: {}.", display_value(&d)));
-                }
-                if let Some(ex) = &q.example {
-                    facts.push(format!("Example: {ex}."));
-                }
-                match &q.kind {
-                    QuestionKind::Choice(c) => facts.push(format!("One of: {}.", c.join(", "))),
-                    QuestionKind::Int { min, max } => {
-                        if let Some(m) = min {
-                            facts.push(format!("At least {m}."));
-                        }
-                        if let Some(m) = max {
-                            facts.push(format!("At most {m}."));
-                        }
-                    }
-                    QuestionKind::List => facts.push("Several values: separate them with commas.".into()),
-                    _ => {}
-                }
-                if q.required {
-                    facts.push("Required (*).".into());
-                }
-                if !facts.is_empty() {
-                    paras.push(facts.join(" "));
-                }
-                paras.push(format!("In atproto.toml: {}", q.path));
-                (q.label.clone(), paras)
-            }
-        },
-    }
 }
 
 /// The help pane: the current field explained in plain words.
@@ -244,174 +177,38 @@ pub fn hint_bar(f: &mut Frame, area: Area, state: &WizardState, theme: &Theme) {
     f.render_widget(Paragraph::new(Line::from(spans)), rect(area));
 }
 
-fn centered(size: (u16, u16), width: u16, height: u16) -> Area {
-    let w = width.min(size.0.saturating_sub(4)).max(10);
-    let h = height.min(size.1.saturating_sub(2)).max(3);
-    Area {
-        x: (size.0.saturating_sub(w)) / 2,
-        y: (size.1.saturating_sub(h)) / 2,
-        width: w,
-        height: h,
+fn tone_style(tone: Tone, theme: &Theme) -> Style {
+    match tone {
+        Tone::Plain => Style::new(),
+        Tone::Heading => theme.heading(),
+        Tone::Key => theme.key(),
+        Tone::Focus => theme.focus(),
     }
 }
 
-/// Where the overlay's window is.
-pub fn overlay_area(state: &WizardState) -> Option<Area> {
-    let size = state.size;
-    Some(match state.overlay.as_ref()? {
-        Overlay::Help { .. } => centered(size, 84, size.1.saturating_sub(4)),
-        Overlay::ConfirmQuit | Overlay::ConfirmProfile(_) => centered(size, 58, 8),
-        Overlay::Jump { .. } => centered(size, 44, state.steps().len() as u16 + 2),
-        Overlay::Choice { choices, .. } => centered(size, 44, choices.len() as u16 + 2),
-    })
-}
-
-/// The rows of a list overlay (jump list, choices), for clicks.
-pub fn overlay_list_area(state: &WizardState) -> Option<Area> {
-    match state.overlay.as_ref()? {
-        Overlay::Jump { .. } | Overlay::Choice { .. } => overlay_area(state).map(|a| a.inner()),
-        _ => None,
-    }
-}
-
-/// Draws the open overlay over the screen.
+/// Draws the open overlay over the screen: every overlay the same way, from what its
+/// module says it shows and where (`crate::wizard::update::overlay`).
 pub fn overlay(f: &mut Frame, state: &WizardState, theme: &Theme) {
-    let Some(o) = &state.overlay else {
+    let Some(area) = overlay::area(state) else {
         return;
     };
-    let Some(area) = overlay_area(state) else {
+    let Some(view) = overlay::view(state, area.inner()) else {
         return;
     };
-    let look = state.look;
     f.render_widget(Clear, rect(area));
-    let inner = area.inner();
-    let width = inner.width as usize;
-    match o {
-        Overlay::Help { scroll } => {
-            let (title, paras) = help_text(state);
-            let mut lines: Vec<Line> = vec![Line::from(Span::styled(title, theme.heading()))];
-            for p in &paras {
-                for l in wrap(p, width) {
-                    lines.push(Line::raw(l));
-                }
-                lines.push(Line::raw(""));
-            }
-            lines.pop();
-            lines.push(Line::raw(""));
-            lines.push(Line::from(Span::styled("Keys", theme.heading())));
-            let kw = 24.min(width / 3);
-            for (keys, what) in KEYS {
-                for (i, l) in wrap(what, width.saturating_sub(kw + 1))
-                    .into_iter()
-                    .enumerate()
-                {
-                    let k = if i == 0 { *keys } else { "" };
-                    lines.push(Line::from(vec![
-                        Span::styled(
-                            format!("{:<kw$} ", truncate(k, kw, look.ellipsis())),
-                            theme.key(),
-                        ),
-                        Span::raw(l),
-                    ]));
-                }
-            }
-            let max = lines.len().saturating_sub(inner.height as usize);
-            let skip = (*scroll).min(max);
-            let lines: Vec<Line> = lines.into_iter().skip(skip).collect();
-            f.render_widget(
-                Paragraph::new(lines).block(block("Help (Esc closes)", theme)),
-                rect(area),
-            );
-        }
-        Overlay::ConfirmQuit => {
-            let text = format!(
-                "Quit without writing? Your answers are not written to {} yet and will be lost. Nothing in the directory has been changed.",
-                state.dir.display()
-            );
-            confirm(f, area, "Quit?", &text, "y quit   n stay", theme);
-        }
-        Overlay::ConfirmProfile(i) => {
-            let p = &profiles::all()[*i];
-            let text = format!(
-                "Start again from {}? The answers you changed so far are replaced.",
-                p.name
-            );
-            confirm(
-                f,
-                area,
-                "Replace the answers?",
-                &text,
-                "y replace   n keep mine",
-                theme,
-            );
-        }
-        Overlay::Jump { selected } => {
-            let steps = state.steps();
-            let lines: Vec<Line> = steps
-                .iter()
-                .enumerate()
-                .map(|(i, s)| {
-                    let st = state.step_status(&s.kind);
-                    let marker = if i == *selected { look.current() } else { " " };
-                    let text = format!(
-                        "{marker} {} {:<w$} {}",
-                        look.status(st),
-                        truncate(&s.title, width.saturating_sub(14), look.ellipsis()),
-                        st.word(),
-                        w = width.saturating_sub(14)
-                    );
-                    let style = if i == *selected {
-                        theme.focus()
-                    } else {
-                        Style::new()
-                    };
-                    Line::from(Span::styled(text, style))
-                })
+    let lines: Vec<Line> = view
+        .lines
+        .into_iter()
+        .map(|parts| {
+            let spans: Vec<Span> = parts
+                .into_iter()
+                .map(|(text, tone)| Span::styled(text, tone_style(tone, theme)))
                 .collect();
-            let start = list_start(&vec![1; lines.len()], *selected, inner.height as usize);
-            let lines: Vec<Line> = lines.into_iter().skip(start).collect();
-            f.render_widget(
-                Paragraph::new(lines).block(block("Go to step", theme)),
-                rect(area),
-            );
-        }
-        Overlay::Choice {
-            path,
-            choices,
-            selected,
-        } => {
-            let current = state.draft.get(path).map(|v| display_value(&v));
-            let lines: Vec<Line> = choices
-                .iter()
-                .enumerate()
-                .map(|(i, c)| {
-                    let marker = if i == *selected { look.current() } else { " " };
-                    let now = if Some(c) == current.as_ref() {
-                        "  (now)"
-                    } else {
-                        ""
-                    };
-                    let style = if i == *selected {
-                        theme.focus()
-                    } else {
-                        Style::new()
-                    };
-                    Line::from(Span::styled(format!("{marker} {}. {c}{now}", i + 1), style))
-                })
-                .collect();
-            let title = path.rsplit('.').next().unwrap_or(path);
-            f.render_widget(
-                Paragraph::new(lines).block(block(&format!("Choose {title}"), theme)),
-                rect(area),
-            );
-        }
-    }
-}
-
-fn confirm(f: &mut Frame, area: Area, title: &str, text: &str, keys: &str, theme: &Theme) {
-    let width = area.inner().width as usize;
-    let mut lines: Vec<Line> = wrap(text, width).into_iter().map(Line::raw).collect();
-    lines.push(Line::raw(""));
-    lines.push(Line::from(Span::styled(keys.to_string(), theme.key())));
-    f.render_widget(Paragraph::new(lines).block(block(title, theme)), rect(area));
+            Line::from(spans)
+        })
+        .collect();
+    f.render_widget(
+        Paragraph::new(lines).block(block(&view.title, theme)),
+        rect(area),
+    );
 }

@@ -1,9 +1,11 @@
-//! The Write step's I/O: exactly what `atproto-wizard apply` does for the same answers
-//! (validate, read the directory, `apply::plan_apply`, `fsio::host::write_changes`).
-use crate::apply::{ATPROTO_TOML, DirState, plan_apply};
-use crate::fsio::host::{read_dir_state, write_changes};
+//! The Write step's I/O: the one write path `atproto-wizard apply` takes for the same
+//! answers (`crate::write_host`: read the directory, plan, write).
+use crate::apply::{ATPROTO_TOML, DirState};
+use crate::disk::host::read_dir_state;
+use crate::report::outcome;
 use crate::validate::validate;
 use crate::wizard::state::{WizardState, WriteOutcome, WrittenFile};
+use crate::write_host::{self, Readiness};
 
 /// Writes the host's files for the state's answers into its directory. Returns what
 /// came of it, and the directory as it is afterwards (when it could be read).
@@ -23,8 +25,8 @@ pub fn write_host(state: &WizardState) -> (WriteOutcome, Option<DirState>) {
         );
     }
     let dir = &state.dir;
-    let dir_state = match read_dir_state(dir) {
-        Ok(s) => s,
+    let prepared = match write_host::prepare(catalog, answers, dir, false) {
+        Ok(p) => p,
         Err(e) => {
             return (
                 WriteOutcome::Failed(format!("{e}; nothing was written")),
@@ -32,29 +34,34 @@ pub fn write_host(state: &WizardState) -> (WriteOutcome, Option<DirState>) {
             );
         }
     };
-    let plan = plan_apply(answers, catalog, &dir_state, false);
-    if !plan.refusals.is_empty() {
-        let r = plan
-            .refusals
-            .iter()
-            .map(|r| (r.path.clone(), r.why.clone(), r.by_hand.clone()))
-            .collect();
-        return (WriteOutcome::Refused(r), Some(dir_state));
-    }
-    if plan.changes.is_empty() {
-        return (
-            WriteOutcome::NothingToDo { notes: plan.notes },
-            Some(dir_state),
-        );
+    let plan = &prepared.plan;
+    match prepared.readiness() {
+        Readiness::Refused => {
+            let r = plan
+                .refusals
+                .iter()
+                .map(|r| (r.path.clone(), r.why.clone(), r.by_hand.clone()))
+                .collect();
+            return (WriteOutcome::Refused(r), Some(prepared.dir_state));
+        }
+        Readiness::UpToDate => {
+            return (
+                WriteOutcome::NothingToDo {
+                    notes: plan.notes.clone(),
+                },
+                Some(prepared.dir_state),
+            );
+        }
+        Readiness::Ready => {}
     }
     let answers_text = plan
         .changes
         .iter()
         .find(|c| c.path == ATPROTO_TOML)
         .map(|c| c.new.clone())
-        .or_else(|| dir_state.atproto_toml.clone())
+        .or_else(|| prepared.dir_state.atproto_toml.clone())
         .unwrap_or_default();
-    let outcome = match write_changes(dir, &dir_state, &plan.changes) {
+    let outcome = match write_host::commit(dir, &prepared) {
         Ok(written) => WriteOutcome::Written {
             files: written
                 .iter()
@@ -65,14 +72,11 @@ pub fn write_host(state: &WizardState) -> (WriteOutcome, Option<DirState>) {
                     backup: w.backup.clone(),
                 })
                 .collect(),
-            notes: plan.notes,
-            git_add: plan.git_add,
+            notes: plan.notes.clone(),
+            git_add: plan.git_add.clone(),
             answers_text,
         },
-        Err(failure) => WriteOutcome::Failed(failure.describe(
-            "changed since the wizard read it; nothing was written: look at it, then go to \
-             Review again.",
-        )),
+        Err(failure) => WriteOutcome::Failed(failure.describe(outcome::AGAIN_FULL_SCREEN)),
     };
     (outcome, read_dir_state(dir).ok())
 }

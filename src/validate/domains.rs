@@ -6,26 +6,8 @@ use std::collections::BTreeMap;
 use super::Diagnostic;
 use crate::catalog::Service;
 use crate::plan::PlanView;
+use crate::plan::public::{proxy_on, serves_publicly};
 use crate::value::Value;
-
-/// Whether the service has a public port in use: `public = true`, and when the port
-/// has `enabled_by`, that setting is true. Says nothing about whether it is enabled.
-pub fn serves_publicly(view: &PlanView, service: &Service) -> bool {
-    service.ports.iter().any(|port| {
-        port.public
-            && (port.enabled_by.is_empty()
-                || view.get(&format!(
-                    "services.{}.settings.{}",
-                    service.id, port.enabled_by
-                )) == Some(Value::Bool(true)))
-    })
-}
-
-/// Whether the reverse proxy is on: any value of integrations.proxy.kind but "none"
-/// (a wrong value is a `field` error and counts as on, as `ne = "none"` does in rules).
-pub fn proxy_on(view: &PlanView) -> bool {
-    view.get("integrations.proxy.kind") != Some(Value::Str("none".into()))
-}
 
 pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
     if !proxy_on(view) {

@@ -179,7 +179,8 @@ fn check_pattern(
     }
 }
 
-/// `<password_message>: <hint>.`, without the value: it holds the password.
+/// `<password_message>: <hint>.`, without the value: it holds the password. Its own
+/// code lets the wizard drop the value wherever it keeps answers (review, drafts).
 fn password_error(view: &PlanView, field: Option<&Field>, ty: FieldType, path: &str) -> Diagnostic {
     let spec = view.catalog.type_spec(ty);
     let message = spec.and_then(|t| t.password_message.as_deref());
@@ -188,7 +189,7 @@ fn password_error(view: &PlanView, field: Option<&Field>, ty: FieldType, path: &
         .or_else(|| spec.and_then(|t| t.password_hint.as_deref()));
     Diagnostic::error(
         path,
-        "field",
+        "password-in-value",
         format!(
             "{}: {}.",
             message.unwrap_or_default(),

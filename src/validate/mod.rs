@@ -1,12 +1,12 @@
 //! Validation of a host plan against the catalog: the pure core behind `check`, the
 //! wizard's keystrokes and (through nixlib/lib/validate.nix, which mirrors it) the
 //! modules' assertions. docs/VALIDATION.md is the specification.
-pub mod domains;
+mod domains;
 mod fields;
 mod keys;
 mod needs;
 mod packages;
-pub mod ports;
+mod ports;
 mod rules;
 
 use std::collections::BTreeMap;

@@ -13,7 +13,7 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
         .as_ref()
         .and_then(Value::as_str)
         == Some("none");
-    let has_proxy = super::domains::proxy_on(view);
+    let has_proxy = crate::plan::public::proxy_on(view);
     let body_mb = view
         .get("integrations.proxy.max_body_size_mb")
         .and_then(|v| v.as_int());

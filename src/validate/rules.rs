@@ -1,8 +1,8 @@
 //! The catalog's declarative rules: `when` holds and `require` does not → diagnostic.
 use super::Diagnostic;
-use crate::catalog::{Condition, Rule, Service};
+use crate::catalog::{Rule, Service};
 use crate::plan::PlanView;
-use crate::value::Value;
+use crate::plan::conditions::holds;
 
 pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
     for rule in &view.catalog.plan.rules {
@@ -36,22 +36,4 @@ fn apply(view: &PlanView, service: Option<&Service>, rule: &Rule, out: &mut Vec<
         code,
         message,
     });
-}
-
-/// Whether a condition holds for the plan, paths relative to `service`.
-pub fn holds(view: &PlanView, service: Option<&Service>, condition: &Condition) -> bool {
-    let get = |path: &str| view.get(&PlanView::absolute(path, service));
-    match condition {
-        Condition::Set { path, set } => Value::is_set(get(path).as_ref()) == *set,
-        Condition::Eq { path, value } => get(path).as_ref() == Some(value),
-        Condition::Ne { path, value } => get(path).as_ref() != Some(value),
-        Condition::In { path, values } => get(path).is_some_and(|v| values.contains(&v)),
-        Condition::Compare { path, op, number } => get(path)
-            .and_then(|v| v.as_int())
-            .is_some_and(|n| op.holds(n, *number)),
-        Condition::Enabled(id) => view.is_enabled(id),
-        Condition::All(cs) => cs.iter().all(|c| holds(view, service, c)),
-        Condition::Any(cs) => cs.iter().any(|c| holds(view, service, c)),
-        Condition::Not(c) => !holds(view, service, c),
-    }
 }

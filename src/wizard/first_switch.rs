@@ -2,7 +2,7 @@
 //! `host.flake_url` is a `path:` that holds no copy of this project's flake, the switch
 //! stops with "getting status of '<path>'". Decided here from the flake reference and
 //! what the edge found on this machine ([`Machine`], filled in by
-//! `crate::fsio::own_flake`); shown in the Review step and in the next steps of the
+//! `crate::disk::own_flake`); shown in the Review step and in the next steps of the
 //! wizard and of `apply`.
 //!
 //! The default `host.flake_url` stays `path:/etc/nixos/atproto-nix` even when this
@@ -13,8 +13,8 @@
 //! hosts on different machines. So the operator is told what to copy where instead.
 use std::path::{Path, PathBuf};
 
-use super::summary::shell_word;
 use crate::render::classic::{Fetch, Source};
+use crate::shell::shell_word;
 
 /// How this wizard's own flake is kept, which decides how to copy it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

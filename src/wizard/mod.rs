@@ -11,17 +11,47 @@
 //!   the operator asked for), [`update`] (the only place the state changes),
 //!   [`review`] (the review document), [`layout`] (where the panes are) and
 //!   [`preview`] (the preview pane at the Done step, fed by the edge's jobs) and
-//!   [`probes`] (the preflight probes on the Review step, also run by the edge).
+//!   [`probes`] (the preflight probes on the Review step, also run by the edge), with
+//!   their lines in [`preview_lines`] and [`probe_lines`]; [`lines`] is the line type
+//!   of those documents.
+//! - [`cursor`]: the selected entry of a list (questions, jump list, choices).
+//! - [`stored_draft`]: the draft as it is kept between sessions (its text, its file's
+//!   name), and [`resume`]: the offer to take it up again (what differs, and when it
+//!   was saved). `crate::draft_store` does the file I/O.
+//!
+//! Imports point one way, down to up this list, never in a circle:
+//!
+//! 1. plain data and text: [`text`], [`lines`], [`cursor`], [`layout`],
+//!    [`questions`](mod@questions), [`draft`], [`profiles`], [`stored_draft`], [`resume`],
+//!    [`first_switch`], [`summary`];
+//! 2. the background jobs' panes as data: [`preview`], [`probes`];
+//! 3. [`state`], which holds the draft, the panes and the open overlay;
+//! 4. what is read from the state: the documents ([`review`], [`preview_lines`],
+//!    [`probe_lines`]) and [`action`];
+//! 5. [`update`](mod@update), the only writer of the state, over all of them.
+//!
+//! Below them all, outside the wizard: `crate::report`, the words and rows the reports
+//! of writing a host share with `apply` and the line mode.
 pub mod action;
+pub mod cursor;
 pub mod draft;
+pub mod field_help;
 pub mod first_switch;
+pub mod journey;
+pub mod keys;
 pub mod layout;
+pub mod lines;
+pub mod look;
 pub mod preview;
+pub mod preview_lines;
+pub mod probe_lines;
 pub mod probes;
 pub mod profiles;
 pub mod questions;
+pub mod resume;
 pub mod review;
 pub mod state;
+pub mod stored_draft;
 pub mod summary;
 pub mod text;
 pub mod update;

@@ -7,7 +7,7 @@
 //! Steps, in order: [`StepKind::Start`] (choose a profile, see [`super::profiles`]),
 //! [`StepKind::Host`], [`StepKind::Services`], one [`StepKind::Settings`] per enabled
 //! service (catalog id order), one [`StepKind::Integration`] per `_plan.toml`
-//! integration section (in [`INTEGRATION_ORDER`]), [`StepKind::Review`],
+//! integration section (in `_plan.toml`'s `integration_steps` order), [`StepKind::Review`],
 //! [`StepKind::Write`] and [`StepKind::Done`].
 //!
 //! Relevance: a step shows only the questions that mean something for the plan as it
@@ -16,7 +16,7 @@
 //! cleared.
 use crate::catalog::{Catalog, Field, FieldType, Port, Service, Status};
 use crate::plan::PlanView;
-use crate::validate::domains::{proxy_on, serves_publicly};
+use crate::plan::public::{proxy_on, serves_publicly};
 use crate::value::Value;
 
 /// What a step is about.
@@ -48,21 +48,6 @@ pub struct Step {
     pub title: String,
 }
 
-/// The order integration steps are asked in (database, reverse proxy and TLS,
-/// monitoring, logging, security, backup, secrets). A section `_plan.toml` adds that is
-/// not listed here comes after them, by name.
-pub const INTEGRATION_ORDER: [&str; 9] = [
-    "database",
-    "redis",
-    "proxy",
-    "tls",
-    "monitoring",
-    "logging",
-    "security",
-    "backup",
-    "secrets",
-];
-
 /// The steps for the plan as it is: Settings only for enabled services (id order),
 /// Integration for every `_plan.toml` section.
 pub fn steps(catalog: &Catalog, view: &PlanView) -> Vec<Step> {
@@ -88,7 +73,7 @@ pub fn steps(catalog: &Catalog, view: &PlanView) -> Vec<Step> {
     }
     for section in integration_sections(catalog) {
         out.push(Step {
-            title: integration_title(&section).into(),
+            title: integration_title(catalog, &section).into(),
             kind: StepKind::Integration(section),
         });
     }
@@ -105,35 +90,24 @@ pub fn steps(catalog: &Catalog, view: &PlanView) -> Vec<Step> {
     out
 }
 
-/// `_plan.toml`'s integration sections in [`INTEGRATION_ORDER`], others after by name.
+/// `_plan.toml`'s integration sections, in its `integration_steps` order.
 pub fn integration_sections(catalog: &Catalog) -> Vec<String> {
-    let mut sections: Vec<String> = catalog.plan.integrations.keys().cloned().collect();
-    sections.sort_by_key(|s| {
-        (
-            INTEGRATION_ORDER
-                .iter()
-                .position(|o| o == s)
-                .unwrap_or(INTEGRATION_ORDER.len()),
-            s.clone(),
-        )
-    });
-    sections
+    catalog
+        .plan
+        .integration_steps
+        .iter()
+        .map(|step| step.id.clone())
+        .collect()
 }
 
-/// The title of an integration step, in words.
-pub fn integration_title(section: &str) -> &str {
-    match section {
-        "database" => "Database",
-        "redis" => "Redis",
-        "proxy" => "Reverse proxy",
-        "tls" => "Certificates",
-        "monitoring" => "Monitoring",
-        "logging" => "Logging",
-        "security" => "Security",
-        "backup" => "Backup",
-        "secrets" => "Secrets",
-        other => other,
-    }
+/// The title of an integration step, as `_plan.toml` `integration_steps` gives it.
+pub fn integration_title<'a>(catalog: &'a Catalog, section: &'a str) -> &'a str {
+    catalog
+        .plan
+        .integration_steps
+        .iter()
+        .find(|step| step.id == section)
+        .map_or(section, |step| step.title.as_str())
 }
 
 /// One question: a value at a path of the answers file.
@@ -611,7 +585,21 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert_eq!(integrations, INTEGRATION_ORDER);
+        // The order an operator thinks of them in, as _plan.toml lists them.
+        assert_eq!(
+            integrations,
+            [
+                "database",
+                "redis",
+                "proxy",
+                "tls",
+                "monitoring",
+                "logging",
+                "security",
+                "backup",
+                "secrets"
+            ]
+        );
     }
 
     #[test]

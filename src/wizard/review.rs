@@ -2,44 +2,16 @@
 //! warnings do not; Enter on one jumps to its field), then what `apply` would do to
 //! each file with its diff. Built from the state for a given width; the update uses it
 //! to move the cursor and jump, the drawing to paint it.
+use super::lines::{LineStyle, ReviewLine, line};
+use super::probe_lines::probe_lines;
 use super::state::WriteOutcome;
 use super::state::{Look, WizardState};
 use super::summary::{first_switch_step, next_steps, summarize};
 use super::text::wrap;
-use crate::apply::{self, RefusalKind};
 use crate::catalog::Level;
+use crate::report::diff::{self, DiffLine};
+use crate::report::files::{self, Verb};
 use crate::safe_text::escape;
-
-/// How a review line is painted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum LineStyle {
-    Heading,
-    Text,
-    Dim,
-    Error,
-    Warning,
-    Ok,
-    DiffHeader,
-    DiffHunk,
-    DiffAdd,
-    DiffRemove,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReviewLine {
-    pub text: String,
-    pub style: LineStyle,
-    /// The answers path Enter jumps to (problem lines).
-    pub target: Option<String>,
-}
-
-fn line(text: impl Into<String>, style: LineStyle) -> ReviewLine {
-    ReviewLine {
-        text: text.into(),
-        style,
-        target: None,
-    }
-}
 
 /// The review document for a main pane `width` characters wide.
 pub fn review_lines(state: &WizardState, width: usize) -> Vec<ReviewLine> {
@@ -115,11 +87,7 @@ pub fn review_lines(state: &WizardState, width: usize) -> Vec<ReviewLine> {
         ));
         out.push(line("", LineStyle::Text));
     }
-    out.extend(super::probes::probe_lines(
-        state.probes.as_ref(),
-        look,
-        width,
-    ));
+    out.extend(probe_lines(state.probes.as_ref(), look, width));
 
     out.push(line("Summary", LineStyle::Heading));
     for l in summarize(&state.view()).lines() {
@@ -153,30 +121,17 @@ pub fn review_lines(state: &WizardState, width: usize) -> Vec<ReviewLine> {
         }
         None => out.push(line("  (not worked out yet)", LineStyle::Dim)),
         Some(plan) => {
-            for c in &plan.changes {
-                let (added, removed) = apply::diff::stat(&c.diff());
-                let verb = if c.old.is_none() { "create" } else { "update" };
-                let text = format!("{verb} {} (+{added} -{removed}): {}", c.path, c.why);
+            for row in files::rows(plan) {
+                let text = format!("{} {}: {}", row.verb.word(), row.name_and_counts(), row.why);
+                let (style, text) = match row.verb {
+                    Verb::Create | Verb::Update => (LineStyle::Ok, text),
+                    Verb::Refuse => (LineStyle::Error, format!("{} {text}", look.error())),
+                    Verb::Keep => (LineStyle::Dim, text),
+                };
                 for (i, w) in wrap(&text, width - 4).into_iter().enumerate() {
                     let pad = if i == 0 { "  " } else { "    " };
-                    out.push(line(format!("{pad}{w}"), LineStyle::Ok));
+                    out.push(line(format!("{pad}{w}"), style));
                 }
-            }
-            for r in &plan.refusals {
-                let what = match r.kind {
-                    RefusalKind::HandEdited => "edited by hand",
-                    RefusalKind::CannotEdit => "cannot be edited safely",
-                };
-                out.push(line(
-                    format!("  {} refused {}: {what}", look.error(), r.path),
-                    LineStyle::Error,
-                ));
-            }
-            for u in &plan.unchanged {
-                out.push(line(
-                    format!("  keep {u}: already up to date"),
-                    LineStyle::Dim,
-                ));
             }
             for n in &plan.notes {
                 for (i, w) in wrap(&format!("note: {n}"), width - 4)
@@ -205,16 +160,12 @@ pub fn review_lines(state: &WizardState, width: usize) -> Vec<ReviewLine> {
             for c in &plan.changes {
                 out.push(line("", LineStyle::Text));
                 for l in c.diff().lines() {
-                    let style = if l.starts_with("--- ") || l.starts_with("+++ ") {
-                        LineStyle::DiffHeader
-                    } else if l.starts_with("@@") {
-                        LineStyle::DiffHunk
-                    } else if l.starts_with('+') {
-                        LineStyle::DiffAdd
-                    } else if l.starts_with('-') {
-                        LineStyle::DiffRemove
-                    } else {
-                        LineStyle::Text
+                    let style = match diff::class(l) {
+                        DiffLine::Header => LineStyle::DiffHeader,
+                        DiffLine::Hunk => LineStyle::DiffHunk,
+                        DiffLine::Added => LineStyle::DiffAdd,
+                        DiffLine::Removed => LineStyle::DiffRemove,
+                        DiffLine::Context => LineStyle::Text,
                     };
                     out.push(line(l, style));
                 }

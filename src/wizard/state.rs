@@ -10,10 +10,13 @@ use toml_edit::DocumentMut;
 
 use super::draft::Draft;
 use super::first_switch::Machine;
+use super::journey;
+pub use super::look::Look;
 use super::preview::PreviewPane;
 use super::probes::ProbePane;
 use super::profiles::Profile;
 use super::questions::{self, Question, QuestionKind, Step, StepKind};
+use super::resume::ResumeOffer;
 use crate::apply::{ApplyPlan, DirState};
 use crate::catalog::{Catalog, Level};
 use crate::plan::PlanView;
@@ -26,24 +29,6 @@ pub enum Mode {
     New,
     /// `atproto-wizard edit DIR`: the host's atproto.toml, every screen filled in.
     Edit,
-}
-
-/// How things look: `--ascii` (no box drawing or symbols beyond ASCII) and colour
-/// (off with `NO_COLOR`). Meaning never rests on colour: every state has a symbol and
-/// a word too.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Look {
-    pub ascii: bool,
-    pub colour: bool,
-}
-
-impl Default for Look {
-    fn default() -> Self {
-        Look {
-            ascii: false,
-            colour: true,
-        }
-    }
 }
 
 /// A line being edited for a text, number, port or list question. The draft holds the
@@ -62,6 +47,12 @@ pub struct EditBuffer {
 }
 
 /// A window over the screen.
+///
+/// Adding one: a variant here (its data), and a module in
+/// `crate::wizard::update::overlay` with everything else about it (how it changes the
+/// state, its letter keys, hints, size and what it shows). The compiler then points at
+/// the dispatch in that module's `mod.rs`; the terminal front end draws and sizes
+/// every overlay from that module, so it needs no change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Overlay {
     /// `?`: the current field's help and every key; scrolled by this many lines.
@@ -78,6 +69,8 @@ pub enum Overlay {
         choices: Vec<String>,
         selected: usize,
     },
+    /// Answers kept from an earlier session that ended before writing: take them up?
+    Resume(ResumeOffer),
 }
 
 /// A line in the status bar above the key hints.
@@ -125,6 +118,15 @@ pub enum StepStatus {
 }
 
 impl StepStatus {
+    /// Its symbol in `look` (always shown with its word).
+    pub fn symbol(self, look: Look) -> &'static str {
+        match self {
+            StepStatus::Todo => look.todo(),
+            StepStatus::Done => look.done(),
+            StepStatus::Warnings(_) => look.warning(),
+            StepStatus::Errors(_) => look.error(),
+        }
+    }
     /// The word the step list shows.
     pub fn word(self) -> &'static str {
         match self {
@@ -307,26 +309,9 @@ impl WizardState {
         )
     }
 
-    /// The step a diagnostic belongs to, by its path: `host.*` to Host,
-    /// `integrations.<s>.*` to that integration, `services.<id>.enable` and anything of
-    /// a service that is not enabled to Services, the rest of `services.<id>.*` to that
-    /// service's settings; anything else (`schema`, unknown top-level keys) to Start.
+    /// The step a diagnostic belongs to, by its path ([`journey::step_of_path`]).
     pub fn step_of_path(&self, path: &str) -> StepKind {
-        let parts: Vec<&str> = path.split('.').collect();
-        match parts.as_slice() {
-            ["host", ..] => StepKind::Host,
-            ["integrations", section, ..]
-                if self.catalog().plan.integrations.contains_key(*section) =>
-            {
-                StepKind::Integration(section.to_string())
-            }
-            ["services", _, "enable"] | ["services", _] => StepKind::Services,
-            ["services", id, ..] if self.view().is_enabled(id) => {
-                StepKind::Settings(id.to_string())
-            }
-            ["services", ..] => StepKind::Services,
-            _ => StepKind::Start,
-        }
+        journey::step_of_path(self.catalog(), &self.view(), path)
     }
 
     /// The diagnostics that belong to a step.
@@ -407,45 +392,5 @@ impl WizardState {
             StepKind::Review => 0,
             _ => self.questions().len(),
         }
-    }
-}
-
-impl Look {
-    /// An error's symbol (always shown with the word "error").
-    pub fn error(&self) -> &'static str {
-        if self.ascii { "x" } else { "✗" }
-    }
-    /// A warning's symbol (always shown with the word "warning").
-    pub fn warning(&self) -> &'static str {
-        "!"
-    }
-    pub fn done(&self) -> &'static str {
-        if self.ascii { "+" } else { "✓" }
-    }
-    pub fn todo(&self) -> &'static str {
-        if self.ascii { "-" } else { "·" }
-    }
-    /// Marks the current step or entry.
-    pub fn current(&self) -> &'static str {
-        if self.ascii { ">" } else { "▶" }
-    }
-    pub fn ellipsis(&self) -> &'static str {
-        if self.ascii { "..." } else { "…" }
-    }
-    /// The symbol of a step status.
-    pub fn status(&self, s: StepStatus) -> &'static str {
-        match s {
-            StepStatus::Todo => self.todo(),
-            StepStatus::Done => self.done(),
-            StepStatus::Warnings(_) => self.warning(),
-            StepStatus::Errors(_) => self.error(),
-        }
-    }
-    /// Key names in hints.
-    pub fn up_down(&self) -> &'static str {
-        if self.ascii { "Up/Down" } else { "↑↓" }
-    }
-    pub fn left_right(&self) -> &'static str {
-        if self.ascii { "Left/Right" } else { "←→" }
     }
 }

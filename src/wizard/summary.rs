@@ -5,15 +5,13 @@
 //! chosen services need (from the catalog's `resources`). Pure: from the plan alone.
 use crate::catalog::{Generator, Kind};
 use crate::plan::PlanView;
-use crate::validate::domains::{proxy_on, serves_publicly};
-use crate::validate::ports::active_ports;
+use crate::plan::ports::active_ports;
+use crate::plan::public::{proxy_on, serves_publicly};
 use crate::value::Value;
 
 use super::first_switch::{Machine, first_switch};
 use super::questions::status_word;
-
-/// Where the generated secrets live (the `generate` backend; nixlib/modules).
-pub const SECRETS_DIR: &str = "/var/lib/atproto-secrets";
+use crate::shell::shell_word;
 
 /// One enabled service.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +128,7 @@ pub fn summarize(view: &PlanView) -> Summary {
             s.secrets.push(SecretLine {
                 owner: "grafana".into(),
                 name: name.into(),
-                location: format!("{SECRETS_DIR}/grafana/{name}"),
+                location: view.catalog.plan.generated_secret_file("grafana", name),
                 generated: true,
                 source: None,
                 required: true,
@@ -194,7 +192,11 @@ fn secret_line(
                     .trim_end_matches('/')
             )),
         ),
-        _ => (format!("{SECRETS_DIR}/{id}/{name}"), !external, None),
+        _ => (
+            view.catalog.plan.generated_secret_file(id, name),
+            !external,
+            None,
+        ),
     };
     SecretLine {
         owner: id.into(),
@@ -349,20 +351,6 @@ impl Summary {
         out.into_iter()
             .map(|l| crate::safe_text::escape(&l).into_owned())
             .collect()
-    }
-}
-
-/// A path as a POSIX shell word: quoted only when it needs it.
-pub fn shell_word(s: &str) -> String {
-    // `#` starts a comment only at the start of a word.
-    let plain = !s.is_empty()
-        && !s.starts_with('#')
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "/._-+:@%,=#".contains(c));
-    if plain {
-        s.to_string()
-    } else {
-        format!("'{}'", s.replace('\'', "'\\''"))
     }
 }
 

@@ -1,6 +1,8 @@
-//! Shared helpers for the tests that need Nix.
+//! Shared helpers of the integration tests: finding Nix and nixpkgs' lib (here), calendar
+//! expressions (`calendar`), the real binary in a pseudo-terminal (`pty`).
 #![allow(dead_code)]
 pub mod calendar;
+pub mod pty;
 
 use std::path::PathBuf;
 use std::process::Command;
@@ -61,4 +63,31 @@ pub fn eval_json(nix: &std::path::Path, expr: &str) -> serde_json::Value {
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice(&out.stdout).expect("nix-instantiate printed JSON")
+}
+
+/// `insta::assert_snapshot!(name, value)`, the snapshot named as when each test file was
+/// its own test binary: `tests/snapshots/<file>__<name>.snap`. Insta prepends the module
+/// path, which now starts with the binary's name (`integration__<file>__<name>`); this
+/// prepends the module path without it instead.
+macro_rules! assert_snapshot {
+    ($name:expr, $value:expr $(,)?) => {{
+        let mut settings = insta::Settings::clone_current();
+        settings.set_prepend_module_to_snapshot(false);
+        let name = format!(
+            "{}__{}",
+            $crate::support::snapshot_prefix(module_path!()),
+            $name
+        );
+        settings.bind(|| insta::assert_snapshot!(name, $value));
+    }};
+}
+pub(crate) use assert_snapshot;
+
+/// A test module's snapshot name prefix: its path without the crate's name, `::` as
+/// `__` (`integration::render` → `render`).
+pub fn snapshot_prefix(module_path: &str) -> String {
+    module_path
+        .split_once("::")
+        .map_or(module_path, |(_, module)| module)
+        .replace("::", "__")
 }

@@ -21,6 +21,8 @@ pub struct Wizard {
     pub child: Box<dyn Child + Send + Sync>,
     /// Kept for resizing; the terminal goes away (a hang-up) when the test drops it.
     master: Box<dyn MasterPty + Send>,
+    /// The state directory the drafts go to, unless the test gives one.
+    _state: Option<tempfile::TempDir>,
 }
 
 pub fn bin() -> &'static str {
@@ -48,6 +50,12 @@ impl Wizard {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        // Drafts never go to the real user's state directory.
+        let state = (!env.iter().any(|(k, _)| *k == "XDG_STATE_HOME"))
+            .then(|| tempfile::tempdir().unwrap());
+        if let Some(state) = &state {
+            cmd.env("XDG_STATE_HOME", state.path());
+        }
         cmd.cwd(std::env::temp_dir());
         let child = pty.slave.spawn_command(cmd).expect("spawn the wizard");
         drop(pty.slave);
@@ -73,6 +81,7 @@ impl Wizard {
             writer,
             child,
             master: pty.master,
+            _state: state,
         }
     }
 

@@ -11,11 +11,11 @@ let
   scraped = lib.filterAttrs (_: e: e.metrics != [ ]) config.atproto.registry;
   local = port: "127.0.0.1:${toString port}";
   files = import ../../lib/secret-files.nix { inherit lib; };
-  grafanaSecrets = "/var/lib/atproto-secrets/grafana";
+  grafanaSecrets = files.generatedDir "grafana";
   # Grafana runs as User=grafana (nixpkgs' module) and reads `$__file{…}` itself, so it
   # gets its secrets as systemd credentials: systemd copies the root-only files into
   # the unit's credentials directory, readable by the unit's user only. The files
-  # stay root-only, and nothing depends on the mode of /var/lib/atproto-secrets.
+  # stay root-only, and nothing depends on the mode of the secrets directory.
   grafanaCredential = name: "/run/credentials/grafana.service/${name}";
 in
 {
@@ -97,7 +97,7 @@ in
           UMask = "0077";
         };
         script = ''
-          install -d -m 0700 /var/lib/atproto-secrets
+          install -d -m 0700 ${files.secretsDir}
           ${files.makeDir grafanaSecrets}${pkgs.bash}/bin/bash ${../../secrets/atproto-secrets.sh} --dir ${grafanaSecrets} admin_password:password:24 secret_key:hex:32
         '';
       };

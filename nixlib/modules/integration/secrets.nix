@@ -4,7 +4,7 @@
 # directories), whatever user the service runs as.
 # generate (default) and agenix: a oneshot atproto-secrets-<unit>, ordered before the
 #   service, runs nixlib/secrets/atproto-secrets.sh: it creates missing secrets in
-#   /var/lib/atproto-secrets/<unit>/, links the ones kept elsewhere (agenix's, a shared
+#   <secrets_dir>/<unit>/ (_plan.toml), links the ones kept elsewhere (agenix's, a shared
 #   API key, a database password) and composes /run/atproto-secrets/<unit>.env for the
 #   variables. Both parent directories are made 0700 root by systemd-tmpfiles at boot,
 #   so their mode never depends on which oneshot runs first.
@@ -45,7 +45,7 @@ let
       UMask = "0077";
     };
     script = ''
-      install -d -m 0700 /var/lib/atproto-secrets /run/atproto-secrets
+      install -d -m 0700 ${files.secretsDir} /run/atproto-secrets
       ${files.makeDir (files.generatedDir e.unit)}${links e.unit e}${pkgs.bash}/bin/bash ${script} --dir ${files.generatedDir e.unit} \
         --env-file /run/atproto-secrets/${e.unit}.env \
         ${lib.escapeShellArgs (map (spec e.unit) e.composed)}
@@ -73,7 +73,7 @@ in
     # Grafana's secrets (monitoring.nix) live here too.
     (lib.mkIf (active && (lib.any (e: e.secretsUnit) (lib.attrValues reg) || config.atproto.integration.monitoring.grafana)) {
       systemd.tmpfiles.rules = [
-        "d /var/lib/atproto-secrets 0700 root root -"
+        "d ${files.secretsDir} 0700 root root -"
         "d /run/atproto-secrets 0700 root root -"
       ];
     })

@@ -15,10 +15,7 @@ let
   backend = config.atproto.integration.secrets.backend;
   port = cfg.settings.PDS_PORT;
   # The way the PDS reads its variables (same as the wizard renders them).
-  envValue = v:
-    if builtins.isBool v then (if v then "true" else "false")
-    else if builtins.isList v then builtins.concatStringsSep "," v
-    else toString v;
+  envValue = import ../../lib/env-value.nix;
   defaults = builtins.listToAttrs (lib.concatMap
     (f:
       let v = opts.fill config.atproto.host (f.default or null); in

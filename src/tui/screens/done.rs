@@ -8,7 +8,7 @@ use ratatui::widgets::Paragraph;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{block, rect};
 use crate::wizard::layout::Area;
-use crate::wizard::review::LineStyle;
+use crate::wizard::lines::LineStyle;
 use crate::wizard::state::WizardState;
 use crate::wizard::update::done_pane_lines;
 

@@ -12,7 +12,10 @@ use crate::wizard::state::WizardState;
 pub fn draw(f: &mut Frame, area: Area, state: &WizardState, theme: &Theme) {
     let title = match &state.step {
         StepKind::Integration(section) => {
-            format!("Integration: {}", integration_title(section))
+            format!(
+                "Integration: {}",
+                integration_title(state.catalog(), section)
+            )
         }
         _ => String::new(),
     };

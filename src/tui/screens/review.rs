@@ -8,7 +8,8 @@ use ratatui::widgets::Paragraph;
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{block, rect};
 use crate::wizard::layout::Area;
-use crate::wizard::review::{LineStyle, review_lines};
+use crate::wizard::lines::LineStyle;
+use crate::wizard::review::review_lines;
 use crate::wizard::state::WizardState;
 use crate::wizard::text::truncate;
 

@@ -4,8 +4,8 @@ use ratatui::Frame;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::apply::{self, RefusalKind};
 use crate::catalog::Level;
+use crate::report::files::{self, Verb};
 use crate::tui::theme::Theme;
 use crate::tui::widgets::{block, rect};
 use crate::wizard::layout::Area;
@@ -43,31 +43,29 @@ pub fn draw(f: &mut Frame, area: Area, state: &WizardState, theme: &Theme) {
             &format!("Into {}:", state.dir.display()),
             theme.heading(),
         );
-        for c in &plan.changes {
-            let (added, removed) = apply::diff::stat(&c.diff());
-            let verb = if c.old.is_none() { "create" } else { "update" };
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {verb:<7}"), theme.ok()),
-                Span::raw(format!("{} (+{added} -{removed})", c.path)),
-            ]));
-        }
-        for u in &plan.unchanged {
-            lines.push(Line::from(Span::styled(
-                format!("  keep    {u} (already up to date)"),
-                theme.dim(),
-            )));
+        for row in files::rows(plan) {
+            let verb = format!("  {:<7}", row.verb.word());
+            match row.verb {
+                Verb::Create | Verb::Update => lines.push(Line::from(vec![
+                    Span::styled(verb, theme.ok()),
+                    Span::raw(row.name_and_counts()),
+                ])),
+                Verb::Keep => lines.push(Line::from(Span::styled(
+                    format!("{verb}{} ({})", row.path, row.why),
+                    theme.dim(),
+                ))),
+                // Said in full below, with what to do.
+                Verb::Refuse => {}
+            }
         }
         for r in &plan.refusals {
-            let what = match r.kind {
-                RefusalKind::HandEdited => "edited by hand since the wizard wrote it",
-                RefusalKind::CannotEdit => "cannot be edited safely",
-            };
             para(
                 &mut lines,
                 &format!(
-                    "{} refused: {}: {what}. {}",
+                    "{} refused: {}: {}. {}",
                     look.error(),
                     r.path,
+                    files::refusal_words(r.kind),
                     r.by_hand
                 ),
                 theme.error(),

@@ -63,14 +63,10 @@ impl Style {
     }
 }
 
-/// Writes to the output, ignoring a closed pipe (`apply … | head`).
-pub(crate) struct Printer<'a> {
-    pub out: &'a mut dyn std::io::Write,
-}
-
-impl Printer<'_> {
-    pub fn put(&mut self, text: &str) {
-        let _ = self.out.write_all(text.as_bytes());
-        let _ = self.out.flush();
+impl Style {
+    /// Colour whatever the terminal: for a front end that decided already (the
+    /// wizard's look), and for tests of what is painted.
+    pub fn coloured() -> Style {
+        Style { colour: true }
     }
 }

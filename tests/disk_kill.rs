@@ -1,5 +1,5 @@
 //! The kill test: a writer process replaces a file over and over with large, alternating
-//! contents through `fsio::write_atomic` (and backs it up with `fsio::backup` now and
+//! contents through `disk::write_atomic` (and backs it up with `disk::backup` now and
 //! then), and is killed with SIGKILL at random moments. After every kill the file must
 //! be exactly the old or the new content, never torn; at most the one temporary file of
 //! the write that was interrupted may be left, and the next write removes it.
@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use atproto_wizard::fsio::{self, TEMP_SUFFIX};
+use atproto_wizard::disk::{self, TEMP_SUFFIX};
 
 const WRITER_ENV: &str = "ATPROTO_KILL_TEST_WRITER";
 const ITERATIONS: usize = 100;
@@ -45,9 +45,9 @@ fn writer() {
     let _ = std::fs::write(&ready, b"");
     for i in 0u64.. {
         let bytes = if i % 2 == 0 { &b } else { &a };
-        fsio::write_atomic(&path, bytes).unwrap();
+        disk::write_atomic(&path, bytes).unwrap();
         if i % 7 == 3 {
-            let backup = fsio::backup(&path).unwrap();
+            let backup = disk::backup(&path).unwrap();
             let _ = std::fs::remove_file(backup);
         }
     }
@@ -90,15 +90,18 @@ fn a_killed_writer_leaves_the_old_or_the_new_file_never_a_torn_one() {
     let dir = tmp.path();
     let path = dir.join("atproto.nix");
     let [a, b] = contents();
-    fsio::write_atomic(&path, &a).unwrap();
+    disk::write_atomic(&path, &a).unwrap();
     let me = std::env::current_exe().unwrap();
+    // The writer's full test name: this module's path without the crate's name.
+    let module = module_path!().split_once("::").map(|(_, module)| module);
+    let writer = module.map_or("writer".into(), |module| format!("{module}::writer"));
     let mut rng = Rng(SEED);
     let mut seen = [0usize; 2];
     for iteration in 0..ITERATIONS {
         let ready = path.with_extension("ready");
         let _ = std::fs::remove_file(&ready);
         let mut child = Command::new(&me)
-            .args(["--exact", "writer", "--nocapture", "--test-threads=1"])
+            .args(["--exact", &writer, "--nocapture", "--test-threads=1"])
             .env(WRITER_ENV, &path)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -150,7 +153,7 @@ fn a_killed_writer_leaves_the_old_or_the_new_file_never_a_torn_one() {
     // Both outcomes happened: the kills really landed between and during writes.
     assert!(seen[0] > 0 && seen[1] > 0, "{seen:?}");
     // The next write cleans whatever the last kill left.
-    fsio::write_atomic(&path, &a).unwrap();
+    disk::write_atomic(&path, &a).unwrap();
     assert_eq!(temp_files(dir), Vec::<String>::new());
     assert_eq!(std::fs::read(&path).unwrap(), a);
     eprintln!(

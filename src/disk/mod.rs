@@ -3,7 +3,7 @@
 //! on this machine ([`own_flake`]). Small on purpose; everything that decides what to
 //! write is in `crate::apply`, which does no I/O.
 //!
-//! Guarantees (tested by killing a writer at random moments, tests/fsio_kill.rs):
+//! Guarantees (tested by killing a writer at random moments, tests/disk_kill.rs):
 //!
 //! - [`write_atomic`] leaves the target either as it was or completely replaced, never
 //!   torn: the bytes go to a temporary file in the same directory, which is flushed to

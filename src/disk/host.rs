@@ -14,7 +14,7 @@ use crate::apply::{
 
 /// What `dir` holds, for `apply` and the wizard. A missing directory reads as empty
 /// (`apply` creates it). A host file that is a symbolic link or not a regular file is
-/// refused (never read: see `fsio::read`); one that cannot be read, is too large or
+/// refused (never read: see `disk::read`); one that cannot be read, is too large or
 /// is not UTF-8 is an error; both name the file. `dir` itself may be a link: it is the
 /// path the operator gave.
 pub fn read_dir_state(dir: &Path) -> Result<DirState, ReadError> {

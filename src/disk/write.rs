@@ -2,7 +2,7 @@
 //! modes) do: [`write_changes`]. Guarantees, each tested by attacking it
 //! (tests/apply_kill.rs, tests/host_file_safety.rs):
 //!
-//! - One writer at a time: the directory is locked (`fsio::lock`); a second writer is
+//! - One writer at a time: the directory is locked (`disk::lock`); a second writer is
 //!   told another one is running, and writes nothing.
 //! - Nothing changed since it was read: every host file, written or not, is read again
 //!   (never through a link, only a regular file) and compared with what the plan was

@@ -1,0 +1,75 @@
+//! What the help pane and the help window say about the current field (or step): a
+//! title and paragraphs, from the state.
+use super::cursor::ListCursor;
+use super::profiles;
+use super::questions::{QuestionKind, StepKind, default_value, display_value};
+use super::state::{Mode, WizardState};
+
+/// What the help pane (and the top of the help overlay) says about the current field.
+pub fn help_text(state: &WizardState) -> (String, Vec<String>) {
+    match &state.step {
+        StepKind::Start if state.mode == Mode::New => {
+            let all = profiles::all();
+            let p = &all[ListCursor::clamped(state.focus(), all.len()).index];
+            (p.title.to_string(), vec![p.description()])
+        }
+        StepKind::Start => (
+            "Editing a host".into(),
+            vec![format!(
+                "Every step is filled in from {}. Change what you want; the Review step shows exactly what will change in each file before anything is written.",
+                state.dir.join("atproto.toml").display()
+            )],
+        ),
+        StepKind::Review => (
+            "Review".into(),
+            vec![
+                "Problems first: errors must be fixed before writing, warnings are allowed. Enter on a problem goes to its field. Then a summary of the host, then every file that will change, as a diff.".into(),
+            ],
+        ),
+        StepKind::Write => (
+            "Write".into(),
+            vec!["Enter writes the files listed, as `atproto-wizard apply` would: every replaced file is backed up first, each file is written atomically. Nothing is written before you press Enter.".into()],
+        ),
+        StepKind::Done => (
+            "Done".into(),
+            vec!["The files are written. The commands to run next are listed; nothing has been built or switched yet. p previews the host here: Nix checks its assertions (when Nix is installed) and nixos-rebuild shows what would be built and restarted, or what to run on the host when this is not NixOS. Esc or Ctrl-C cancels it.".into()],
+        ),
+        _ => match state.focused_question() {
+            None => (
+                "Nothing to ask".into(),
+                vec!["Nothing on this step applies to the plan as it is.".into()],
+            ),
+            Some(q) => {
+                let mut paras = vec![q.help.clone()];
+                let mut facts = Vec::new();
+                if let Some(d) = default_value(&state.view(), &q.path) {
+                    facts.push(format!("Default: {}.", display_value(&d)));
+                }
+                if let Some(ex) = &q.example {
+                    facts.push(format!("Example: {ex}."));
+                }
+                match &q.kind {
+                    QuestionKind::Choice(c) => facts.push(format!("One of: {}.", c.join(", "))),
+                    QuestionKind::Int { min, max } => {
+                        if let Some(m) = min {
+                            facts.push(format!("At least {m}."));
+                        }
+                        if let Some(m) = max {
+                            facts.push(format!("At most {m}."));
+                        }
+                    }
+                    QuestionKind::List => facts.push("Several values: separate them with commas.".into()),
+                    _ => {}
+                }
+                if q.required {
+                    facts.push("Required (*).".into());
+                }
+                if !facts.is_empty() {
+                    paras.push(facts.join(" "));
+                }
+                paras.push(format!("In atproto.toml: {}", q.path));
+                (q.label.clone(), paras)
+            }
+        },
+    }
+}
