@@ -48,7 +48,7 @@ impl Pattern {
     }
 
     /// Compiles it now: how a catalog being built refuses a pattern that cannot be.
-    pub fn check(&self) -> Result<(), BuildError> {
+    pub fn check(&self) -> Result<(), Box<BuildError>> {
         if self.dfa.get().is_none() {
             let _ = self.dfa.set(Dfa::Built(build(&self.source)?));
         }
@@ -56,7 +56,7 @@ impl Pattern {
     }
 
     /// The DFA as build.rs writes it, for a target of the given byte order.
-    pub fn to_bytes(&self, little_endian: bool) -> Result<Vec<u8>, BuildError> {
+    pub fn to_bytes(&self, little_endian: bool) -> Result<Vec<u8>, Box<BuildError>> {
         self.check()?;
         Ok(match self.dfa.get() {
             Some(Dfa::Built(dfa)) => serialise(dfa, little_endian),
@@ -89,8 +89,9 @@ fn serialise<T: AsRef<[u32]>>(dfa: &dense::DFA<T>, little_endian: bool) -> Vec<u
     bytes[pad..].to_vec()
 }
 
-fn build(source: &str) -> Result<dense::DFA<Vec<u32>>, BuildError> {
-    dense::DFA::new(source)
+// Boxed: the error is large and only ever reported.
+fn build(source: &str) -> Result<dense::DFA<Vec<u32>>, Box<BuildError>> {
+    dense::DFA::new(source).map_err(Box::new)
 }
 
 impl std::fmt::Debug for Pattern {
