@@ -166,13 +166,25 @@ impl Code for Condition {
                 format!("{c}::Set {{ path: {}, set: {} }}", path.code(), set.code())
             }
             Condition::Eq { path, value } => {
-                format!("{c}::Eq {{ path: {}, value: {} }}", path.code(), value.code())
+                format!(
+                    "{c}::Eq {{ path: {}, value: {} }}",
+                    path.code(),
+                    value.code()
+                )
             }
             Condition::Ne { path, value } => {
-                format!("{c}::Ne {{ path: {}, value: {} }}", path.code(), value.code())
+                format!(
+                    "{c}::Ne {{ path: {}, value: {} }}",
+                    path.code(),
+                    value.code()
+                )
             }
             Condition::In { path, values } => {
-                format!("{c}::In {{ path: {}, values: {} }}", path.code(), values.code())
+                format!(
+                    "{c}::In {{ path: {}, values: {} }}",
+                    path.code(),
+                    values.code()
+                )
             }
             Condition::Compare { path, op, number } => format!(
                 "{c}::Compare {{ path: {}, op: {}, number: {} }}",
@@ -216,7 +228,10 @@ impl Code for toml::Value {
             toml::Value::Array(items) => format!("toml::Value::Array({})", items.code()),
             toml::Value::Table(t) => {
                 let entries = t.iter().map(|(k, v)| (k.clone(), v).code());
-                format!("toml::Value::Table(toml::Table::from_iter([{}]))", list(entries))
+                format!(
+                    "toml::Value::Table(toml::Table::from_iter([{}]))",
+                    list(entries)
+                )
             }
         }
     }

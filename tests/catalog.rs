@@ -39,7 +39,11 @@ fn the_build_refuses_a_broken_catalog() {
         checked(&borrowed).err().unwrap_or_default()
     };
     assert_eq!(
-        edit("jetstream.toml", "attr = \"vendorHash\"", "attr = \"vendor Hash\""),
+        edit(
+            "jetstream.toml",
+            "attr = \"vendorHash\"",
+            "attr = \"vendor Hash\""
+        ),
         "jetstream.toml: placeholder hash attr \"vendor Hash\" is not a dotted attribute name"
     );
     let unparsable = edit("jetstream.toml", "id = \"jetstream\"", "id = jetstream");
