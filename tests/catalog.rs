@@ -1,6 +1,6 @@
-//! The embedded catalog loads, passes its self-check, and says what the issue requires
-//! of every service.
-use atproto_wizard::catalog::{Catalog, Status, lint::lint};
+//! The embedded catalog loads, passes its self-check, and says what every service must
+//! say about itself (source, status, ports, needs).
+use atproto_wizard::catalog::{CATALOG_FILES, Catalog, Status, from_toml::checked, lint::lint};
 
 #[test]
 fn catalog_passes_its_self_check() {
@@ -9,6 +9,52 @@ fn catalog_passes_its_self_check() {
         problems.is_empty(),
         "catalog problems:\n{}",
         problems.join("\n")
+    );
+}
+
+/// The Rust build.rs wrote builds exactly what the TOML files say.
+#[test]
+fn the_compiled_catalog_is_the_toml_catalog() {
+    let from_toml = Catalog::from_files(CATALOG_FILES).unwrap();
+    let compiled = Catalog::embedded();
+    assert_eq!(
+        format!("{:#?}", compiled.plan),
+        format!("{:#?}", from_toml.plan)
+    );
+    assert_eq!(
+        format!("{:#?}", compiled.services),
+        format!("{:#?}", from_toml.services)
+    );
+    assert_eq!(compiled.services.len(), CATALOG_FILES.len() - 1);
+}
+
+/// What build.rs runs: a catalog that does not parse, or fails its self-check, is
+/// refused with the messages the self-check gives.
+#[test]
+fn the_build_refuses_a_broken_catalog() {
+    assert!(checked(CATALOG_FILES).is_ok());
+    let edit = |file: &str, from: &str, to: &str| {
+        let files = edited(file, from, to);
+        let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+        checked(&borrowed).err().unwrap_or_default()
+    };
+    assert_eq!(
+        edit(
+            "jetstream.toml",
+            "attr = \"vendorHash\"",
+            "attr = \"vendor Hash\""
+        ),
+        "jetstream.toml: placeholder hash attr \"vendor Hash\" is not a dotted attribute name"
+    );
+    let unparsable = edit("jetstream.toml", "id = \"jetstream\"", "id = jetstream");
+    assert!(
+        unparsable.starts_with("nixlib/catalog/jetstream.toml: "),
+        "{unparsable}"
+    );
+    let bad_pattern = edit("_plan.toml", "[a-z0-9]([a-z0-9-]{0,61}", "[a-z0-9(");
+    assert!(
+        bad_pattern.starts_with("pattern of type label: "),
+        "{bad_pattern}"
     );
 }
 
@@ -196,39 +242,27 @@ fn placeholder_hashes_name_a_package_file_and_an_attribute() {
     );
 }
 
-/// The catalog's self-check over the embedded catalog with the first `from` in `file`
-/// replaced by `to`.
-fn lint_with_edit(file: &str, from: &str, to: &str) -> Vec<String> {
-    let files: Vec<(&str, String)> = atproto_wizard::catalog::CATALOG_FILES
+/// The catalog's files with the first `from` in `file` replaced by `to` (which must be
+/// there, so that an edit cannot silently miss).
+fn edited(file: &str, from: &str, to: &str) -> Vec<(&'static str, String)> {
+    CATALOG_FILES
         .iter()
         .map(|(name, text)| {
             let text = if *name == file {
+                assert!(text.contains(from), "{file} has no {from:?}");
                 text.replacen(from, to, 1)
             } else {
                 text.to_string()
             };
             (*name, text)
         })
-        .collect();
-    let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
-    lint(&Catalog::from_files(&borrowed).unwrap())
+        .collect()
 }
 
-/// The binary reads the catalog from the JSON build.rs makes of the TOML: the two give
-/// the very same catalog, and every pattern in it compiles (they are compiled lazily).
-#[test]
-fn the_embedded_catalog_is_its_toml() {
-    let from_toml = Catalog::from_files(atproto_wizard::catalog::CATALOG_FILES).unwrap();
-    let embedded = Catalog::embedded();
-    embedded.compile_all().unwrap();
-    assert_eq!(
-        format!("{:?}", embedded.plan),
-        format!("{:?}", from_toml.plan)
-    );
-    assert_eq!(
-        format!("{:?}", embedded.services),
-        format!("{:?}", from_toml.services)
-    );
-    assert_eq!(embedded.services.len(), from_toml.services.len());
-    assert!(embedded.services.len() > 10);
+/// The catalog's self-check over the embedded catalog with the first `from` in `file`
+/// replaced by `to`.
+fn lint_with_edit(file: &str, from: &str, to: &str) -> Vec<String> {
+    let files = edited(file, from, to);
+    let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
+    lint(&Catalog::from_files(&borrowed).unwrap())
 }

@@ -15,6 +15,7 @@ rustPlatform.buildRustPackage {
       (root + "/Cargo.toml")
       (root + "/Cargo.lock")
       (root + "/build.rs")
+      (root + "/build")
       (root + "/src")
       (root + "/benches")
       (root + "/tests")
