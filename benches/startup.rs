@@ -38,7 +38,7 @@ fn processes(c: &mut Criterion) {
     let dev_host = profile("dev-host.toml");
     let dev_host = dev_host.to_str().unwrap();
     let mut group = c.benchmark_group("process");
-    group.sample_size(300);
+    group.sample_size(100);
     group.bench_function("bare process (true)", |b| b.iter(|| run("true", &[])));
     group.bench_function("check --answers profiles/dev-host.toml", |b| {
         b.iter(|| run(BIN, &["check", "--answers", dev_host]))
@@ -85,7 +85,7 @@ fn first_frame(c: &mut Criterion) {
     drop(drawn);
 
     let mut group = c.benchmark_group("terminal");
-    group.sample_size(200);
+    group.sample_size(50);
     group.bench_function("bare process writing to it (printf)", |b| {
         b.iter_custom(|iters| until_drawn(iters, bare))
     });
