@@ -297,6 +297,55 @@ fn a_hang_up_keeps_the_answers_and_the_next_start_offers_them() {
 }
 
 #[test]
+fn an_edit_cut_off_is_offered_again_and_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    let state = tmp.path().join("state");
+    assert!(
+        apply(&repo().join("profiles/relay-node.toml"), &dir)
+            .status
+            .success()
+    );
+    let env = [
+        ("XDG_STATE_HOME", state.to_str().unwrap()),
+        ("HOME", tmp.path().to_str().unwrap()),
+    ];
+    let args = ["edit", dir.to_str().unwrap()];
+    let mut w = Wizard::start_with_env(&args, &env);
+    w.wait_for("Host: the machine");
+    w.replace_field("edited9");
+    w.wait_for("edited9");
+    w.signal(libc::SIGHUP);
+    assert_eq!(w.exit_status(), 128 + 1);
+    let toml = || std::fs::read_to_string(dir.join("atproto.toml")).unwrap();
+    assert!(!toml().contains("edited9"), "nothing is written");
+
+    // The same edit, started again, offers the answers against the host's own.
+    let mut w = Wizard::start_with_env(&args, &env);
+    w.wait_for("Resume your answers?");
+    w.wait_for("host.hostname = \"edited9\" (was \"relay1\")");
+    w.send("y");
+    w.wait_for("Resumed the answers saved");
+    w.wait_for("edited9");
+    // To the Write step (Done waits for the write), then write.
+    for _ in 0..20 {
+        w.send(RIGHT);
+    }
+    w.wait_for("Press Enter to write");
+    w.send(ENTER);
+    w.wait_for("Wrote");
+    w.send("q");
+    assert_eq!(w.exit_status(), 0);
+    assert!(toml().contains("hostname = \"edited9\""), "{}", toml());
+    let drafts = state.join("atproto-wizard/drafts");
+    assert_eq!(
+        std::fs::read_dir(&drafts).unwrap().count(),
+        0,
+        "a written draft is gone"
+    );
+}
+
+#[test]
 fn without_a_terminal_it_points_at_apply() {
     let out = std::process::Command::new(bin())
         .args(["new", "--dir", "/nonexistent/x"])
