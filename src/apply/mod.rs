@@ -1,8 +1,9 @@
 //! What `apply` would do to a host directory: pure, no I/O. The edge (`crate::disk`)
 //! reads the directory into a [`DirState`]; [`plan_apply`] turns answers and that state
 //! into an [`ApplyPlan`]: the new text of every file that changes, with the reason, the
-//! files it refuses to touch and why, and notes for the operator. The command line shows
-//! the plan and writes it (`crate::cli::apply_cmd`).
+//! files it refuses to touch and why, and notes for the operator. Every front end reads
+//! the directory, plans and writes through `crate::write_host`, and shows the plan with
+//! `crate::report`.
 //!
 //! The host's files and who owns them:
 //!

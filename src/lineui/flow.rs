@@ -1,8 +1,9 @@
 //! The line mode's journey, over the wizard's pure core: the steps and questions of
 //! `crate::wizard::questions`, the answers in a [`Draft`] (validated with
-//! `crate::validate` after every answer), the review from `crate::wizard::summary` and
-//! `crate::apply::plan_apply`, and the write through `crate::cli::apply_cmd`, exactly
-//! as `apply` writes. All talk with the operator goes through a [`Prompter`].
+//! `crate::validate` after every answer), the steps of `crate::wizard::journey`, the
+//! review from `crate::wizard::summary`, and the write through `crate::write_host` with
+//! `crate::report`'s words, exactly as `apply` writes. All talk with the operator goes
+//! through a [`Prompter`].
 //!
 //! Navigation, as the prompts say:
 //! - Each step with questions opens with its current answers and a choice: go through
