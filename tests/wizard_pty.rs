@@ -346,6 +346,48 @@ fn an_edit_cut_off_is_offered_again_and_written() {
 }
 
 #[test]
+fn in_a_git_work_tree_the_done_step_says_what_to_add() {
+    // The first frame is drawn before git is asked anything; the write reads the
+    // directory afresh, git included, and the Done step names what to add.
+    let tmp = tempfile::tempdir().unwrap();
+    let repo_dir = tmp.path().join("repo");
+    std::fs::create_dir_all(&repo_dir).unwrap();
+    let init = std::process::Command::new("git")
+        .args(["init", "-q"])
+        .arg(&repo_dir)
+        .status();
+    if !init.is_ok_and(|s| s.success()) {
+        eprintln!("SKIPPED: git is not installed");
+        return;
+    }
+    let dir = repo_dir.join("host");
+    let state = tmp.path().join("state");
+    let env = [
+        ("XDG_STATE_HOME", state.to_str().unwrap()),
+        ("HOME", tmp.path().to_str().unwrap()),
+    ];
+    let args = [
+        "new",
+        "--profile",
+        "relay-node",
+        "--dir",
+        dir.to_str().unwrap(),
+    ];
+    let mut w = Wizard::start_with_env(&args, &env);
+    w.wait_for("Host: the machine");
+    for _ in 0..20 {
+        w.send(RIGHT);
+    }
+    w.wait_for("Press Enter to write");
+    w.send(ENTER);
+    w.wait_for("Wrote");
+    w.wait_for("A flake only sees the files git tracks");
+    w.send("q");
+    assert_eq!(w.exit_status(), 0);
+    assert!(dir.join("flake.nix").exists());
+}
+
+#[test]
 fn without_a_terminal_it_points_at_apply() {
     let out = std::process::Command::new(bin())
         .args(["new", "--dir", "/nonexistent/x"])

@@ -25,6 +25,17 @@ pub fn read_dir_state(dir: &Path) -> Result<DirState, ReadError> {
 /// for `preview`, which only reads them, as `nixos-rebuild` does (a host whose
 /// configuration.nix links into a dotfiles repository is common).
 pub fn read_dir_state_with(dir: &Path, links: Links) -> Result<DirState, ReadError> {
+    let files = read_host_files(dir, links)?;
+    Ok(DirState {
+        git: git_state(dir),
+        ..files
+    })
+}
+
+/// [`read_dir_state`] without asking git what it tracks (`git` is `None`): for the
+/// wizard's first frame, which shows nothing of it; the wizard asks git right after
+/// ([`git_state`]), before anything that uses it can be reached.
+pub fn read_host_files(dir: &Path, links: Links) -> Result<DirState, ReadError> {
     if dir.exists() && !dir.is_dir() {
         return Err(ReadError::Io {
             path: dir.to_path_buf(),
@@ -39,7 +50,7 @@ pub fn read_dir_state_with(dir: &Path, links: Links) -> Result<DirState, ReadErr
         atproto_toml: read(ATPROTO_TOML)?,
         // Only whether it is there: it is never read, written or shown.
         has_hardware_configuration: dir.join(HARDWARE_CONFIGURATION_NIX).exists(),
-        git: git_state(dir),
+        git: None,
     })
 }
 

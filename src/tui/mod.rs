@@ -35,9 +35,10 @@ use crossterm::event::{
 use crossterm::execute;
 use crossterm::terminal::{Clear, ClearType};
 
-use crate::apply::ATPROTO_TOML;
+use crate::apply::{ATPROTO_TOML, DirState};
 use crate::catalog::Catalog;
-use crate::disk::host::read_dir_state;
+use crate::disk::host::{git_state, read_host_files};
+use crate::disk::read::Links;
 use crate::draft_store::DraftStore;
 use crate::report::{self, Style, outcome};
 use crate::wizard::action::{Action, Effect};
@@ -88,8 +89,9 @@ pub fn initial_state(
     opts: &Options,
 ) -> Result<WizardState, (String, ExitStatus)> {
     let dir = opts.dir.clone();
-    let dir_state =
-        read_dir_state(&dir).map_err(|e| (format!("error: {e}"), ExitStatus::Unusable))?;
+    // What git tracks is asked after the first frame (`event_loop`): it costs a process.
+    let dir_state = read_host_files(&dir, Links::Refuse)
+        .map_err(|e| (format!("error: {e}"), ExitStatus::Unusable))?;
     let profile = match &opts.profile {
         None => None,
         Some(name) => Some(profiles::find(name).ok_or_else(|| {
@@ -205,6 +207,7 @@ fn event_loop(
     let mut jobs = preview::Runner::default();
     let mut checks = preview::ProbeRunner::default();
     let mut input = Reader::stdin();
+    let mut git_asked = false;
     loop {
         keeping.sync(state);
         if let Err(e) = terminal.draw(|f| draw::draw(f, state)) {
@@ -213,6 +216,17 @@ fn event_loop(
                 return Ok(hang_up(&mut jobs, &mut checks));
             }
             return Err(e.into());
+        }
+        if !git_asked {
+            // The first frame is on the screen: now what git tracks in the directory
+            // (for the `git add` the Write step names), before any key is read.
+            git_asked = true;
+            let git = git_state(&state.dir);
+            let dir_state = DirState {
+                git,
+                ..state.dir_state.clone()
+            };
+            update(state, Action::DirRead(dir_state));
         }
         // Sleep until something changes what is drawn.
         let events = loop {
