@@ -233,11 +233,17 @@ impl Flow<'_> {
         for change in &plan.changes {
             self.say(&diff::coloured(&change.diff(), style));
         }
+        // The report's words, its paragraphs wrapped to the terminal (diffs as they are).
         for refusal in &plan.refusals {
-            self.say(&outcome::refusal(refusal, style));
+            self.say("\n");
+            self.para(&outcome::refusal_head(refusal, style), 0);
+            self.say(&outcome::refusal_evidence(refusal, style));
+            self.para(&outcome::what_to_do(refusal), 2);
         }
         self.say(&files::text(plan, &self.dir, style));
-        self.say(&outcome::notes(plan, style));
+        for note in &plan.notes {
+            self.para(&outcome::note(note, style), 2);
+        }
     }
 
     /// Writes through the one write path `apply` takes ([`write_host::commit`]: the
@@ -296,7 +302,8 @@ impl Flow<'_> {
         self.say(&format!("\n{heading}\n"));
         for (i, step) in steps.iter().enumerate() {
             let (instruction, commands) = report::next::parts(step);
-            self.item(&format!("{:>2}. {instruction}", i + 1), 0, 4);
+            // Indented like `apply`'s " 1." (a leading space would not survive wrapping).
+            self.item(&format!("{}. {instruction}", i + 1), 1, 3);
             for command in commands {
                 self.say(&format!("      {command}\n"));
             }

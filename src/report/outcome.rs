@@ -22,15 +22,30 @@ pub const AGAIN_FULL_SCREEN: &str =
 
 /// One refusal in full: the file and why, the edits by hand (or that they cannot be
 /// told apart), what would be lost, what to do (for a file edited by hand that names
-/// `--force`). The reasons may quote the host's files,
-/// so they are shown escaped.
+/// `--force`). The reasons may quote the host's files, so they are shown escaped.
 pub fn refusal(r: &Refusal, style: Style) -> String {
-    let mut out = format!(
-        "\n{}: {}: {}\n",
+    format!(
+        "\n{}\n{}{}\n",
+        refusal_head(r, style),
+        refusal_evidence(r, style),
+        what_to_do(r)
+    )
+}
+
+/// `refused: <file>: <why>`, one paragraph.
+pub fn refusal_head(r: &Refusal, style: Style) -> String {
+    format!(
+        "{}: {}: {}",
         style.error("refused"),
         escape(&r.path),
         escape(&r.why)
-    );
+    )
+}
+
+/// The diffs that show a refusal: the edits by hand (or that they cannot be told apart)
+/// and what would be lost, each under the line that says what it is.
+pub fn refusal_evidence(r: &Refusal, style: Style) -> String {
+    let mut out = String::new();
     if let Some(edits) = &r.hand_edits {
         out.push_str(
             "The edits by hand (what atproto-wizard wrote last time, then the file now):\n",
@@ -43,16 +58,22 @@ pub fn refusal(r: &Refusal, style: Style) -> String {
         out.push_str("What would be lost (the file now, then what apply would write):\n");
         out.push_str(&diff::coloured(&change.diff(), style));
     }
-    out.push_str(&format!("What to do: {}\n", escape_lines(&r.by_hand)));
     out
+}
+
+/// `What to do: …`, one paragraph.
+pub fn what_to_do(r: &Refusal) -> String {
+    format!("What to do: {}", escape_lines(&r.by_hand))
+}
+
+/// One of the plan's notes, `note: …`, one paragraph.
+pub fn note(text: &str, style: Style) -> String {
+    format!("{}: {}", style.warning("note"), escape(text))
 }
 
 /// The plan's notes, one `note:` line each.
 pub fn notes(plan: &ApplyPlan, style: Style) -> String {
-    plan.notes
-        .iter()
-        .map(|n| format!("{}: {}\n", style.warning("note"), escape(n)))
-        .collect()
+    plan.notes.iter().map(|n| note(n, style) + "\n").collect()
 }
 
 /// The directory already holds these files.
