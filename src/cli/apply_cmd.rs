@@ -76,20 +76,20 @@ pub fn run(
     }
     p.put(&files::text(plan, dir, style));
     p.put(&outcome::notes(plan, style));
-    match prepared.readiness() {
-        Readiness::Refused => {
-            p.put(&format!(
-                "{}: nothing was written.\n",
-                style.error("refused")
-            ));
-            return ExitStatus::Refused;
-        }
+    let readiness = prepared.readiness();
+    match readiness {
+        Readiness::Refused => p.put(&format!(
+            "{}: nothing was written.\n",
+            style.error("refused")
+        )),
         Readiness::UpToDate => {
             p.put(&outcome::up_to_date(dir));
             p.put(&outcome::git_note(&plan.git_add, dir));
-            return ExitStatus::Success;
         }
         Readiness::Ready => {}
+    }
+    if let Some(status) = readiness.status() {
+        return status;
     }
     let files = outcome::files_count(plan.changes.len());
     if opts.dry_run {

@@ -3,7 +3,6 @@
 use crate::apply::{ATPROTO_TOML, DirState};
 use crate::disk::host::read_dir_state;
 use crate::report::outcome;
-use crate::validate::validate;
 use crate::wizard::state::{WizardState, WriteOutcome, WrittenFile};
 use crate::write_host::{self, Readiness};
 
@@ -12,7 +11,10 @@ use crate::write_host::{self, Readiness};
 pub fn write_host(state: &WizardState) -> (WriteOutcome, Option<DirState>) {
     let catalog = state.catalog();
     let answers = state.draft.answers();
-    let errors = validate(catalog, &answers.tree)
+    // The draft validated these answers as they were typed.
+    let errors = state
+        .draft
+        .diagnostics()
         .iter()
         .filter(|d| d.is_error())
         .count();
