@@ -53,7 +53,7 @@ fn the_build_refuses_a_broken_catalog() {
     );
     let bad_pattern = edit("_plan.toml", "[a-z0-9]([a-z0-9-]{0,61}", "[a-z0-9(");
     assert!(
-        bad_pattern.starts_with("pattern of type label: "),
+        bad_pattern.starts_with("pattern of type hostname: "),
         "{bad_pattern}"
     );
 }

@@ -9,7 +9,9 @@ use crate::support;
 use std::path::Path;
 use std::process::Command;
 
-use atproto_wizard::hostedit::{Edit, FlakeWiring, Refusal, add_import, wire_flake};
+use atproto_wizard::hostedit::{
+    Edit, FlakeWiring, Refusal, add_import, host_names_module, wire_flake,
+};
 use proptest::prelude::*;
 use similar::{ChangeTag, TextDiff};
 
@@ -321,23 +323,27 @@ fn config_mkif_body_refused() {
 }
 
 #[test]
-fn config_imports_concat_refused() {
-    let r = import_refused(
-        "imports-concat",
-        &["built by an expression", "lib.optional"],
-        &["Change line 3 to:"],
-    );
-    // The line to write is exact, and it parses.
-    let line = r.by_hand.lines().last().unwrap().trim();
-    assert_eq!(
-        line,
-        "imports = [ ./atproto.nix ] ++ [ ./hardware-configuration.nix ] ++ \
-         lib.optional (builtins.pathExists ./local.nix) ./local.nix;"
-    );
+fn config_imports_concat() {
+    // `[ … ] ++ other`: the element goes into the list literal; the rest is kept.
+    let after = import_changed("imports-concat");
+    assert!(after.contains(
+        "imports = [ ./hardware-configuration.nix ./atproto.nix ] ++ lib.optional \
+         (builtins.pathExists ./local.nix) ./local.nix;"
+    ));
+}
+
+#[test]
+fn config_imports_with() {
+    let after = import_changed("imports-with");
+    assert!(after.contains("    ./users.nix\n    ./atproto.nix\n  ];"), "{after}");
+}
+
+#[test]
+fn config_imports_let() {
+    let after = import_changed("imports-let");
     assert!(
-        rnix::Root::parse(&format!("{{ {line} }}"))
-            .errors()
-            .is_empty()
+        after.contains("      (here + \"/services.nix\")\n      ./atproto.nix\n    ];"),
+        "{after}"
     );
 }
 
@@ -716,13 +722,47 @@ fn flake_host_missing_lists_hosts() {
 }
 
 #[test]
-fn flake_host_with_computed_modules_refused() {
+fn flake_modules_around_a_list() {
+    // `common ++ [ … ]`: the module goes into the list literal; the other host stays.
+    let before = corpus("flake", "several-hosts");
+    let after = changed(wire_flake(&before, &atproto("web")));
+    check_edit(&before, &after, |s| wire_flake(s, &atproto("web")));
+    assert!(after.contains(
+        "modules = common ++ [ ./hosts/web.nix inputs.atproto-nix.nixosModules.default ];"
+    ));
+    assert!(after.contains("            ./common.nix\n          ];"));
+    assert_evaluates_with_module(&after, "web", &["module:atproto-nix"]);
+    // A `let`-bound list in front, followed when checking what is already there.
+    let after = flake_changed("modules-expr", &atproto("pds"));
+    assert!(after.contains("modules = baseModules ++ [ ./pds.nix atproto-nix.nixosModules.default ];"));
+    assert_evaluates_with_module(&after, "pds", &["module:atproto-nix"]);
+    // `(f system) ++ [ … ]`.
+    let after = flake_changed("modules-call-concat", &atproto("pds"));
+    assert!(after.contains(
+        "          ./configuration.nix\n          inputs.atproto-nix.nixosModules.default\n        ];"
+    ));
+    assert_evaluates_with_module(&after, "pds", &["module:atproto-nix"]);
+    // `let … in [ … ]`.
+    let after = flake_changed("modules-let", &atproto("relay"));
+    assert!(after.contains(
+        "          ./configuration.nix\n          inputs.atproto-nix.nixosModules.default\n        ];"
+    ));
+    assert_evaluates_with_module(&after, "relay", &["module:atproto-nix"]);
+}
+
+#[test]
+fn flake_modules_built_otherwise_refused() {
+    // A `let` that rebinds `inputs` would change what the new module means.
     flake_refused(
-        "several-hosts",
-        &atproto("web"),
-        &["`modules`", "built by an expression"],
+        "modules-let-shadow",
+        &atproto("relay"),
+        &["built by an expression", "no plain list"],
     );
-    flake_refused("modules-expr", &atproto("pds"), &["built by an expression"]);
+    // A call with no list beside it.
+    let source = "{ outputs = { nixpkgs, ... }: { nixosConfigurations.pds = \
+                  nixpkgs.lib.nixosSystem { modules = mkModules \"pds\"; }; }; }";
+    let r = refused(wire_flake(source, &atproto("pds")));
+    assert!(r.why.contains("mkModules"), "{r}");
     // Such an expression that already holds the module (and the input declared) is done.
     let wired = corpus("flake", "modules-expr")
         .replace(
@@ -731,11 +771,45 @@ fn flake_host_with_computed_modules_refused() {
              inputs.atproto-nix.url = \"path:/etc/nixos/atproto-nix\";",
         )
         .replace(
-            "[ ./pds.nix ]",
-            "[ ./pds.nix inputs.atproto-nix.nixosModules.default ]",
+            "baseModules = [ ./configuration.nix ];",
+            "baseModules = [ ./configuration.nix inputs.atproto-nix.nixosModules.default ];",
         )
         .replace("{ self, nixpkgs, ... }:", "{ self, nixpkgs, ... }@inputs:");
     assert_eq!(wire_flake(&wired, &atproto("pds")), Edit::AlreadyDone);
+}
+
+#[test]
+fn flake_call_in_parentheses_and_capital_host() {
+    let after = flake_changed("paren-call", &atproto("AtomicBird"));
+    assert!(after.contains(
+        "        ./hosts/atomicbird/configuration.nix\n        \
+         inputs.atproto-nix.nixosModules.default\n      ];\n    });"
+    ));
+    assert_evaluates_with_module(&after, "AtomicBird", &["module:atproto-nix"]);
+}
+
+#[test]
+fn flake_which_host_names_a_module() {
+    let flake = corpus("flake", "other-host-configuration");
+    assert_eq!(
+        host_names_module(&flake, "desktop", "./configuration.nix"),
+        Some(true)
+    );
+    assert_eq!(
+        host_names_module(&flake, "pds1", "./configuration.nix"),
+        Some(false)
+    );
+    assert_eq!(host_names_module(&flake, "nope", "./configuration.nix"), None);
+    // Followed through a `let` binding; compared as Nix resolves paths.
+    let modules_expr = corpus("flake", "modules-expr");
+    assert_eq!(
+        host_names_module(&modules_expr, "pds", "././configuration.nix"),
+        Some(true)
+    );
+    // Wiring pds1 leaves the desktop's list alone.
+    let after = flake_changed("other-host-configuration", &atproto("pds1"));
+    assert!(after.contains("modules = [ ./configuration.nix ];"));
+    assert_evaluates_with_module(&after, "pds1", &["module:atproto-nix"]);
 }
 
 #[test]
@@ -890,6 +964,8 @@ fn corpus_files_are_all_covered() {
                 "mkmerge",
                 "mkif-body",
                 "imports-concat",
+                "imports-with",
+                "imports-let",
                 "imports-optionals",
                 "imports-map",
                 "imports-twice",
@@ -912,6 +988,11 @@ fn corpus_files_are_all_covered() {
                 "already-wired",
                 "flake-parts",
                 "modules-expr",
+                "modules-call-concat",
+                "modules-let",
+                "modules-let-shadow",
+                "paren-call",
+                "other-host-configuration",
                 "mapattrs",
                 "broken",
             ],

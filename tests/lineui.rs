@@ -310,7 +310,7 @@ fn an_invalid_answer_is_asked_again_with_the_validators_message() {
     );
     assert!(
         tr.contains(
-            "error: \"Bad Name\" must be a host name label: lower-case letters, digits and '-', like pds1."
+            "error: \"Bad Name\" must be a machine name as networking.hostName accepts: letters, digits, '-' and '_', starting and ending with a letter or digit, at most 63 characters, like pds1."
         ),
         "{tr}"
     );

@@ -177,7 +177,7 @@ fn dev_host_journey(dir: &Path, extra: &[&str], envs: &[(&str, &str)]) -> (u32, 
     pty.send("\r"); // go through the host questions
     pty.wait_for("Hostname (atproto-dev)");
     pty.send("Dev Box\r");
-    pty.wait_for("must be a host name label");
+    pty.wait_for("must be a machine name");
     pty.wait_for("Hostname (atproto-dev)");
     pty.send("devbox\r");
     pty.wait_for("Domain (pds.dev.localhost)");
@@ -240,7 +240,7 @@ fn a_new_host_in_line_mode_on_a_real_terminal() {
     assert!(!colour.is_match(&raw), "colour despite NO_COLOR");
     assert!(text.contains("warning: "), "{text}");
     assert!(
-        text.contains("error: \"Dev Box\" must be a host name label"),
+        text.contains("error: \"Dev Box\" must be a machine name"),
         "{text}"
     );
     // Only line prompts: no alternate screen, no box drawing.

@@ -234,15 +234,34 @@ pub fn plan_apply(answers: &Answers, catalog: &Catalog, dir: &DirState, force: b
     ));
 
     // configuration.nix: the operator's, only ever gains an import.
-    let foreign_flake = flake_mode
-        && dir
-            .flake_nix
-            .as_deref()
-            .is_some_and(|t| checksum::verify(t) == Stamp::Missing);
+    let foreign_flake = dir
+        .flake_nix
+        .as_deref()
+        .filter(|t| flake_mode && checksum::verify(t) == Stamp::Missing);
+    // In the operator's own flake, ./atproto.nix reaches the host through
+    // configuration.nix only when that host's own modules name ./configuration.nix (another
+    // host of the same flake may be the one that does); otherwise the flake's modules get
+    // it directly and configuration.nix is left alone.
+    let through_configuration = match foreign_flake {
+        Some(text) => {
+            dir.configuration_nix.is_some()
+                && hostedit::host_names_module(text, &hostname, "./configuration.nix")
+                    == Some(true)
+        }
+        None => true,
+    };
     let configuration = match dir.configuration_nix.as_deref() {
-        None if foreign_flake => {
+        None if foreign_flake.is_some() => {
             // The operator's flake says which modules the host uses; a new
             // configuration.nix beside it would be used by nothing.
+            Proposal::Skip
+        }
+        Some(_) if !through_configuration => {
+            plan.notes.push(format!(
+                "configuration.nix is left alone: nixosConfigurations.{hostname} in flake.nix \
+                 does not name ./configuration.nix in its modules, so the flake gets \
+                 ./atproto.nix itself."
+            ));
             Proposal::Skip
         }
         None => Proposal::Write {
@@ -282,10 +301,6 @@ pub fn plan_apply(answers: &Answers, catalog: &Catalog, dir: &DirState, force: b
                     .iter()
                     .map(|(n, u)| (n.as_str(), u.as_str()))
                     .collect();
-                // ./atproto.nix reaches the host through configuration.nix when the
-                // flake uses that; otherwise the flake imports it itself.
-                let through_configuration =
-                    dir.configuration_nix.is_some() && text.contains("./configuration.nix");
                 let modules = flake_modules(&view, !through_configuration);
                 let wiring = hostedit::FlakeWiring {
                     host: &hostname,
@@ -369,7 +384,7 @@ pub fn plan_apply(answers: &Answers, catalog: &Catalog, dir: &DirState, force: b
                 .into(),
         );
     }
-    if foreign_flake && dir.configuration_nix.is_none() {
+    if foreign_flake.is_some() && dir.configuration_nix.is_none() {
         plan.notes.push(
             "flake.nix is your own and there is no configuration.nix here: ./atproto.nix is \
              added to the flake's modules instead."
@@ -468,7 +483,8 @@ enum Proposal {
     },
     /// Leave it: already as it should be.
     Keep,
-    /// Not ours to write in this setup (and absent).
+    /// Not ours to write in this setup: absent and used by nothing, or present but not
+    /// used by the host being written.
     Skip,
     Refuse(Refusal),
 }

@@ -390,3 +390,92 @@ fn a_foreign_flake_without_configuration_nix_imports_atproto_nix_itself() {
         p.notes
     );
 }
+
+/// A flake where another host uses the sibling configuration.nix: the chosen host must
+/// get ./atproto.nix in its own modules, and the other host's configuration.nix must
+/// stay as it was (a text search of the flake would find `./configuration.nix` and
+/// change the wrong host).
+#[test]
+fn a_configuration_nix_another_host_uses_is_left_alone() {
+    let a = answers(FLAKE_HOST);
+    let flake = r#"{
+  inputs.nixpkgs.url = "github:NixOS/nixpkgs/nixos-25.11";
+  outputs = { self, nixpkgs, ... }@inputs: {
+    nixosConfigurations.desktop = nixpkgs.lib.nixosSystem {
+      modules = [ ./configuration.nix ];
+    };
+    nixosConfigurations.pds1 = nixpkgs.lib.nixosSystem {
+      modules = [ ./hosts/pds1.nix ];
+    };
+  };
+}
+"#;
+    let dir = DirState {
+        flake_nix: Some(flake.into()),
+        configuration_nix: Some(GENERATED_CONFIGURATION.into()),
+        has_hardware_configuration: true,
+        ..DirState::default()
+    };
+    let p = plan(&a, &dir, false);
+    assert!(p.refusals.is_empty(), "{:#?}", p.refusals);
+    assert_eq!(paths(&p), [ATPROTO_NIX, FLAKE_NIX, ATPROTO_TOML]);
+    let new = &change(&p, FLAKE_NIX).new;
+    assert!(
+        new.contains(
+            "modules = [ ./hosts/pds1.nix inputs.atproto-nix.nixosModules.default ./atproto.nix ];"
+        ),
+        "{new}"
+    );
+    // The desktop's modules are untouched.
+    assert!(new.contains("modules = [ ./configuration.nix ];"), "{new}");
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("configuration.nix is left alone")),
+        "{:?}",
+        p.notes
+    );
+    let again = plan(&a, &after(&dir, &p), false);
+    assert!(again.changes.is_empty(), "{:#?}", again.changes);
+
+    // The same flake with the chosen host using configuration.nix through a `let`
+    // binding: configuration.nix gains the import, the flake only the input's module.
+    let through_let = flake
+        .replace(
+            "outputs = { self, nixpkgs, ... }@inputs: {",
+            "outputs = { self, nixpkgs, ... }@inputs: let base = [ ./configuration.nix ]; in {",
+        )
+        .replace("[ ./hosts/pds1.nix ]", "base ++ [ ./hosts/pds1.nix ]");
+    let dir = DirState {
+        flake_nix: Some(through_let),
+        ..dir
+    };
+    let p = plan(&a, &dir, false);
+    assert!(p.refusals.is_empty(), "{:#?}", p.refusals);
+    assert!(change(&p, CONFIGURATION_NIX).new.contains("./atproto.nix"));
+    let new = &change(&p, FLAKE_NIX).new;
+    assert!(
+        new.contains("base ++ [ ./hosts/pds1.nix inputs.atproto-nix.nixosModules.default ]"),
+        "{new}"
+    );
+}
+
+/// NixOS accepts capitals in networking.hostName, and real flakes name hosts so.
+#[test]
+fn a_host_named_with_capitals_is_wired() {
+    let a = answers(&FLAKE_HOST.replace("hostname = \"pds1\"", "hostname = \"AtomicBird\""));
+    let flake = FOREIGN_FLAKE.replace("pds1 =", "AtomicBird = (").replace(
+        "modules = [ ./configuration.nix ];\n    };",
+        "modules = [ ./configuration.nix ];\n    });",
+    );
+    let dir = DirState {
+        flake_nix: Some(flake),
+        configuration_nix: Some(GENERATED_CONFIGURATION.into()),
+        has_hardware_configuration: true,
+        ..DirState::default()
+    };
+    let p = plan(&a, &dir, false);
+    assert!(p.refusals.is_empty(), "{:#?}", p.refusals);
+    assert!(change(&p, FLAKE_NIX).new.contains("atproto-nix.nixosModules.default"));
+    assert!(change(&p, CONFIGURATION_NIX).new.contains("./atproto.nix"));
+}

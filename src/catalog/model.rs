@@ -58,7 +58,7 @@ pub enum Level {
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
     String,
-    Label,
+    MachineName,
     Hostname,
     Email,
     Url,
@@ -86,7 +86,7 @@ impl FieldType {
         // check, so no serialisation here.
         match self {
             FieldType::String => "string",
-            FieldType::Label => "label",
+            FieldType::MachineName => "machine_name",
             FieldType::Hostname => "hostname",
             FieldType::Email => "email",
             FieldType::Url => "url",

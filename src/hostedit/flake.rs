@@ -5,9 +5,10 @@ use rnix::SyntaxKind;
 use rnix::ast::{self, HasEntry};
 
 use super::Edit;
+use super::literal_list::appendable_list;
 use super::syntax::{
-    Container, Element, Insertion, attr_name, bindings_named, cast, content_range, element_is, end,
-    first_on_line, indent_unit, is_identifier, line_end_anchor, line_indent, newline,
+    Container, Element, Insertion, attr_name, bindings_named, content_range, end,
+    first_line, first_on_line, mentions, indent_unit, is_identifier, line_end_anchor, line_indent, newline,
     next_significant, nix_string, parse, path_names, prev_significant, splice, squash, start, syn,
     text_of,
 };
@@ -45,7 +46,10 @@ pub struct FlakeWiring<'a> {
 /// Refused, with the lines to add by hand: a file that does not parse, `outputs` not a
 /// function, a result built by a call (flake-parts' `mkFlake`, flake-utils' `eachSystem`
 /// without a `//` beside it), the host missing (the hosts found are listed), the host not
-/// a `nixosSystem` call, or `modules` built by an expression.
+/// a `nixosSystem` call, or `modules` built by an expression with no plain list in it
+/// (a `modules` such as `common ++ [ … ]`, `(f system) ++ [ … ]` or `let … in [ … ]` gets
+/// the module in that list; see `literal_list`). Parentheses around the `nixosSystem`
+/// call are fine.
 pub fn wire_flake(source: &str, wiring: &FlakeWiring) -> Edit {
     let by_hand = by_hand(wiring);
     for (name, _) in wiring.inputs {
@@ -75,110 +79,39 @@ pub fn wire_flake(source: &str, wiring: &FlakeWiring) -> Edit {
         Err(why) => return refuse(why),
     };
 
-    // ------------------------------------------------------------ outputs
-    let outputs = bindings_named(&top, "outputs");
-    let [(outputs, names)] = outputs.as_slice() else {
-        return refuse(if outputs.is_empty() {
-            "The flake has no `outputs`.".to_string()
-        } else {
-            "`outputs` is bound more than once.".to_string()
-        });
-    };
-    if names.len() != 1 {
-        return refuse("`outputs` is set through a longer attribute path.".to_string());
-    }
-    let Some(ast::Expr::Lambda(lambda)) = outputs.value() else {
-        return refuse("`outputs` is not written as a function (`inputs: { … }`).".to_string());
-    };
-    let args = match Args::read(&lambda) {
-        Some(a) => a,
-        None => return refuse("The arguments of `outputs` cannot be read.".to_string()),
-    };
-    let mut sets = Vec::new();
-    if let Err(call) = result_sets(lambda.body(), &mut sets) {
-        let call = text_of(source, &call);
-        let style = if call.contains("mkFlake") {
-            "flake-parts' `mkFlake`"
-        } else if call.contains("eachSystem") || call.contains("eachDefaultSystem") {
-            "flake-utils"
-        } else {
-            "a function call"
-        };
-        return refuse(format!(
-            "`outputs` returns the result of {style} (`{}`), not an attribute set the wizard \
-             can edit safely.",
-            call.lines().next().unwrap_or("").trim()
-        ));
-    }
-
-    // ------------------------------------------------------------ the host
-    let mut hosts: Vec<(String, Option<ast::Expr>)> = Vec::new();
-    let mut computed = false;
-    for set in &sets {
-        for (apv, names) in bindings_named(set, "nixosConfigurations") {
-            match names.as_slice() {
-                [_, Some(host)] => hosts.push((host.clone(), apv.value())),
-                [_] => match apv.value() {
-                    Some(ast::Expr::AttrSet(inner)) => {
-                        for apv in inner.attrpath_values() {
-                            if let [Some(host)] = path_names(&apv).as_slice() {
-                                hosts.push((host.clone(), apv.value()));
-                            }
-                        }
-                    }
-                    _ => computed = true,
-                },
-                _ => {}
-            }
-        }
-    }
-    let Some((_, host_value)) = hosts.iter().find(|(h, _)| h == wiring.host) else {
-        let mut why = format!(
-            "The flake has no `nixosConfigurations.{}` the wizard can find",
-            wiring.host
-        );
-        if hosts.is_empty() {
-            why.push_str(" (no hosts found");
-        } else {
-            let names: Vec<&str> = hosts.iter().map(|(h, _)| h.as_str()).collect();
-            why.push_str(&format!(" (hosts found: {}", names.join(", ")));
-        }
-        if computed {
-            why.push_str("; `nixosConfigurations` is built by an expression");
-        }
-        why.push_str(").");
-        return refuse(why);
-    };
-    let Some(call) = nixos_system_arg(host_value.clone()) else {
-        return refuse(format!(
-            "`nixosConfigurations.{}` is not a recognisable `<nixpkgs>.lib.nixosSystem {{ … }}` \
-             call.",
-            wiring.host
-        ));
+    let Located { args, call } = match locate_host(source, &top, wiring.host) {
+        Ok(found) => found,
+        Err(why) => return refuse(why),
     };
     let modules = bindings_named(&call, "modules");
     let list = match modules.as_slice() {
         [(apv, names)] if names.len() == 1 => match apv.value() {
             Some(ast::Expr::List(list)) => list,
             Some(expr) => {
-                // Built by an expression the wizard will not edit; fine when it already
-                // holds every module and every input is declared.
+                // Built by an expression: fine when it already holds every module and
+                // every input is declared; else the element goes into the list literal
+                // whose items all reach the result (`common ++ [ … ]`, `let … in [ … ]`).
                 let all_there = wiring.modules.iter().all(|m| {
                     let forms = args.forms(m.trim());
-                    syn(&expr)
-                        .descendants()
-                        .filter_map(cast::<ast::Expr>)
-                        .any(|e| forms.iter().any(|f| element_is(source, &e, f)))
+                    mentions(source, &expr, &forms)
                 });
                 let inputs_there = wiring.inputs.iter().all(|(n, _)| inputs.names.contains(*n));
                 if all_there && inputs_there {
                     return Edit::AlreadyDone;
                 }
-                return refuse(format!(
-                    "The `modules` of `nixosConfigurations.{}` are built by an expression, not \
-                     written as a list.",
-                    wiring.host
-                ));
+                let mut uses: Vec<&str> = wiring.inputs.iter().map(|(n, _)| *n).collect();
+                uses.extend(args.bind.as_deref());
+                match appendable_list(&expr, &uses) {
+                    Some(list) => list,
+                    None => {
+                        return refuse(format!(
+                            "The `modules` of `nixosConfigurations.{}` are built by an \
+                             expression (`{}`) with no plain list to add to.",
+                            wiring.host,
+                            first_line(text_of(source, &expr))
+                        ));
+                    }
+                }
             }
             None => return refuse("The `modules` binding has no value.".to_string()),
         },
@@ -223,14 +156,14 @@ pub fn wire_flake(source: &str, wiring: &FlakeWiring) -> Edit {
             need_formal(name);
         }
     }
-    let items: Vec<ast::Expr> = list.items().collect();
+    let modules_value = modules[0].0.value();
     let mut new_modules: Vec<Element> = Vec::new();
     for module in wiring.modules {
         let module = module.trim();
         let forms = args.forms(module);
-        if items
-            .iter()
-            .any(|item| forms.iter().any(|f| element_is(source, item, f)))
+        if modules_value
+            .as_ref()
+            .is_some_and(|v| mentions(source, v, &forms))
         {
             continue;
         }
@@ -267,6 +200,122 @@ pub fn wire_flake(source: &str, wiring: &FlakeWiring) -> Edit {
         }
     }
     splice(source, insertions, &by_hand)
+}
+
+/// Whether `nixosConfigurations.<host>`'s own `modules` name the module `module` (a path
+/// such as `./configuration.nix`, compared as Nix resolves paths), following names bound
+/// by an enclosing `let`. `None` when the host's `nixosSystem` call cannot be found. A
+/// module reached some other way (through a function's result, or imported by another
+/// module) is not seen, so `Some(false)` means "not named here", which is what decides
+/// where the wizard adds its own module: never by a search of the whole file, which
+/// would find another host's modules.
+pub fn host_names_module(source: &str, host: &str, module: &str) -> Option<bool> {
+    let root = parse(source).ok()?;
+    let ast::Expr::AttrSet(top) = root.expr()? else {
+        return None;
+    };
+    let Located { call, .. } = locate_host(source, &top, host).ok()?;
+    let modules = bindings_named(&call, "modules");
+    let [(apv, _)] = modules.as_slice() else {
+        return Some(false);
+    };
+    Some(
+        apv.value()
+            .is_some_and(|v| mentions(source, &v, &[module.to_string()])),
+    )
+}
+
+/// The host's `outputs` arguments and its `nixosSystem` argument set.
+struct Located {
+    args: Args,
+    call: ast::AttrSet,
+}
+
+/// Finds `nixosConfigurations.<host>`'s `nixosSystem { … }` call in the flake's outputs;
+/// `Err` says why it cannot be found.
+fn locate_host(source: &str, top: &ast::AttrSet, host: &str) -> Result<Located, String> {
+    // ------------------------------------------------------------ outputs
+    let outputs = bindings_named(top, "outputs");
+    let [(outputs, names)] = outputs.as_slice() else {
+        return Err(if outputs.is_empty() {
+            "The flake has no `outputs`.".to_string()
+        } else {
+            "`outputs` is bound more than once.".to_string()
+        });
+    };
+    if names.len() != 1 {
+        return Err("`outputs` is set through a longer attribute path.".to_string());
+    }
+    let Some(ast::Expr::Lambda(lambda)) = outputs.value() else {
+        return Err("`outputs` is not written as a function (`inputs: { … }`).".to_string());
+    };
+    let args = match Args::read(&lambda) {
+        Some(a) => a,
+        None => return Err("The arguments of `outputs` cannot be read.".to_string()),
+    };
+    let mut sets = Vec::new();
+    if let Err(call) = result_sets(lambda.body(), &mut sets) {
+        let call = text_of(source, &call);
+        let style = if call.contains("mkFlake") {
+            "flake-parts' `mkFlake`"
+        } else if call.contains("eachSystem") || call.contains("eachDefaultSystem") {
+            "flake-utils"
+        } else {
+            "a function call"
+        };
+        return Err(format!(
+            "`outputs` returns the result of {style} (`{}`), not an attribute set the wizard \
+             can edit safely.",
+            call.lines().next().unwrap_or("").trim()
+        ));
+    }
+
+    // ------------------------------------------------------------ the host
+    let mut hosts: Vec<(String, Option<ast::Expr>)> = Vec::new();
+    let mut computed = false;
+    for set in &sets {
+        for (apv, names) in bindings_named(set, "nixosConfigurations") {
+            match names.as_slice() {
+                [_, Some(host)] => hosts.push((host.clone(), apv.value())),
+                [_] => match apv.value() {
+                    Some(ast::Expr::AttrSet(inner)) => {
+                        for apv in inner.attrpath_values() {
+                            if let [Some(host)] = path_names(&apv).as_slice() {
+                                hosts.push((host.clone(), apv.value()));
+                            }
+                        }
+                    }
+                    _ => computed = true,
+                },
+                _ => {}
+            }
+        }
+    }
+    let Some((_, host_value)) = hosts.iter().find(|(h, _)| h == host) else {
+        let mut why = format!(
+            "The flake has no `nixosConfigurations.{}` the wizard can find",
+            host
+        );
+        if hosts.is_empty() {
+            why.push_str(" (no hosts found");
+        } else {
+            let names: Vec<&str> = hosts.iter().map(|(h, _)| h.as_str()).collect();
+            why.push_str(&format!(" (hosts found: {}", names.join(", ")));
+        }
+        if computed {
+            why.push_str("; `nixosConfigurations` is built by an expression");
+        }
+        why.push_str(").");
+        return Err(why);
+    };
+    let Some(call) = nixos_system_arg(host_value.clone()) else {
+        return Err(format!(
+            "`nixosConfigurations.{}` is not a recognisable `<nixpkgs>.lib.nixosSystem {{ … }}` \
+             call.",
+            host
+        ));
+    };
+    Ok(Located { args, call })
 }
 
 /// The instructions for doing it all by hand.
@@ -324,9 +373,14 @@ fn result_sets(expr: Option<ast::Expr>, out: &mut Vec<ast::AttrSet>) -> Result<(
     }
 }
 
-/// The argument set of `<x>.lib.nixosSystem { … }` (or `nixosSystem { … }`).
+/// The argument set of `<x>.lib.nixosSystem { … }` (or `nixosSystem { … }`), parentheses
+/// around the call or its argument allowed.
 fn nixos_system_arg(expr: Option<ast::Expr>) -> Option<ast::AttrSet> {
-    let ast::Expr::Apply(apply) = expr? else {
+    let mut expr = expr?;
+    while let ast::Expr::Paren(p) = &expr {
+        expr = p.expr()?;
+    }
+    let ast::Expr::Apply(apply) = expr else {
         return None;
     };
     let is_nixos_system = match apply.lambda()? {

@@ -2,9 +2,10 @@
 use rnix::ast::{self, HasEntry};
 
 use super::Edit;
+use super::literal_list::appendable_list;
 use super::syntax::{
-    Container, Element, attr_name, bindings_named, cast, element_is, has_dynamic_name, line_column,
-    parse, splice, syn, text_of,
+    Container, Element, attr_name, bindings_named, element_is, first_line, has_dynamic_name,
+    line_column, mentions, parse, splice, syn, text_of,
 };
 
 /// Makes sure `import` (a path literal such as `./atproto.nix`) is in the `imports` list
@@ -15,10 +16,12 @@ use super::syntax::{
 /// `imports = [ … ];` gets the new element in the list's own layout; without one,
 /// `imports = [ ./atproto.nix ];` becomes the first binding of the set. A path already in
 /// the list (compared as Nix resolves path literals, so `././atproto.nix` counts) gives
-/// [`Edit::AlreadyDone`]. Everything else is refused with the line to add by hand:
-/// `imports` built by an expression (`lib.optionals`, `++`, `map`), bound twice, written
-/// as `imports.x` or inherited; a module that is not an attribute set (`lib.mkMerge`);
-/// a file that does not parse.
+/// [`Edit::AlreadyDone`]. `imports` built by an expression around a plain list
+/// (`[ … ] ++ other`, `with x; [ … ]`, `let … in [ … ]`) gets the element in that list,
+/// which means the same as adding it to the result. Everything else is refused with the
+/// line to add by hand: `imports` built by a call (`lib.optionals`, `map`) or a
+/// condition, bound twice, written as `imports.x` or inherited; a module that is not an
+/// attribute set (`lib.mkMerge`); a file that does not parse.
 pub fn add_import(source: &str, import: &str) -> Edit {
     let line = format!("imports = [ {import} ];");
     let generic_hand = format!(
@@ -96,8 +99,17 @@ pub fn add_import(source: &str, import: &str) -> Edit {
                     let ins = container.append(source, &[Element::simple(import)], None);
                     splice(source, vec![ins], &generic_hand)
                 }
-                Some(expr) if mentions_path(source, &expr, import) => Edit::AlreadyDone,
+                Some(expr) if mentions(source, &expr, &[import.to_string()]) => {
+                    Edit::AlreadyDone
+                }
                 Some(expr) => {
+                    if let Some(list) = appendable_list(&expr, &[]) {
+                        let Some(container) = Container::list(&list) else {
+                            return Edit::refused("The imports list is incomplete.", generic_hand);
+                        };
+                        let ins = container.append(source, &[Element::simple(import)], None);
+                        return splice(source, vec![ins], &generic_hand);
+                    }
                     let existing = text_of(source, &expr).trim();
                     let by_hand = if existing.contains('\n') {
                         format!(
@@ -172,17 +184,6 @@ fn module_body(src: &str, expr: Option<ast::Expr>) -> Result<ast::AttrSet, Strin
     }
 }
 
-/// Whether the path literal `import` appears anywhere in `expr` (`[ ./a.nix ] ++
-/// [ ./atproto.nix ]`, `lib.optional cond ./atproto.nix`): the operator has wired it
-/// themselves, under whatever condition they chose.
-fn mentions_path(src: &str, expr: &ast::Expr, import: &str) -> bool {
-    syn(expr)
-        .descendants()
-        .filter_map(cast::<ast::Expr>)
-        .filter(|e| matches!(e, ast::Expr::PathRel(_) | ast::Expr::PathAbs(_)))
-        .any(|e| element_is(src, &e, import))
-}
-
 /// `expr` as the right operand of `++`: as written when that binds correctly, else in
 /// parentheses.
 fn operand(expr: &ast::Expr, text: &str) -> String {
@@ -194,15 +195,6 @@ fn operand(expr: &ast::Expr, text: &str) -> String {
         | ast::Expr::Paren(_) => text.to_string(),
         ast::Expr::BinOp(b) if b.operator() == Some(ast::BinOpKind::Concat) => text.to_string(),
         _ => format!("({text})"),
-    }
-}
-
-fn first_line(s: &str) -> String {
-    let line = s.lines().next().unwrap_or("").trim_end();
-    if line.len() < s.trim_end().len() {
-        format!("{line} …")
-    } else {
-        line.to_string()
     }
 }
 

@@ -20,11 +20,12 @@
 //! names the file in its messages, shows the diff and writes.
 mod flake;
 mod imports;
+mod literal_list;
 mod syntax;
 
 use std::fmt;
 
-pub use flake::{FlakeWiring, wire_flake};
+pub use flake::{FlakeWiring, host_names_module, wire_flake};
 pub use imports::add_import;
 
 /// The outcome of an edit.

@@ -236,6 +236,55 @@ pub(crate) fn element_is(src: &str, item: &ast::Expr, wanted: &str) -> bool {
     }
 }
 
+/// Whether any part of `expr` is one of `forms` (see [`element_is`]). A name bound by an
+/// enclosing `let` (`common ++ [ … ]` with `common = [ ./configuration.nix ];`) is
+/// followed to its value, a few levels deep; anything else (a function's result, an
+/// argument) is not known here and does not count.
+pub(crate) fn mentions(src: &str, expr: &ast::Expr, forms: &[String]) -> bool {
+    mentions_within(src, expr, forms, 4)
+}
+
+fn mentions_within(src: &str, expr: &ast::Expr, forms: &[String], depth: usize) -> bool {
+    syn(expr)
+        .descendants()
+        .filter_map(cast::<ast::Expr>)
+        .any(|e| {
+            forms.iter().any(|f| element_is(src, &e, f))
+                || (depth > 0
+                    && matches!(e, ast::Expr::Ident(_))
+                    && let_value(&e).is_some_and(|v| mentions_within(src, &v, forms, depth - 1)))
+        })
+}
+
+/// The value an enclosing `let` binds to the identifier `ident`, if one does.
+fn let_value(ident: &ast::Expr) -> Option<ast::Expr> {
+    let ast::Expr::Ident(i) = ident else {
+        return None;
+    };
+    let name = i.ident_token()?.text().to_string();
+    syn(ident)
+        .ancestors()
+        .filter_map(cast::<ast::LetIn>)
+        .find_map(|l| {
+            l.attrpath_values().find_map(|apv| {
+                let names = path_names(&apv);
+                (names.len() == 1 && names[0].as_deref() == Some(name.as_str()))
+                    .then(|| apv.value())
+                    .flatten()
+            })
+        })
+}
+
+/// The first line of `s`, with ` …` when there is more.
+pub(crate) fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("").trim_end();
+    if line.len() < s.trim_end().len() {
+        format!("{line} …")
+    } else {
+        line.to_string()
+    }
+}
+
 // ---------------------------------------------------------------- layout of the text
 
 /// The line ending the file uses: CRLF when its first line ends so, else LF.
