@@ -133,7 +133,7 @@ structs! {
     }
     Field {
         key, ty, default, required, help, flag, env, choices, min, max, item, example,
-        proxy_body, password_hint,
+        proxy_body, password_hint, unset_means,
     }
     Rule { id, level, when, require, path, message }
     Port {

@@ -2,6 +2,7 @@
 //!
 //! The core (catalog, plan, validation) is pure: no I/O beyond reading a named file,
 //! no terminal. The command line and the interactive front ends sit on top of it.
+pub mod adopt;
 pub mod apply;
 pub mod catalog;
 pub mod cli;

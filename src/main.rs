@@ -5,7 +5,7 @@ use clap::Parser;
 
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::cli::{
-    Cli, Command, apply_cmd, catalog_cmd, check_cmd, preview_cmd, render_cmd,
+    Cli, Command, adopt_cmd, apply_cmd, catalog_cmd, check_cmd, preview_cmd, render_cmd,
 };
 use atproto_wizard::exit_status::ExitStatus;
 use atproto_wizard::report::Style;
@@ -28,6 +28,30 @@ fn main() -> ExitCode {
             eprint!("{}", outcome.stderr);
             print!("{}", outcome.stdout);
             ExitCode::from(outcome.status)
+        }
+        Some(Command::Adopt {
+            dir,
+            host,
+            admin_email,
+            yes,
+            dry_run,
+        }) => {
+            let opts = adopt_cmd::Options {
+                dir,
+                host,
+                admin_email,
+                yes,
+                dry_run,
+            };
+            let mut ask = ask_on_terminal;
+            let status = adopt_cmd::run(
+                catalog,
+                &opts,
+                Style::for_stdout(),
+                &mut ask,
+                &mut std::io::stdout(),
+            );
+            ExitCode::from(status)
         }
         Some(Command::Apply {
             answers,

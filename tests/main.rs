@@ -12,6 +12,7 @@
 //! named `tests/snapshots/<file>__<name>.snap`.
 mod support;
 
+mod adopt;
 mod answers_edit;
 mod apply_cli;
 mod apply_kill;

@@ -71,5 +71,9 @@ let
 in
 {
   # field: a host/integration field or a service setting (type defaults to string).
-  checkField = path: field: v: check path field (field.type or "string") v;
+  # An empty string is "not set" for a field whose unset_means is "" (the program
+  # treats an empty variable as absent), so it is not checked against the type.
+  checkField = path: field: v:
+    if v == "" && (field.unset_means or null) == "" then [ ]
+    else check path field (field.type or "string") v;
 }

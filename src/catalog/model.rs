@@ -189,6 +189,11 @@ pub struct Field {
     /// Where a password found in this field's value goes instead (its `*_file`).
     #[serde(default)]
     pub password_hint: Option<String>,
+    /// What the program does when the setting is not given at all, where that differs
+    /// from `default` (the wizard's choice): adopting a host that leaves it unset writes
+    /// this value, so adoption changes nothing.
+    #[serde(default)]
+    pub unset_means: Option<toml::Value>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

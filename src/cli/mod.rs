@@ -1,4 +1,5 @@
 //! The command line: thin wrappers that read files, call the pure core and print.
+pub mod adopt_cmd;
 pub mod apply_cmd;
 pub mod catalog_cmd;
 pub mod check_cmd;
@@ -129,6 +130,44 @@ pub enum Command {
         /// by hand. It is backed up first.
         #[arg(long)]
         force: bool,
+    },
+    /// Take over a hand-written NixOS host: what the wizard knows in it (the PDS and
+    /// the project's services, their settings, the nginx virtual host and ACME account
+    /// in front of the PDS) moves into atproto.toml and atproto.nix; the host runs the
+    /// same.
+    ///
+    /// Reads DIR's configuration.nix or flake.nix and every local module they import
+    /// (never outside DIR, never through a link). Each value written into atproto.toml
+    /// carries a comment naming the file and line it came from. The adopted bindings
+    /// are taken out of the operator's files through their syntax tree (every other
+    /// byte kept), ./atproto.nix is imported and the flake wired, as `apply` does.
+    /// What the wizard does not model stays where it is and is listed; secrets the host
+    /// feeds itself (services.bluesky-pds.environmentFiles) keep feeding it, and the
+    /// secrets backend makes none for that service. A diff of every file is shown, then
+    /// one confirmation (or --yes); every replaced file is backed up; nothing is written
+    /// on any refusal.
+    ///
+    /// Exit status: 0 written (or --dry-run found nothing in the way); 1 nothing to
+    /// adopt, or the host as it is fails the wizard's checks; 2 DIR cannot be read (no
+    /// host there, several flake hosts and no --host); 4 not confirmed; 5 refused (a
+    /// file the wizard cannot edit safely, or one that changed while asking).
+    Adopt {
+        /// The host's configuration directory, like /etc/nixos.
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+        /// The flake's nixosConfigurations entry to adopt, when it has several.
+        #[arg(long, value_name = "NAME")]
+        host: Option<String>,
+        /// The administrator's address, when the host names none (ACME account email
+        /// or the PDS's contact address).
+        #[arg(long, value_name = "ADDRESS")]
+        admin_email: Option<String>,
+        /// Write without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Only show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Preview what switching to the host would do, and check it with Nix, before
     /// anything is switched.

@@ -26,6 +26,7 @@
 //! - [`backup`] copies a file to `<name>.<UTC time YYYYmmddTHHMMSZ>.bak` beside it,
 //!   itself written atomically and never over an existing backup (a counter is added:
 //!   `<name>.<time>.1.bak`, …). It reads the file as `read` does: never through a link.
+pub mod adopt;
 pub mod host;
 pub mod lock;
 pub mod own_flake;

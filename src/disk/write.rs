@@ -4,7 +4,8 @@
 //!
 //! - One writer at a time: the directory is locked (`disk::lock`); a second writer is
 //!   told another one is running, and writes nothing.
-//! - Nothing changed since it was read: every host file, written or not, is read again
+//! - Nothing changed since it was read: every host file, written or not, and every
+//!   other file the plan changes (an operator's module `adopt` edits), is read again
 //!   (never through a link, only a regular file) and compared with what the plan was
 //!   made from. A plan made from a half-written directory (another writer was between
 //!   two renames when it was read) is refused, not applied over the other's files.
@@ -167,6 +168,18 @@ pub fn write_changes(
             return Err(WriteFailure::Changed(path));
         }
     }
+    // Other files of the operator's (modules `adopt` takes bindings out of): each as
+    // the plan read it.
+    for change in changes
+        .iter()
+        .filter(|c| !WRITE_ORDER.contains(&c.path.as_str()))
+    {
+        let path = dir.join(&change.path);
+        let now = read_text(&path, Links::Refuse).map_err(WriteFailure::Read)?;
+        if now.as_deref() != change.old.as_deref() {
+            return Err(WriteFailure::Changed(path));
+        }
+    }
     let mut backups = Backups::default();
     for change in changes.iter().filter(|c| c.old.is_some()) {
         let path = dir.join(&change.path);
@@ -214,12 +227,23 @@ pub fn write_changes(
         });
     }
     backups.keep_all();
-    super::sync_dir(dir).map_err(|error| WriteFailure::Write {
-        path: dir.to_path_buf(),
-        error,
-        written: written.clone(),
-        left: Vec::new(),
-    })?;
+    // Every directory a file was renamed in (the host directory, and a module's own).
+    let mut dirs: Vec<PathBuf> = vec![dir.to_path_buf()];
+    for w in &written {
+        if let Some(parent) = w.path.parent()
+            && !dirs.iter().any(|d| d == parent)
+        {
+            dirs.push(parent.to_path_buf());
+        }
+    }
+    for d in dirs {
+        super::sync_dir(&d).map_err(|error| WriteFailure::Write {
+            path: d.clone(),
+            error,
+            written: written.clone(),
+            left: Vec::new(),
+        })?;
+    }
     Ok(written)
 }
 

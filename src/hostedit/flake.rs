@@ -7,10 +7,10 @@ use rnix::ast::{self, HasEntry};
 use super::Edit;
 use super::literal_list::appendable_list;
 use super::syntax::{
-    Container, Element, Insertion, attr_name, bindings_named, content_range, end,
-    first_line, first_on_line, mentions, indent_unit, is_identifier, line_end_anchor, line_indent, newline,
-    next_significant, nix_string, parse, path_names, prev_significant, splice, squash, start, syn,
-    text_of,
+    Container, Element, Insertion, attr_name, bindings_named, content_range, end, first_line,
+    first_on_line, indent_unit, is_identifier, line_end_anchor, line_indent, mentions, newline,
+    next_significant, nix_string, parse, path_literals, path_names, prev_significant, splice,
+    squash, start, syn, text_of,
 };
 
 /// What a host's flake needs for the wizard's modules.
@@ -225,6 +225,35 @@ pub fn host_names_module(source: &str, host: &str, module: &str) -> Option<bool>
     )
 }
 
+/// The names of the flake's `nixosConfigurations` the wizard can find (in the order
+/// written), or `None` when the file does not parse or has no readable outputs.
+pub fn flake_hosts(source: &str) -> Option<Vec<String>> {
+    let root = parse(source).ok()?;
+    let ast::Expr::AttrSet(top) = root.expr()? else {
+        return None;
+    };
+    Some(host_entries(&top)?.into_iter().map(|(h, _)| h).collect())
+}
+
+/// The local files (path literals such as `./configuration.nix`, as written) the
+/// host's `modules` name, through names bound by an enclosing `let`. `None` when the
+/// host cannot be found.
+pub fn host_module_paths(source: &str, host: &str) -> Option<Vec<String>> {
+    let root = parse(source).ok()?;
+    let ast::Expr::AttrSet(top) = root.expr()? else {
+        return None;
+    };
+    let Located { call, .. } = locate_host(source, &top, host).ok()?;
+    let modules = bindings_named(&call, "modules");
+    let [(apv, _)] = modules.as_slice() else {
+        return Some(Vec::new());
+    };
+    Some(
+        apv.value()
+            .map_or_else(Vec::new, |v| path_literals(source, &v)),
+    )
+}
+
 /// The host's `outputs` arguments and its `nixosSystem` argument set.
 struct Located {
     args: Args,
@@ -271,26 +300,8 @@ fn locate_host(source: &str, top: &ast::AttrSet, host: &str) -> Result<Located, 
     }
 
     // ------------------------------------------------------------ the host
-    let mut hosts: Vec<(String, Option<ast::Expr>)> = Vec::new();
     let mut computed = false;
-    for set in &sets {
-        for (apv, names) in bindings_named(set, "nixosConfigurations") {
-            match names.as_slice() {
-                [_, Some(host)] => hosts.push((host.clone(), apv.value())),
-                [_] => match apv.value() {
-                    Some(ast::Expr::AttrSet(inner)) => {
-                        for apv in inner.attrpath_values() {
-                            if let [Some(host)] = path_names(&apv).as_slice() {
-                                hosts.push((host.clone(), apv.value()));
-                            }
-                        }
-                    }
-                    _ => computed = true,
-                },
-                _ => {}
-            }
-        }
-    }
+    let hosts = hosts_in(&sets, &mut computed);
     let Some((_, host_value)) = hosts.iter().find(|(h, _)| h == host) else {
         let mut why = format!(
             "The flake has no `nixosConfigurations.{}` the wizard can find",
@@ -316,6 +327,45 @@ fn locate_host(source: &str, top: &ast::AttrSet, host: &str) -> Result<Located, 
         ));
     };
     Ok(Located { args, call })
+}
+
+/// The `nixosConfigurations` entries of the sets `outputs` returns; `computed` is set
+/// when `nixosConfigurations` is built by an expression.
+fn hosts_in(sets: &[ast::AttrSet], computed: &mut bool) -> Vec<(String, Option<ast::Expr>)> {
+    let mut hosts: Vec<(String, Option<ast::Expr>)> = Vec::new();
+    for set in sets {
+        for (apv, names) in bindings_named(set, "nixosConfigurations") {
+            match names.as_slice() {
+                [_, Some(host)] => hosts.push((host.clone(), apv.value())),
+                [_] => match apv.value() {
+                    Some(ast::Expr::AttrSet(inner)) => {
+                        for apv in inner.attrpath_values() {
+                            if let [Some(host)] = path_names(&apv).as_slice() {
+                                hosts.push((host.clone(), apv.value()));
+                            }
+                        }
+                    }
+                    _ => *computed = true,
+                },
+                _ => {}
+            }
+        }
+    }
+    hosts
+}
+
+/// The hosts `outputs` declares, or `None` when its result cannot be read.
+fn host_entries(top: &ast::AttrSet) -> Option<Vec<(String, Option<ast::Expr>)>> {
+    let outputs = bindings_named(top, "outputs");
+    let [(outputs, _)] = outputs.as_slice() else {
+        return None;
+    };
+    let Some(ast::Expr::Lambda(lambda)) = outputs.value() else {
+        return None;
+    };
+    let mut sets = Vec::new();
+    result_sets(lambda.body(), &mut sets).ok()?;
+    Some(hosts_in(&sets, &mut false))
 }
 
 /// The instructions for doing it all by hand.

@@ -5,7 +5,7 @@ use super::Edit;
 use super::literal_list::appendable_list;
 use super::syntax::{
     Container, Element, attr_name, bindings_named, element_is, first_line, has_dynamic_name,
-    line_column, mentions, parse, splice, syn, text_of,
+    line_column, mentions, parse, path_literals, splice, syn, text_of,
 };
 
 /// Makes sure `import` (a path literal such as `./atproto.nix`) is in the `imports` list
@@ -99,9 +99,7 @@ pub fn add_import(source: &str, import: &str) -> Edit {
                     let ins = container.append(source, &[Element::simple(import)], None);
                     splice(source, vec![ins], &generic_hand)
                 }
-                Some(expr) if mentions(source, &expr, &[import.to_string()]) => {
-                    Edit::AlreadyDone
-                }
+                Some(expr) if mentions(source, &expr, &[import.to_string()]) => Edit::AlreadyDone,
                 Some(expr) => {
                     if let Some(list) = appendable_list(&expr, &[]) {
                         let Some(container) = Container::list(&list) else {
@@ -160,7 +158,7 @@ pub fn add_import(source: &str, import: &str) -> Edit {
 
 /// The attribute set that is the module: through `args:`, `let … in`, `with …;`,
 /// `assert …;` and parentheses. Otherwise a short description of what the body is.
-fn module_body(src: &str, expr: Option<ast::Expr>) -> Result<ast::AttrSet, String> {
+pub(crate) fn module_body(src: &str, expr: Option<ast::Expr>) -> Result<ast::AttrSet, String> {
     let mut expr = expr;
     loop {
         expr = match expr {
@@ -200,4 +198,22 @@ fn operand(expr: &ast::Expr, text: &str) -> String {
 
 fn line_of<N: rnix::ast::AstNode>(src: &str, n: &N) -> usize {
     line_column(src, usize::from(syn(n).text_range().start())).0
+}
+
+/// The relative path literals in the module's `imports` (`./pds.nix`, `./services`), as
+/// written: the local files it brings in. Empty when the file does not parse or has
+/// no `imports`.
+pub fn import_paths(source: &str) -> Vec<String> {
+    let Ok(root) = parse(source) else {
+        return Vec::new();
+    };
+    let Ok(set) = module_body(source, root.expr()) else {
+        return Vec::new();
+    };
+    bindings_named(&set, "imports")
+        .into_iter()
+        .filter(|(_, names)| names.len() == 1)
+        .filter_map(|(apv, _)| apv.value())
+        .flat_map(|v| path_literals(source, &v))
+        .collect()
 }

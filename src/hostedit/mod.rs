@@ -18,15 +18,19 @@
 //! not a plain `nixosSystem` call, …) is [`Edit::Refused`], with the reason and the exact
 //! lines for the operator to add by hand. These functions are pure: no I/O; the caller
 //! names the file in its messages, shows the diff and writes.
+mod bindings;
 mod flake;
 mod imports;
 mod literal_list;
+mod remove;
 mod syntax;
 
 use std::fmt;
 
-pub use flake::{FlakeWiring, host_names_module, wire_flake};
-pub use imports::add_import;
+pub use bindings::{Leaf, Lit, Unreadable, module_leaves};
+pub use flake::{FlakeWiring, flake_hosts, host_module_paths, host_names_module, wire_flake};
+pub use imports::{add_import, import_paths};
+pub use remove::remove_entries;
 
 /// The outcome of an edit.
 #[derive(Debug, Clone, PartialEq, Eq)]

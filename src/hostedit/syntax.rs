@@ -256,6 +256,33 @@ fn mentions_within(src: &str, expr: &ast::Expr, forms: &[String], depth: usize) 
         })
 }
 
+/// The relative path literals in `expr` (`./configuration.nix`, without `${…}`), as
+/// written, following names bound by an enclosing `let` a few levels deep.
+pub(crate) fn path_literals(src: &str, expr: &ast::Expr) -> Vec<String> {
+    let mut out = Vec::new();
+    path_literals_within(src, expr, 4, &mut out);
+    out
+}
+
+fn path_literals_within(src: &str, expr: &ast::Expr, depth: usize, out: &mut Vec<String>) {
+    for e in syn(expr).descendants().filter_map(cast::<ast::Expr>) {
+        match &e {
+            ast::Expr::PathRel(_) => {
+                let text = text_of(src, &e);
+                if !text.contains("${") && !out.iter().any(|p| p == text) {
+                    out.push(text.to_string());
+                }
+            }
+            ast::Expr::Ident(_) if depth > 0 => {
+                if let Some(v) = let_value(&e) {
+                    path_literals_within(src, &v, depth - 1, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
 /// The value an enclosing `let` binds to the identifier `ident`, if one does.
 fn let_value(ident: &ast::Expr) -> Option<ast::Expr> {
     let ast::Expr::Ident(i) = ident else {

@@ -116,7 +116,19 @@ fn service_group(view: &PlanView, service: &Service) -> Binding {
         if !differs(view.default_of(field).as_ref(), value) {
             continue;
         }
+        // "Not set" (an empty string where the catalog says so): null, which the
+        // modules leave out of the program's environment and arguments.
+        let unset = value.as_str() == Some("")
+            && matches!(&field.unset_means, Some(toml::Value::String(s)) if s.is_empty());
         settings.push(match (&field.env, nixpkgs) {
+            _ if unset => Binding::new(
+                &[field
+                    .env
+                    .as_deref()
+                    .filter(|_| nixpkgs)
+                    .unwrap_or(&field.key)],
+                Expr::Null,
+            ),
             (Some(env), true) => Binding::new(&[env], env_value(value)),
             _ => Binding::new(&[&field.key], to_expr(Some(field), value)),
         });

@@ -3,10 +3,12 @@
 //! lines. The style ([`Style`]: colour only on a terminal without `NO_COLOR`), how a
 //! diff line is classed ([`diff`]), the file rows "create/update (+a −r)" ([`files`]),
 //! the outcome of a write and the `git add` reminder ([`outcome`]), the numbered next
-//! steps ([`next`]) and the preflight probe lines ([`probes`]).
+//! steps ([`next`]), the preflight probe lines ([`probes`]) and what `adopt` found in a
+//! hand-written host ([`adopt`]).
 //!
 //! The sentences the operator reads are written here, not in the front ends, so they
 //! can be found and reviewed together; the front ends only place them.
+pub mod adopt;
 pub mod diff;
 pub mod files;
 pub mod next;

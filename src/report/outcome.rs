@@ -15,6 +15,7 @@ pub const NOTHING_WRITTEN: &str = "Nothing was written.";
 /// How the front end that failed to write says to try again, after "<file> changed
 /// since … read it; nothing was written:".
 pub const AGAIN_APPLY: &str = "changed since apply read it; nothing was written: run apply again.";
+pub const AGAIN_ADOPT: &str = "changed since adopt read it; nothing was written: run adopt again.";
 pub const AGAIN_LINE_MODE: &str =
     "changed while you answered; nothing was written: run the wizard again to see the new diff.";
 pub const AGAIN_FULL_SCREEN: &str =

@@ -66,7 +66,9 @@ fn check_field(
     required_applies: bool,
     out: &mut Vec<Diagnostic>,
 ) {
-    if let Some(value) = view.raw(path) {
+    if let Some(value) = view.raw(path)
+        && !explicitly_unset(field, value)
+    {
         check_value(view, field, field.ty, value, path, out);
     }
     if required_applies && field.required && !Value::is_set(view.get(path).as_ref()) {
@@ -215,4 +217,11 @@ fn type_error(view: &PlanView, ty: FieldType, value: &Value, path: &str) -> Diag
 /// `<value as JSON> <message>.`, the form of every value's diagnostic.
 fn field_error(value: &Value, message: &str, path: &str) -> Diagnostic {
     Diagnostic::error(path, "field", format!("{} {message}.", value.to_json()))
+}
+
+/// An empty string is "not set" for a field whose `unset_means` is `""` (the program
+/// treats an empty variable as absent): it is not checked against the field's type.
+fn explicitly_unset(field: &Field, value: &Value) -> bool {
+    value.as_str() == Some("")
+        && matches!(&field.unset_means, Some(toml::Value::String(s)) if s.is_empty())
 }

@@ -67,7 +67,8 @@ in
       { type = "ed25519"; path = "/etc/ssh/ssh_host_ed25519_key"; }
     ];
 
-    networking.hostName = opt types.str "nixos";
+    # nixpkgs: tasks/network-interfaces.nix, the same pattern.
+    networking.hostName = opt (types.strMatching "^$|^[[:alnum:]]([[:alnum:]_-]{0,61}[[:alnum:]])?$") "nixos";
     networking.firewall = {
       enable = opt types.bool true;
       allowedTCPPorts = opt (types.listOf types.port) [ ];

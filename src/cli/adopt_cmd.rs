@@ -1,0 +1,159 @@
+//! `atproto-wizard adopt`: a hand-written NixOS host becomes one the wizard manages.
+//! Reads the host (`disk::adopt`), plans with the pure `crate::adopt`, shows what it
+//! found and the diff of every file, asks once, then writes through the one write path
+//! (`write_host::commit`): backups, atomic replacement, nothing written on a refusal.
+use std::io::Write;
+use std::path::PathBuf;
+
+use super::apply_cmd::Confirm;
+use super::check_cmd;
+use crate::adopt::{Context, plan_adoption};
+use crate::catalog::Catalog;
+use crate::disk::adopt::{AdoptReadError, read_host};
+use crate::exit_status::ExitStatus;
+use crate::report::{self, Printer, Style, diff, files, outcome};
+use crate::shell::shell_word;
+use crate::write_host::{self, Prepared, Readiness};
+
+/// The command line's options.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub dir: PathBuf,
+    /// The flake's `nixosConfigurations` entry, when it has several.
+    pub host: Option<String>,
+    pub admin_email: Option<String>,
+    pub yes: bool,
+    pub dry_run: bool,
+}
+
+/// Runs `adopt`, printing to `out`; returns the exit status.
+pub fn run(
+    catalog: &Catalog,
+    opts: &Options,
+    style: Style,
+    confirm: Confirm,
+    out: &mut dyn Write,
+) -> ExitStatus {
+    let mut p = Printer { out };
+    let dir = &opts.dir;
+    let (sources, flake_host) = match read_host(dir, opts.host.as_deref()) {
+        Ok(read) => read,
+        Err(e) => {
+            let refusal = matches!(&e, AdoptReadError::Read(r) if r.is_refusal());
+            p.put(&format!(
+                "{}: {e}\n{}\n",
+                style.error(if refusal { "refused" } else { "error" }),
+                outcome::NOTHING_WRITTEN
+            ));
+            return if refusal {
+                ExitStatus::Refused
+            } else {
+                ExitStatus::Unusable
+            };
+        }
+    };
+    let ctx = Context {
+        flake_host: flake_host.clone(),
+        admin_email: opts.admin_email.clone(),
+        flake: sources.dir_state.flake_nix.is_some(),
+    };
+    let adoption = plan_adoption(catalog, &sources, &ctx);
+    p.put(&report::adopt::sources(&sources, style));
+    p.put(&report::adopt::findings(&adoption, style));
+    if !adoption.recognised.problems.is_empty() {
+        p.put(&format!("{}\n", outcome::NOTHING_WRITTEN));
+        return ExitStatus::Problems;
+    }
+    let Some(answers) = &adoption.answers else {
+        p.put(&format!("{}\n", outcome::NOTHING_WRITTEN));
+        return ExitStatus::Problems;
+    };
+    if !adoption.diagnostics.is_empty() {
+        p.put("\n");
+        p.put(&check_cmd::text_report(
+            answers,
+            &adoption.diagnostics,
+            style,
+        ));
+    }
+    if adoption.diagnostics.iter().any(|d| d.is_error()) {
+        p.put(
+            "Nothing was written: the host as it is does not pass the wizard's checks. Fix the errors above in the host's files (the place each value came from is shown), then adopt again.\n",
+        );
+        return ExitStatus::Problems;
+    }
+    let prepared = Prepared {
+        dir_state: sources.dir_state.clone(),
+        plan: adoption.plan.clone(),
+    };
+    let plan = &prepared.plan;
+    p.put("\n");
+    for change in &plan.changes {
+        p.put(&diff::coloured(&change.diff(), style));
+    }
+    for refusal in &plan.refusals {
+        p.put(&outcome::refusal(refusal, style));
+    }
+    p.put(&files::text(plan, dir, style));
+    p.put(&outcome::notes(plan, style));
+    let readiness = prepared.readiness();
+    if readiness == Readiness::Refused {
+        p.put(&format!(
+            "{}: nothing was written.\n",
+            style.error("refused")
+        ));
+    }
+    if let Some(status) = readiness.status() {
+        return status;
+    }
+    let files = outcome::files_count(plan.changes.len());
+    if opts.dry_run {
+        p.put(&format!(
+            "Dry run: {files} would be written; nothing was written.\n"
+        ));
+        return ExitStatus::Success;
+    }
+    if !opts.yes {
+        match confirm(&format!("Write {files}? [y/N] ")) {
+            Some(true) => {}
+            Some(false) => {
+                p.put(&format!("{}\n", outcome::NOTHING_WRITTEN));
+                return ExitStatus::NotWritten;
+            }
+            None => {
+                p.put("Nothing was written: there is no terminal to ask for confirmation; pass --yes to write without asking.\n");
+                return ExitStatus::NotWritten;
+            }
+        }
+    }
+    match write_host::commit(dir, &prepared) {
+        Ok(written) => {
+            p.put(&outcome::written(&written));
+            p.put(&outcome::wrote(written.len(), dir, style));
+            p.put(&outcome::git_note(&plan.git_add, dir));
+            let d = shell_word(&dir.display().to_string());
+            let switch = match &flake_host {
+                Some(h) => format!("nixos-rebuild switch --flake {d}#{}", shell_word(h)),
+                None => "nixos-rebuild switch".to_string(),
+            };
+            let steps = vec![
+                format!(
+                    "Check that the host evaluates as before, with every assertion passing:\n\
+                     atproto-wizard preview {d} --deep"
+                ),
+                format!("Switch; the services keep running as they were:\n{switch}"),
+                format!("From now on, change the host with:\natproto-wizard edit {d}"),
+            ];
+            p.put(&report::next::numbered(&steps, style));
+            ExitStatus::Success
+        }
+        Err(failure) => {
+            p.put(&outcome::write_failure(
+                &failure,
+                outcome::AGAIN_ADOPT,
+                style,
+            ));
+            write_host::write_failure_status(&failure)
+        }
+    }
+}

@@ -1,0 +1,4 @@
+# Stands in for nixos-generate-config's output; adopt never reads it.
+{ ... }:
+{
+}
