@@ -519,6 +519,22 @@ fn edit_without_an_answers_file_says_what_to_run() {
 }
 
 #[test]
+fn edit_over_a_hand_written_host_says_to_adopt_it_first() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("configuration.nix"),
+        "{ ... }: { services.bluesky-pds.enable = true; }\n",
+    )
+    .unwrap();
+    let (code, p) = run(&edit_host(tmp.path()), vec![]);
+    assert_eq!(code, lineui::ExitStatus::Unusable.as_i32());
+    let text = flat(&p.transcript);
+    assert!(text.contains("does not manage yet"), "{text}");
+    assert!(text.contains("atproto-wizard adopt"), "{text}");
+    assert!(!text.contains("atproto-wizard new --dir"), "{text}");
+}
+
+#[test]
 fn an_unknown_profile_lists_the_profiles() {
     let tmp = tempfile::tempdir().unwrap();
     let (code, p) = run(&new_host(tmp.path(), Some("nope")), vec![]);

@@ -86,6 +86,16 @@ pub fn run_with(
                 };
                 keep::Kept::open(store, catalog, &opts.dir, current.as_deref())
             });
+            if matches!(start, Start::New { .. })
+                && crate::disk::host::read_host_files(&opts.dir, Links::Refuse)
+                    .is_ok_and(|s| crate::report::adopt::unmanaged_host(&s))
+            {
+                prompter.say(&format!(
+                    "{}: {}\n",
+                    look.style().warning("note"),
+                    crate::report::adopt::new_over_unmanaged(&opts.dir)
+                ));
+            }
             flow::run(prompter, catalog, &opts.dir, start, look, width, kept)
         }
         Err(e) => {
@@ -101,13 +111,14 @@ fn start_of(opts: &LineOptions) -> Result<Start> {
         // As apply reads it: never through a link, only a regular file.
         let text = match read_text(&path, Links::Refuse) {
             Ok(Some(text)) => text,
-            Ok(None) => bail!(
-                "cannot read {}: edit changes a host atproto-wizard wrote; for a new host use \
-                 atproto-wizard new --dir {}: {}",
-                path.display(),
-                opts.dir.display(),
-                std::io::Error::from_raw_os_error(libc::ENOENT)
-            ),
+            Ok(None) => {
+                let unmanaged = crate::disk::host::read_host_files(&opts.dir, Links::Refuse)
+                    .is_ok_and(|s| crate::report::adopt::unmanaged_host(&s));
+                bail!(
+                    "{}",
+                    crate::report::adopt::nothing_to_edit(&opts.dir, unmanaged)
+                )
+            }
             Err(e) => bail!("{e}"),
         };
         return Ok(Start::Edit { text });

@@ -84,6 +84,38 @@ pub fn findings(adoption: &Adoption, style: Style) -> String {
     out
 }
 
+/// Whether `dir` holds a NixOS host the wizard does not manage yet: its own
+/// configuration.nix or flake.nix, and no atproto.toml.
+pub fn unmanaged_host(state: &crate::apply::DirState) -> bool {
+    state.atproto_toml.is_none() && (state.configuration_nix.is_some() || state.flake_nix.is_some())
+}
+
+/// `edit` on a directory without atproto.toml: adopt first when a host is there, else
+/// start a new one.
+pub fn nothing_to_edit(dir: &std::path::Path, unmanaged: bool) -> String {
+    let d = crate::shell::shell_word(&dir.display().to_string());
+    if unmanaged {
+        format!(
+            "{} holds a NixOS host the wizard does not manage yet (no atproto.toml): adopt it first with `atproto-wizard adopt {d}`; it moves what the wizard knows into atproto.toml, and the host runs the same. Then `atproto-wizard edit {d}`.",
+            dir.display()
+        )
+    } else {
+        format!(
+            "{} has no atproto.toml to edit; start a host with `atproto-wizard new --dir {d}`",
+            dir.display()
+        )
+    }
+}
+
+/// `new` on a directory holding an unmanaged host: what adopting offers instead.
+pub fn new_over_unmanaged(dir: &std::path::Path) -> String {
+    let d = crate::shell::shell_word(&dir.display().to_string());
+    format!(
+        "{} already holds a NixOS host the wizard does not manage. To keep what it runs and manage it from here, quit and run `atproto-wizard adopt {d}`; going on only adds ./atproto.nix to it.",
+        dir.display()
+    )
+}
+
 fn value_text(v: &Value) -> String {
     v.to_json()
 }

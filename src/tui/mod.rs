@@ -127,16 +127,26 @@ pub fn initial_state(
             s
         }
         (None, true) => {
+            let unmanaged = crate::report::adopt::unmanaged_host(&dir_state);
             return Err((
                 format!(
-                    "error: {} has no atproto.toml to edit; start a host with `atproto-wizard new --dir {}`",
-                    dir.display(),
-                    dir.display()
+                    "error: {}",
+                    crate::report::adopt::nothing_to_edit(&dir, unmanaged)
                 ),
                 ExitStatus::Unusable,
             ));
         }
-        (None, false) => WizardState::new_host(catalog, dir.clone(), dir_state, profile),
+        (None, false) => {
+            let unmanaged = crate::report::adopt::unmanaged_host(&dir_state);
+            let mut s = WizardState::new_host(catalog, dir.clone(), dir_state, profile);
+            if unmanaged {
+                s.message = Some(Message {
+                    level: crate::catalog::Level::Warning,
+                    text: crate::report::adopt::new_over_unmanaged(&dir),
+                });
+            }
+            s
+        }
     };
     state.look = look(opts.ascii);
     Ok(state)
