@@ -335,7 +335,10 @@ fn config_imports_concat() {
 #[test]
 fn config_imports_with() {
     let after = import_changed("imports-with");
-    assert!(after.contains("    ./users.nix\n    ./atproto.nix\n  ];"), "{after}");
+    assert!(
+        after.contains("    ./users.nix\n    ./atproto.nix\n  ];"),
+        "{after}"
+    );
 }
 
 #[test]
@@ -734,7 +737,9 @@ fn flake_modules_around_a_list() {
     assert_evaluates_with_module(&after, "web", &["module:atproto-nix"]);
     // A `let`-bound list in front, followed when checking what is already there.
     let after = flake_changed("modules-expr", &atproto("pds"));
-    assert!(after.contains("modules = baseModules ++ [ ./pds.nix atproto-nix.nixosModules.default ];"));
+    assert!(
+        after.contains("modules = baseModules ++ [ ./pds.nix atproto-nix.nixosModules.default ];")
+    );
     assert_evaluates_with_module(&after, "pds", &["module:atproto-nix"]);
     // `(f system) ++ [ … ]`.
     let after = flake_changed("modules-call-concat", &atproto("pds"));
@@ -799,7 +804,10 @@ fn flake_which_host_names_a_module() {
         host_names_module(&flake, "pds1", "./configuration.nix"),
         Some(false)
     );
-    assert_eq!(host_names_module(&flake, "nope", "./configuration.nix"), None);
+    assert_eq!(
+        host_names_module(&flake, "nope", "./configuration.nix"),
+        None
+    );
     // Followed through a `let` binding; compared as Nix resolves paths.
     let modules_expr = corpus("flake", "modules-expr");
     assert_eq!(

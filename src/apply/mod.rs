@@ -245,8 +245,7 @@ pub fn plan_apply(answers: &Answers, catalog: &Catalog, dir: &DirState, force: b
     let through_configuration = match foreign_flake {
         Some(text) => {
             dir.configuration_nix.is_some()
-                && hostedit::host_names_module(text, &hostname, "./configuration.nix")
-                    == Some(true)
+                && hostedit::host_names_module(text, &hostname, "./configuration.nix") == Some(true)
         }
         None => true,
     };

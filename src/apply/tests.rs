@@ -476,6 +476,10 @@ fn a_host_named_with_capitals_is_wired() {
     };
     let p = plan(&a, &dir, false);
     assert!(p.refusals.is_empty(), "{:#?}", p.refusals);
-    assert!(change(&p, FLAKE_NIX).new.contains("atproto-nix.nixosModules.default"));
+    assert!(
+        change(&p, FLAKE_NIX)
+            .new
+            .contains("atproto-nix.nixosModules.default")
+    );
     assert!(change(&p, CONFIGURATION_NIX).new.contains("./atproto.nix"));
 }

@@ -7,8 +7,8 @@ use rnix::ast::{self, HasEntry};
 use super::Edit;
 use super::literal_list::appendable_list;
 use super::syntax::{
-    Container, Element, Insertion, attr_name, bindings_named, content_range, end,
-    first_line, first_on_line, mentions, indent_unit, is_identifier, line_end_anchor, line_indent, newline,
+    Container, Element, Insertion, attr_name, bindings_named, content_range, end, first_line,
+    first_on_line, indent_unit, is_identifier, line_end_anchor, line_indent, mentions, newline,
     next_significant, nix_string, parse, path_names, prev_significant, splice, squash, start, syn,
     text_of,
 };

@@ -99,9 +99,7 @@ pub fn add_import(source: &str, import: &str) -> Edit {
                     let ins = container.append(source, &[Element::simple(import)], None);
                     splice(source, vec![ins], &generic_hand)
                 }
-                Some(expr) if mentions(source, &expr, &[import.to_string()]) => {
-                    Edit::AlreadyDone
-                }
+                Some(expr) if mentions(source, &expr, &[import.to_string()]) => Edit::AlreadyDone,
                 Some(expr) => {
                     if let Some(list) = appendable_list(&expr, &[]) {
                         let Some(container) = Container::list(&list) else {

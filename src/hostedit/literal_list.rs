@@ -65,10 +65,22 @@ mod tests {
     #[test]
     fn plain_shapes_reach_their_list() {
         assert_eq!(found("[ ./a.nix ]", &[]).as_deref(), Some("[ ./a.nix ]"));
-        assert_eq!(found("[ ./a.nix ] ++ other", &[]).as_deref(), Some("[ ./a.nix ]"));
-        assert_eq!(found("(f system) ++ [ ./b.nix ]", &[]).as_deref(), Some("[ ./b.nix ]"));
-        assert_eq!(found("[ ./a.nix ] ++ [ ./b.nix ]", &[]).as_deref(), Some("[ ./b.nix ]"));
-        assert_eq!(found("with x; [ ./a.nix ]", &[]).as_deref(), Some("[ ./a.nix ]"));
+        assert_eq!(
+            found("[ ./a.nix ] ++ other", &[]).as_deref(),
+            Some("[ ./a.nix ]")
+        );
+        assert_eq!(
+            found("(f system) ++ [ ./b.nix ]", &[]).as_deref(),
+            Some("[ ./b.nix ]")
+        );
+        assert_eq!(
+            found("[ ./a.nix ] ++ [ ./b.nix ]", &[]).as_deref(),
+            Some("[ ./b.nix ]")
+        );
+        assert_eq!(
+            found("with x; [ ./a.nix ]", &[]).as_deref(),
+            Some("[ ./a.nix ]")
+        );
         assert_eq!(
             found("let common = [ ]; in common ++ [ ./a.nix ]", &["inputs"]).as_deref(),
             Some("[ ./a.nix ]")
