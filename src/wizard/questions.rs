@@ -157,7 +157,8 @@ pub enum QuestionKind {
 /// - Settings(id): `services.<id>.domain` when the reverse proxy is on and the service
 ///   has a public port (it follows the service's `hostname` setting when it has one);
 ///   each port that is not fixed upstream and whose `enabled_by`
-///   setting (if any) is true; then every catalog setting.
+///   setting (if any) is true; then every catalog setting; then each `_plan.toml`
+///   service field (`own_secrets`) the file writes.
 /// - Integration(section), field by field:
 ///   - database: `package` only when `kind = "local"`; `url`, `password_file` only when
 ///     `kind = "remote"`.
@@ -349,6 +350,14 @@ fn settings_questions(view: &PlanView, service: &Service) -> Vec<Question> {
             &format!("services.{id}.settings.{}", field.key),
             field,
         ));
+    }
+    // `own_secrets` and the like: shown once the answers file writes them (a host the
+    // wizard adopted); a new host gets its secrets from the backend.
+    for field in &view.catalog.plan.service_fields {
+        let path = format!("services.{id}.{}", field.key);
+        if view.raw(&path).is_some() {
+            out.push(field_question(&path, field));
+        }
     }
     out
 }
@@ -545,6 +554,10 @@ pub fn default_value(view: &PlanView, path: &str) -> Option<Value> {
             } else {
                 view.get("host.domain")
             }
+        }
+        ["services", id, k] => {
+            c.service(id)?;
+            view.default_of(c.plan.service_field(k)?)
         }
         _ => None,
     }
