@@ -616,6 +616,37 @@ mod tests {
     }
 
     #[test]
+    fn own_secrets_is_asked_once_the_file_writes_it() {
+        let paths = |text: &str| -> Vec<Question> {
+            let (a, c) = view_of(text);
+            questions(
+                c,
+                &PlanView::new(c, &a.tree),
+                &StepKind::Settings("bluesky-pds".into()),
+            )
+        };
+        let path = "services.bluesky-pds.own_secrets";
+        assert!(
+            !paths("schema = 1\n[services.bluesky-pds]\n")
+                .iter()
+                .any(|q| q.path == path)
+        );
+        let asked = paths("schema = 1\n[services.bluesky-pds]\nown_secrets = true\n");
+        let q = asked.iter().find(|q| q.path == path).expect("asked");
+        assert_eq!(q.kind, QuestionKind::Bool);
+        assert!(
+            q.help.starts_with("The host's own NixOS files provide"),
+            "{}",
+            q.help
+        );
+        let (a, c) = view_of("schema = 1\n[services.bluesky-pds]\n");
+        assert_eq!(
+            default_value(&PlanView::new(c, &a.tree), path),
+            Some(Value::Bool(false))
+        );
+    }
+
+    #[test]
     fn questions_follow_the_plan() {
         let paths = |text: &str, step: StepKind| -> Vec<String> {
             let (a, c) = view_of(text);
