@@ -154,7 +154,8 @@ structs! {
     PlanPort { owner, path, when }
     IntegrationStep { id, title }
     PlanSchema {
-        schema, secrets_dir, text, types, host, integrations, integration_steps, ports, rules,
+        schema, secrets_dir, text, types, host, service_fields, integrations, integration_steps,
+        ports, rules,
     }
 }
 

@@ -242,6 +242,26 @@ fn placeholder_hashes_name_a_package_file_and_an_attribute() {
     );
 }
 
+/// A service field (`_plan.toml [[service_fields]]`) is a key of every service table:
+/// the self-check refuses one that takes a name those tables already use, or that is
+/// required (every service would be invalid without it).
+#[test]
+fn service_fields_take_no_name_of_their_own_and_are_never_required() {
+    let with = |from: &str, to: &str| lint_with_edit("_plan.toml", from, to);
+    assert!(with("", "").is_empty());
+    assert_eq!(
+        with("key = \"own_secrets\"", "key = \"domain\""),
+        ["_plan.toml: service_fields domain is already a key of every service table"]
+    );
+    assert_eq!(
+        with(
+            "key = \"own_secrets\"\ntype = \"bool\"\ndefault = false\nrequired = false",
+            "key = \"own_secrets\"\ntype = \"bool\"\ndefault = false\nrequired = true"
+        ),
+        ["_plan.toml: service_fields own_secrets is required; a service field never is"]
+    );
+}
+
 /// The catalog's files with the first `from` in `file` replaced by `to` (which must be
 /// there, so that an edit cannot silently miss).
 fn edited(file: &str, from: &str, to: &str) -> Vec<(&'static str, String)> {

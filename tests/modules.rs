@@ -486,3 +486,251 @@ fn the_secrets_units_refuse_a_linked_secrets_directory() {
         0o700
     );
 }
+
+/// `ownSecrets` (the answers' `own_secrets`): a service whose secrets the host's own
+/// files provide is given none by the modules, so nothing generated can stand beside
+/// the operator's (a second PLC rotation key would orphan every account's identity).
+/// Each host of nixlib/tests/eval/own-secrets.nix is evaluated with and without it.
+#[test]
+fn own_secrets_leave_a_service_only_the_hosts_own_files() {
+    let Some((nix, lib)) = lib_and_nix() else {
+        return;
+    };
+    let expr = format!(
+        "import ./nixlib/tests/eval/own-secrets.nix {{ libPath = {:?}; }}",
+        lib.display().to_string()
+    );
+    let out = eval_json(&nix, &expr);
+    let strings = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .unwrap_or_else(|| panic!("a list: {v}"))
+            .iter()
+            .map(|s| s.as_str().unwrap().to_string())
+            .collect()
+    };
+    let operator = vec!["/var/lib/pds/pds.env".to_string()];
+    // What the wizard's validator says for the same choice, as NixOS prints it.
+    let warning = {
+        let answers = atproto_wizard::plan::Answers::parse(
+            "own.toml",
+            "schema = 1\n[services.bluesky-pds]\nown_secrets = true\n",
+        )
+        .unwrap();
+        let found = atproto_wizard::validate::validate(
+            atproto_wizard::catalog::Catalog::embedded(),
+            &answers.tree,
+        );
+        let d = found
+            .iter()
+            .find(|d| d.code == "own-secrets")
+            .expect("the wizard warns about own_secrets");
+        format!("services.bluesky-pds.ownSecrets: {}", d.message)
+    };
+    assert!(
+        warning.contains(
+            "PDS_JWT_SECRET, PDS_ADMIN_PASSWORD and PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX"
+        ),
+        "{warning}"
+    );
+
+    for backend in ["generate", "sops", "agenix"] {
+        let own = &out["pds"][backend]["own"];
+        let old = &out["pds"][backend]["backend"];
+        for (label, h) in [("own", own), ("backend", old)] {
+            assert_eq!(h["failed"], serde_json::json!([]), "{backend}/{label}");
+        }
+
+        // With own_secrets: exactly the operator's files, nothing declared or generated.
+        assert_eq!(
+            strings(&own["environmentFiles"]),
+            operator,
+            "{backend}: services.bluesky-pds.environmentFiles"
+        );
+        assert_eq!(
+            strings(&own["unitEnvironmentFile"]),
+            operator,
+            "{backend}: the unit's EnvironmentFile"
+        );
+        assert!(
+            strings(&own["secretUnits"]).is_empty(),
+            "{backend}: {}",
+            own["secretUnits"]
+        );
+        assert!(
+            strings(&own["requires"])
+                .iter()
+                .all(|u| !u.starts_with("atproto-secrets-")),
+            "{backend}: {}",
+            own["requires"]
+        );
+        assert!(
+            strings(&own["sops"]).is_empty() && strings(&own["templates"]).is_empty(),
+            "{backend}: sops is told to declare {} {}",
+            own["sops"],
+            own["templates"]
+        );
+        assert!(
+            strings(&own["age"]).is_empty(),
+            "{backend}: agenix is told to declare {}",
+            own["age"]
+        );
+        assert_eq!(
+            own["registry"],
+            serde_json::json!({ "secrets": [], "secretsUnit": false, "environmentFiles": [] }),
+            "{backend}: the registry"
+        );
+        assert!(
+            strings(&own["warnings"]).contains(&warning),
+            "{backend}: {}",
+            own["warnings"]
+        );
+
+        // Without it, as before: the backend's file first, then the operator's.
+        let env = strings(&old["environmentFiles"]);
+        assert_eq!(env.len(), 2, "{backend}: {env:?}");
+        assert_eq!(env[1], operator[0], "{backend}: {env:?}");
+        let backends_file = match backend {
+            "sops" => "/run/secrets/rendered/atproto-bluesky-pds.env",
+            _ => "/run/atproto-secrets/bluesky-pds.env",
+        };
+        assert_eq!(env[0], backends_file, "{backend}: {env:?}");
+        assert_eq!(
+            strings(&old["secretUnits"]) == ["atproto-secrets-bluesky-pds"],
+            backend != "sops",
+            "{backend}: {}",
+            old["secretUnits"]
+        );
+        assert!(
+            !strings(&old["warnings"])
+                .iter()
+                .any(|w| w.contains("ownSecrets")),
+            "{backend}: {}",
+            old["warnings"]
+        );
+    }
+    let pds_sops = |h: &serde_json::Value| -> Vec<String> {
+        strings(&h["sops"])
+            .into_iter()
+            .filter(|n| n.starts_with("atproto/bluesky-pds/"))
+            .collect()
+    };
+    assert_eq!(
+        pds_sops(&out["pds"]["sops"]["backend"]),
+        [
+            "atproto/bluesky-pds/admin_password",
+            "atproto/bluesky-pds/jwt_secret",
+            "atproto/bluesky-pds/plc_rotation_key"
+        ]
+    );
+    assert_eq!(
+        strings(&out["pds"]["agenix"]["backend"]["age"]).len(),
+        3,
+        "{}",
+        out["pds"]["agenix"]["backend"]["age"]
+    );
+
+    // The SMTP URL is one more secret the host provides once the PDS sends email.
+    let mail = &out["pdsMail"];
+    assert_eq!(strings(&mail["environmentFiles"]), operator);
+    assert!(
+        strings(&mail["warnings"]).iter().any(|w| w.ends_with(
+            "PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX and PDS_EMAIL_SMTP_URL (nothing generates them)."
+        )),
+        "{}",
+        mail["warnings"]
+    );
+
+    // An adopted host's own sops-nix template stays the PDS's only file, and its own
+    // sops secrets are all sops-nix is told about.
+    let template = &out["pdsOwnTemplate"];
+    assert_eq!(template["failed"], serde_json::json!([]));
+    assert_eq!(
+        strings(&template["environmentFiles"]),
+        ["/run/secrets/rendered/pds.env"]
+    );
+    assert_eq!(strings(&template["sops"]), ["pds/env"]);
+    assert_eq!(strings(&template["templates"]), ["pds.env"]);
+
+    // Services built from the catalog: Ozone on a remote PostgreSQL (its password is
+    // not passed either) and who-am-i, whose keys are files named by flags.
+    let own = &out["others"]["own"];
+    let old = &out["others"]["backend"];
+    assert_eq!(own["failed"], serde_json::json!([]));
+    assert_eq!(old["failed"], serde_json::json!([]));
+    assert_eq!(
+        strings(&own["ozone"]["environmentFile"]),
+        ["/var/lib/ozone/ozone.env"]
+    );
+    assert_eq!(
+        strings(&own["who-am-i"]["environmentFile"]),
+        ["/var/lib/who-am-i/env"]
+    );
+    for id in ["ozone", "who-am-i"] {
+        assert!(
+            strings(&own[id]["loadCredential"]).is_empty(),
+            "{id}: {}",
+            own[id]["loadCredential"]
+        );
+        assert!(
+            strings(&own[id]["requires"]).is_empty(),
+            "{id}: {}",
+            own[id]["requires"]
+        );
+    }
+    let who = own["who-am-i"]["execStart"].as_str().unwrap();
+    assert!(
+        !who.contains("--oauth-private-key") && !who.contains("%d/"),
+        "{who}"
+    );
+    assert!(
+        strings(&own["secretUnits"]).is_empty(),
+        "{}",
+        own["secretUnits"]
+    );
+    assert!(strings(&own["sops"]).is_empty(), "{}", own["sops"]);
+    assert!(
+        strings(&own["templates"]).is_empty(),
+        "{}",
+        own["templates"]
+    );
+    for (id, needs) in [
+        (
+            "ozone",
+            "OZONE_ADMIN_PASSWORD, OZONE_SIGNING_KEY_HEX and PGPASSWORD",
+        ),
+        (
+            "who-am-i",
+            "APP_SECRET, a file for --oauth-private-key and a file for --jwt-private-key",
+        ),
+    ] {
+        assert!(
+            strings(&own["warnings"])
+                .iter()
+                .any(|w| w.starts_with(&format!("services.{id}.ownSecrets: ")) && w.contains(needs)),
+            "{id}: {}",
+            own["warnings"]
+        );
+    }
+    // Without it, as before: the secrets unit with the database password, sops
+    // secrets and templates, who-am-i's keys as credentials.
+    assert_eq!(strings(&old["secretUnits"]), ["atproto-secrets-ozone"]);
+    assert!(
+        strings(&old["ozone"]["environmentFile"])
+            .contains(&"/run/atproto-secrets/ozone.env".to_string()),
+        "{}",
+        old["ozone"]["environmentFile"]
+    );
+    assert_eq!(strings(&old["sops"]).len(), 5, "{}", old["sops"]);
+    assert_eq!(
+        strings(&old["who-am-i"]["loadCredential"]).len(),
+        2,
+        "{}",
+        old["who-am-i"]["loadCredential"]
+    );
+    assert!(
+        old["who-am-i"]["execStart"]
+            .as_str()
+            .unwrap()
+            .contains("\"--oauth-private-key\" \"%d/oauth_private_key\"")
+    );
+}

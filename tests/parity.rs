@@ -183,6 +183,17 @@ fn mutate(catalog: &Catalog, doc: &mut DocumentMut, rng: &mut Rng) {
                 _ => edit::set(doc, &path, &random_value(rng)),
             }
         }
+        _ if rng.below(3) == 0 => {
+            // Secrets from the host's own files: mostly true (a warning naming them when
+            // the service has any), sometimes false, sometimes not a bool.
+            let path = format!("services.{id}.own_secrets");
+            let v = match rng.below(4) {
+                0 => random_value(rng),
+                1 => Value::Bool(false),
+                _ => Value::Bool(true),
+            };
+            edit::set(doc, &path, &v);
+        }
         _ => {
             // A secret written inline, by its catalog name, its variable, or a tell-tale word.
             let key = match service.secrets.first() {
@@ -328,6 +339,7 @@ fn rust_and_nix_validators_agree_on_generated_plans() {
         "fixed-port",
         "domain-clash",
         "placeholder-hash",
+        "own-secrets",
     ] {
         assert!(
             codes.contains(code),

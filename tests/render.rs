@@ -448,6 +448,125 @@ fn largest_plan_snapshot() {
     support::assert_snapshot!("largest-plan", text);
 }
 
+/// `own_secrets = true` renders as the service's `ownSecrets = true;`, and only then;
+/// evaluated with the modules beside the operator's own `environmentFiles` (what an
+/// adopted host keeps in its configuration.nix), the PDS reads exactly that file, no
+/// secrets unit is made for it, and the modules warn what `check` warns.
+#[test]
+fn own_secrets_render_only_when_true_and_the_modules_read_them_back() {
+    let catalog = Catalog::embedded();
+    let text = "schema = 1\n[host]\nhostname = \"pds1\"\ndomain = \"pds.example.com\"\n\
+                admin_email = \"admin@example.com\"\n[integrations.secrets]\nbackend = \"generate\"\n\
+                [integrations.proxy]\nkind = \"caddy\"\n[integrations.tls]\naccept_terms = true\n\
+                handles = \"on-demand\"\n[services.bluesky-pds]\nown_secrets = true\n\
+                [services.constellation]\ndomain = \"links.example.com\"\nown_secrets = false\n\
+                [services.slingshot]\ndomain = \"slingshot.example.com\"\n";
+    let answers = Answers::parse("own.toml", text).unwrap();
+    let rendered = render_atproto_nix(&answers.tree, catalog);
+    assert_eq!(nixfmt_rs::format(&rendered).unwrap(), rendered);
+    assert_eq!(
+        rendered.matches("ownSecrets").count(),
+        1,
+        "only the PDS's true is written:\n{rendered}"
+    );
+    let pds = rendered
+        .split("services.bluesky-pds = {")
+        .nth(1)
+        .and_then(|rest| rest.split("};").next())
+        .unwrap_or_else(|| panic!("no PDS block:\n{rendered}"));
+    assert!(pds.contains("    ownSecrets = true;\n"), "{pds}");
+    // Without it the file is what it always was.
+    let mut without = answers.tree.clone();
+    set(
+        &mut without,
+        "services.bluesky-pds.own_secrets",
+        Value::Bool(false),
+    );
+    let plain = render_atproto_nix(&without, catalog);
+    assert!(!plain.contains("ownSecrets"), "{plain}");
+    let mut absent = answers.tree.clone();
+    if let Some(Value::Table(pds)) = absent.get_mut("services").and_then(|s| match s {
+        Value::Table(t) => t.get_mut("bluesky-pds"),
+        _ => None,
+    }) {
+        pds.remove("own_secrets");
+    }
+    assert_eq!(render_atproto_nix(&absent, catalog), plain);
+
+    let Some(nix) = support::nix_instantiate() else {
+        return;
+    };
+    let Some(lib) = support::nixpkgs_lib() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("atproto.nix"), &rendered).unwrap();
+    let call = dir.path().join("eval.nix");
+    std::fs::write(
+        &call,
+        format!(
+            r#"let
+              r = import {eval:?} {{
+                libPath = {lib:?};
+                host = {{
+                  imports = [ ./atproto.nix ];
+                  services.bluesky-pds.environmentFiles = [ "/var/lib/pds/pds.env" ];
+                }};
+              }};
+            in {{
+              inherit (r) failed warnings;
+              environmentFiles = r.config.services.bluesky-pds.environmentFiles;
+              units = builtins.attrNames r.config.systemd.services;
+            }}"#,
+            eval = support::repo()
+                .join("nixlib/tests/eval/eval.nix")
+                .display()
+                .to_string(),
+            lib = lib.display().to_string(),
+        ),
+    )
+    .unwrap();
+    let result = eval_json(&nix, &call);
+    assert_eq!(result["failed"], serde_json::json!([]));
+    assert_eq!(
+        result["environmentFiles"],
+        serde_json::json!(["/var/lib/pds/pds.env"])
+    );
+    let units: Vec<&str> = result["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| u.as_str().unwrap())
+        .collect();
+    assert!(units.contains(&"bluesky-pds"), "{units:?}");
+    assert!(
+        !units.iter().any(|u| u.starts_with("atproto-secrets-")),
+        "{units:?}"
+    );
+    let mut warned: Vec<String> = result["warnings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            let w = w.as_str().unwrap();
+            w.split_once(": ").map_or(w, |(_, m)| m).to_string()
+        })
+        .collect();
+    let mut expected: Vec<String> = validate(catalog, &answers.tree)
+        .into_iter()
+        .map(|d| d.message)
+        .collect();
+    assert!(
+        expected
+            .iter()
+            .any(|m| m.contains("PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX")),
+        "{expected:?}"
+    );
+    warned.sort();
+    expected.sort();
+    assert_eq!(warned, expected);
+}
+
 // ------------------------------------------------------------------ plans
 
 /// A value of the field's type, often unusual: the renderer must write anything the

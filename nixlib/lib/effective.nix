@@ -13,6 +13,7 @@ let
   svcs = u.table (top.services or null);
 
   hostFields = u.byKey "key" (plan.host or [ ]);
+  serviceFields = u.byKey "key" (plan.service_fields or [ ]);
   sectionFields = builtins.mapAttrs (_: u.byKey "key") (plan.integrations or { });
   settingsOf = id: u.byKey "key" (services.${id}.settings or [ ]);
   portsOf = id: u.byKey "name" (services.${id}.ports or [ ]);
@@ -76,6 +77,8 @@ let
       if t ? domain then t.domain
       else if settingsOf (at 1) ? hostname then get "services.${at 1}.settings.hostname"
       else get "host.domain")
+    else if n == 3 && at 0 == "services" && services ? ${at 1} && serviceFields ? ${at 2} then
+      fieldValue (serviceTable (at 1)) (at 2) serviceFields.${at 2}
     else if n == 4 && at 0 == "services" && services ? ${at 1} && at 2 == "settings"
       && settingsOf (at 1) ? ${at 3} then
       fieldValue (settingsTable (at 1)) (at 3) (settingsOf (at 1)).${at 3}
@@ -88,6 +91,6 @@ let
   enabledIds = builtins.filter enabled (builtins.attrNames services);
 in
 {
-  inherit top host integrations svcs hostFields sectionFields settingsOf portsOf
+  inherit top host integrations svcs hostFields serviceFields sectionFields settingsOf portsOf
     serviceTable settingsTable portsTable enabled enabledIds get;
 }

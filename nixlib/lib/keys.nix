@@ -54,7 +54,9 @@ let
     let
       svc = services.${id};
       prefix = "services.${id}";
-      parts = {
+      # Keys every service table may hold (_plan.toml [[service_fields]]), checked as
+      # fields; then the four with a meaning of their own.
+      parts = builtins.mapAttrs (_: field: path: _: v: f.checkField path field v) eff.serviceFields // {
         enable = path: _: v: f.checkField path { type = "bool"; } v;
         domain = path: _: v: f.checkField path { type = "hostname"; } v;
         ports = path: _: v: walk svc false path v (eff.portsOf id) (fixedPort svc);

@@ -50,7 +50,11 @@ let
 
   files = import ./secret-files.nix { inherit lib; };
   defaultSecretFile = files.defaultFile integ.secrets.backend id;
-  neededSecrets = builtins.filter (files.needed (k: cfg.settings.${k} or null)) (entry.secrets or [ ]);
+  # With ownSecrets the host's own files provide them: the unit is given none (no
+  # variable, no --flag %d/<name>, no credential), so nothing can stand beside them.
+  neededSecrets = lib.optionals (!cfg.ownSecrets)
+    (builtins.filter (files.needed (k: cfg.settings.${k} or null)) (entry.secrets or [ ]));
+  ownSecretsField = lib.findFirst (f: f.key == "own_secrets") null catalog.plan.service_fields;
 
   publicPorts = builtins.filter (p: p.public or false) (entry.ports or [ ]);
   portActive = p: (p.enabled_by or "") == "" || (cfg.settings.${p.enabled_by} or null) == true;
@@ -181,6 +185,10 @@ in
       })
       (entry.secrets or [ ]));
 
+    ownSecrets = opts.fieldOption { host = { }; field = ownSecretsField; } // {
+      description = ownSecretsField.help + " Answers file: `services.${id}.own_secrets`. Give the secrets' variables in `environmentFiles` (a secret the program reads from a file: its flag in `extraArgs`).";
+    };
+
     environmentFiles = mkOption {
       type = types.listOf types.str;
       default = [ ];
@@ -213,6 +221,7 @@ in
         metrics = map (p: cfg.ports.${p.name})
           (builtins.filter (p: (p.metrics or false) && portActive p) (entry.ports or [ ]));
         inherit database;
+        inherit (cfg) ownSecrets;
         secrets = map (s: s // { file = cfg.secrets.${s.name}; required = true; }) neededSecrets;
       };
 

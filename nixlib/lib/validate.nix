@@ -95,16 +95,40 @@ let
         (services.${id}.settings or [ ]))
       eff.enabledIds;
 
+  # `a`, `a and b`, `a, b and c`.
+  joinAnd = l:
+    let n = builtins.length l; in
+    if n < 2 then builtins.concatStringsSep "" l
+    else builtins.concatStringsSep ", " (builtins.genList (builtins.elemAt l) (n - 1))
+      + " and " + builtins.elemAt l (n - 1);
+
+  # Enabled services whose secrets the host's own files provide (own_secrets = true):
+  # the modules pass them nothing, so say what those files must hold
+  # (src/validate/own_secrets.rs). Each secret the modules would otherwise pass on
+  # (required, or its needed_with setting set), by variable or as the file for its
+  # flag, then PGPASSWORD for a remote PostgreSQL.
+  ownSecrets = u.concatMap
+    (id:
+      let
+        svc = services.${id};
+        needed = s: (s.required or true)
+          || ((s.needed_with or "") != "" && u.isSet (eff.get "services.${id}.settings.${s.needed_with}"));
+        nameOf = s:
+          if (s.env or "") != "" then [ s.env ]
+          else if (s.flag or "") != "" then [ "a file for ${s.flag}" ]
+          else [ ];
+        remote = u.eqValue (eff.get "integrations.database.kind") "remote";
+        names = u.concatMap nameOf (builtins.filter needed (svc.secrets or [ ]))
+          ++ (if remote && (svc.needs.postgres or "none") != "none" then [ "PGPASSWORD" ] else [ ]);
+      in
+      if !(u.same (eff.get "services.${id}.own_secrets") true) || names == [ ] then [ ]
+      else [ (u.diag "warning" "own-secrets" "services.${id}.own_secrets"
+        "${title id} gets none of its secrets from the secrets backend: the host's own files must provide ${joinAnd names} (nothing generates them).") ])
+    eff.enabledIds;
+
   # Enabled services whose package still has lib.fakeHash dependency hashes: the first
   # build fails and prints the real hash, so say where it goes (src/validate/packages.rs).
   placeholderHashes =
-    let
-      joinAnd = l:
-        let n = builtins.length l; in
-        if n < 2 then builtins.concatStringsSep "" l
-        else builtins.concatStringsSep ", " (builtins.genList (builtins.elemAt l) (n - 1))
-          + " and " + builtins.elemAt l (n - 1);
-    in
     u.concatMap
       (id:
         let
@@ -126,4 +150,4 @@ let
 in
 u.sortDiags (keys ++ hostRequired ++ integrationRequired ++ settingsRequired
   ++ planRules ++ serviceRules ++ needsPostgres ++ needsServices ++ portClashes ++ domainClashes ++ bodySize
-  ++ placeholderHashes)
+  ++ ownSecrets ++ placeholderHashes)

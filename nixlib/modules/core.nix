@@ -43,6 +43,15 @@ let
       metrics = mkOption { type = types.listOf types.port; default = [ ]; };
       database = mkOption { type = types.nullOr (types.attrsOf (types.nullOr types.str)); default = null; };
       secrets = mkOption { type = types.listOf (types.attrsOf types.anything); default = [ ]; };
+      ownSecrets = mkOption {
+        type = types.bool;
+        default = false;
+        description = ''
+          The host's own configuration feeds the unit its secrets (services.<id>.ownSecrets):
+          the service names no secrets, and nothing here reaches the unit either, not even
+          the remote database's password. No atproto-secrets-<unit>, no environment file.
+        '';
+      };
 
       # Derived: how each secret reaches the unit. With sops, the secrets that are sops
       # secrets go through a sops-nix template (an environment file sops-nix renders);
@@ -52,7 +61,8 @@ let
         internal = true;
         type = types.listOf (types.attrsOf types.anything);
         description = "Secrets with a variable that the sops-nix template atproto-<unit>.env carries.";
-        default = builtins.filter (x: (x.env or "") != "" && viaSops x) config.secrets;
+        default = lib.optionals (!config.ownSecrets)
+          (builtins.filter (x: (x.env or "") != "" && viaSops x) config.secrets);
       };
       composed = mkOption {
         internal = true;
@@ -60,7 +70,7 @@ let
         description = "Secrets the oneshot atproto-secrets-<unit> prepares (generates or links) and composes.";
         default =
           let db = outer.atproto.integration.database; in
-          builtins.filter (x: !viaSops x) config.secrets
+          lib.optionals (!config.ownSecrets) (builtins.filter (x: !viaSops x) config.secrets
           ++ lib.optional (config.database != null && db.kind == "remote" && db.password_file != null) {
             name = "pgpassword";
             env = "PGPASSWORD";
@@ -68,7 +78,7 @@ let
             generator = "external";
             required = true;
             file = db.password_file;
-          };
+          });
       };
       secretsUnit = mkOption {
         internal = true;

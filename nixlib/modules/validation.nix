@@ -43,7 +43,8 @@ let
         (entry.ports or [ ]));
     in
     { enable = true; inherit settings ports; }
-    // lib.optionalAttrs (cfg.domain or null != null) { domain = cfg.domain; };
+    // lib.optionalAttrs (cfg.domain or null != null) { domain = cfg.domain; }
+    // lib.optionalAttrs (cfg.ownSecrets or false) { own_secrets = true; };
 
   nonNull = lib.filterAttrs (_: v: v != null);
 
@@ -73,6 +74,8 @@ let
     else if lib.hasPrefix "host." path then "atproto.${path}"
     else if lib.hasPrefix "integrations." path then "atproto.integration." + lib.removePrefix "integrations." path
     else if path == "services.bluesky-pds.ports.http" then "services.bluesky-pds.settings.PDS_PORT"
+    else if lib.hasPrefix "services." path && lib.hasSuffix ".own_secrets" path
+    then lib.removeSuffix ".own_secrets" path + ".ownSecrets"
     else pdsEnv.${path} or path;
 
   text = d: "${optionPath d.path}: ${d.message}";

@@ -30,6 +30,7 @@ pub fn lint(catalog: &Catalog) -> Vec<String> {
             );
         }
     }
+    lint_service_fields(catalog, &mut problems);
     lint_integration_steps(catalog, &mut problems);
     for rule in &catalog.plan.rules {
         lint_rule(catalog, None, rule, &mut problems);
@@ -46,6 +47,34 @@ pub fn lint(catalog: &Catalog) -> Vec<String> {
         lint_service(catalog, service, &mut problems);
     }
     problems
+}
+
+/// A service field is a key of every service table: it must not take the name of a
+/// key that means something else there, appear twice, or be required (a service
+/// would then be invalid unless the operator wrote it).
+fn lint_service_fields(catalog: &Catalog, problems: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    for field in &catalog.plan.service_fields {
+        lint_field(catalog, "_plan.toml service_fields", field, problems);
+        if ["enable", "domain", "ports", "settings"].contains(&field.key.as_str()) {
+            problems.push(format!(
+                "_plan.toml: service_fields {} is already a key of every service table",
+                field.key
+            ));
+        }
+        if !seen.insert(field.key.as_str()) {
+            problems.push(format!(
+                "_plan.toml: service_fields lists {} twice",
+                field.key
+            ));
+        }
+        if field.required {
+            problems.push(format!(
+                "_plan.toml: service_fields {} is required; a service field never is",
+                field.key
+            ));
+        }
+    }
 }
 
 /// Every integration section has one step, in order, with a title; no step names a
@@ -388,6 +417,9 @@ fn resolve_known(catalog: &Catalog, service: Option<&Service>, path: &str) -> Op
         }
         ["enable"] => service.map(|s| format!("services.{}.enable", s.id)),
         ["domain"] => service.map(|s| format!("services.{}.domain", s.id)),
+        [key] if catalog.plan.service_field(key).is_some() => {
+            service.map(|s| format!("services.{}.{key}", s.id))
+        }
         ["settings", key] => service
             .and_then(|s| s.setting(key))
             .map(|_| path.to_string()),

@@ -389,6 +389,10 @@ pub struct PlanSchema {
     pub text: TextRule,
     pub types: BTreeMap<String, TypeSpec>,
     pub host: Vec<Field>,
+    /// Keys every `[services.<id>]` table may hold beside `enable`, `domain`, `ports`
+    /// and `settings`, the same for every service (`own_secrets`).
+    #[serde(default)]
+    pub service_fields: Vec<Field>,
     pub integrations: BTreeMap<String, Vec<Field>>,
     /// The integrations in order, with their titles; one per key of `integrations`.
     pub integration_steps: Vec<IntegrationStep>,
@@ -406,6 +410,9 @@ impl PlanSchema {
     /// nixlib/lib/secret-files.nix builds it.
     pub fn generated_secret_file(&self, owner: &str, name: &str) -> String {
         format!("{}/{owner}/{name}", self.secrets_dir)
+    }
+    pub fn service_field(&self, key: &str) -> Option<&Field> {
+        self.service_fields.iter().find(|f| f.key == key)
     }
     pub fn integration_field(&self, section: &str, key: &str) -> Option<&Field> {
         self.integrations

@@ -69,6 +69,9 @@ impl<'a> PlanView<'a> {
                     self.get("host.domain")
                 }
             }
+            ["services", id, key] if self.catalog.service(id).is_some() => {
+                self.default_of(self.catalog.plan.service_field(key)?)
+            }
             ["services", id, "settings", key] => {
                 self.default_of(self.catalog.service(id)?.setting(key)?)
             }

@@ -246,6 +246,10 @@ pub fn answers_path(option: &str, catalog: &Catalog) -> Option<String> {
     let rest = option.strip_prefix("services.")?;
     let (id, tail) = rest.split_once('.').unwrap_or((rest, ""));
     let service = catalog.service(id)?;
+    // The answers file's own_secrets is the NixOS option ownSecrets.
+    if tail == "ownSecrets" {
+        return Some(format!("services.{id}.own_secrets"));
+    }
     if service.nixpkgs_module
         && let Some(env) = tail.strip_prefix("settings.")
     {
@@ -501,6 +505,14 @@ mod tests {
             (
                 "services.constellation.ports.http",
                 Some("services.constellation.ports.http"),
+            ),
+            (
+                "services.bluesky-pds.ownSecrets",
+                Some("services.bluesky-pds.own_secrets"),
+            ),
+            (
+                "services.ozone.ownSecrets",
+                Some("services.ozone.own_secrets"),
             ),
             ("services.nginx.enable", None),
             ("boot.loader.grub.devices", None),

@@ -95,6 +95,13 @@ fn service_group(view: &PlanView, service: &Service) -> Binding {
     if let Some(domain) = domain_override(view, service) {
         body.push(Binding::new(&["domain"], Expr::str(domain)));
     }
+    // Only when true (false is the option's default): the host's own files feed the
+    // service its secrets, so the modules give it none.
+    if view.raw(&format!("services.{id}.own_secrets")) == Some(&Value::Bool(true)) {
+        body.push(Binding::new(&["ownSecrets"], Expr::Bool(true)).comment(
+            "Its secrets come from the host's own NixOS files (its environmentFiles), not from integrations.secrets.",
+        ));
+    }
     let mut ports = Vec::new();
     let mut settings = Vec::new();
     for port in &service.ports {

@@ -36,6 +36,10 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
                 &format!("{base}.enable"),
             ));
         }
+        // Keys every service table may hold (`_plan.toml [[service_fields]]`).
+        for field in &plan.service_fields {
+            check_field(view, field, &format!("{base}.{}", field.key), enabled, out);
+        }
         for field in &service.settings {
             check_field(
                 view,

@@ -9,6 +9,8 @@ use crate::plan::PlanView;
 use crate::value::Value;
 
 const TOP_LEVEL: [&str; 4] = ["schema", "host", "integrations", "services"];
+/// Keys of every service table with a meaning of their own; `_plan.toml`
+/// `[[service_fields]]` (like `own_secrets`) are the others.
 const SERVICE_KEYS: [&str; 4] = ["enable", "domain", "ports", "settings"];
 const SECRET_WORDS: [&str; 5] = ["password", "secret", "token", "private_key", "api_key"];
 
@@ -39,7 +41,11 @@ pub(super) fn check(view: &PlanView, out: &mut Vec<Diagnostic>) {
 
     if let Some(services) = table(view.raw("services"), "services", out) {
         let ids = Names::new(catalog.services.keys().map(String::as_str));
-        let service_keys = Names::new(SERVICE_KEYS);
+        let service_keys = Names::new(
+            SERVICE_KEYS
+                .into_iter()
+                .chain(catalog.plan.service_fields.iter().map(|f| f.key.as_str())),
+        );
         for (id, value) in services {
             let path = format!("services.{id}");
             // An unknown service is a typo to point out, whatever its name looks like.

@@ -5,6 +5,7 @@ mod domains;
 mod fields;
 mod keys;
 mod needs;
+pub mod own_secrets;
 mod packages;
 mod ports;
 mod rules;
@@ -65,6 +66,7 @@ pub fn validate(catalog: &Catalog, tree: &BTreeMap<String, Value>) -> Vec<Diagno
     fields::check(&view, &mut out);
     rules::check(&view, &mut out);
     needs::check(&view, &mut out);
+    own_secrets::check(&view, &mut out);
     packages::check(&view, &mut out);
     ports::check(&view, &mut out);
     domains::check(&view, &mut out);

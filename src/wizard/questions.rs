@@ -157,7 +157,8 @@ pub enum QuestionKind {
 /// - Settings(id): `services.<id>.domain` when the reverse proxy is on and the service
 ///   has a public port (it follows the service's `hostname` setting when it has one);
 ///   each port that is not fixed upstream and whose `enabled_by`
-///   setting (if any) is true; then every catalog setting.
+///   setting (if any) is true; then every catalog setting; then each `_plan.toml`
+///   service field (`own_secrets`) the file writes.
 /// - Integration(section), field by field:
 ///   - database: `package` only when `kind = "local"`; `url`, `password_file` only when
 ///     `kind = "remote"`.
@@ -349,6 +350,14 @@ fn settings_questions(view: &PlanView, service: &Service) -> Vec<Question> {
             &format!("services.{id}.settings.{}", field.key),
             field,
         ));
+    }
+    // `own_secrets` and the like: shown once the answers file writes them (a host the
+    // wizard adopted); a new host gets its secrets from the backend.
+    for field in &view.catalog.plan.service_fields {
+        let path = format!("services.{id}.{}", field.key);
+        if view.raw(&path).is_some() {
+            out.push(field_question(&path, field));
+        }
     }
     out
 }
@@ -546,6 +555,10 @@ pub fn default_value(view: &PlanView, path: &str) -> Option<Value> {
                 view.get("host.domain")
             }
         }
+        ["services", id, k] => {
+            c.service(id)?;
+            view.default_of(c.plan.service_field(k)?)
+        }
         _ => None,
     }
 }
@@ -599,6 +612,37 @@ mod tests {
                 "backup",
                 "secrets"
             ]
+        );
+    }
+
+    #[test]
+    fn own_secrets_is_asked_once_the_file_writes_it() {
+        let paths = |text: &str| -> Vec<Question> {
+            let (a, c) = view_of(text);
+            questions(
+                c,
+                &PlanView::new(c, &a.tree),
+                &StepKind::Settings("bluesky-pds".into()),
+            )
+        };
+        let path = "services.bluesky-pds.own_secrets";
+        assert!(
+            !paths("schema = 1\n[services.bluesky-pds]\n")
+                .iter()
+                .any(|q| q.path == path)
+        );
+        let asked = paths("schema = 1\n[services.bluesky-pds]\nown_secrets = true\n");
+        let q = asked.iter().find(|q| q.path == path).expect("asked");
+        assert_eq!(q.kind, QuestionKind::Bool);
+        assert!(
+            q.help.starts_with("The host's own NixOS files provide"),
+            "{}",
+            q.help
+        );
+        let (a, c) = view_of("schema = 1\n[services.bluesky-pds]\n");
+        assert_eq!(
+            default_value(&PlanView::new(c, &a.tree), path),
+            Some(Value::Bool(false))
         );
     }
 

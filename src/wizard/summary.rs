@@ -7,6 +7,7 @@ use crate::catalog::{Generator, Kind};
 use crate::plan::PlanView;
 use crate::plan::ports::active_ports;
 use crate::plan::public::{proxy_on, serves_publicly};
+use crate::validate::own_secrets::{owns_secrets, provided_by_host};
 use crate::value::Value;
 
 use super::first_switch::{Machine, first_switch};
@@ -58,6 +59,9 @@ pub struct Summary {
     pub dns: Vec<DnsRecord>,
     pub backend: String,
     pub secrets: Vec<SecretLine>,
+    /// Services whose secrets the host's own files provide (`own_secrets`): (title,
+    /// what those files must hold). Their secrets are not in `secrets`.
+    pub own_secrets: Vec<(String, Vec<String>)>,
     /// Root-only files the operator names in the answers (`*_file` fields): (what, path).
     pub operator_files: Vec<(String, String)>,
     pub disk_gb: u32,
@@ -118,6 +122,12 @@ pub fn summarize(view: &PlanView) -> Summary {
         }
         s.disk_gb += service.resources.disk_gb;
         s.memory_mb += service.resources.memory_mb;
+        if owns_secrets(view, &service.id) {
+            // Nothing generates or declares them: the host's own files hold them.
+            s.own_secrets
+                .push((service.title.clone(), provided_by_host(view, service)));
+            continue;
+        }
         for secret in &service.secrets {
             s.secrets
                 .push(secret_line(&s.backend, view, &service.id, secret));
@@ -326,6 +336,20 @@ impl Summary {
                 }
             }
         }
+        let own: Vec<&(String, Vec<String>)> = self
+            .own_secrets
+            .iter()
+            .filter(|(_, names)| !names.is_empty())
+            .collect();
+        if !own.is_empty() {
+            out.push(
+                "Secrets your host's own NixOS files provide (own_secrets; nothing generates them):"
+                    .into(),
+            );
+            for (title, names) in own {
+                out.push(format!("  {title}: {}", names.join(", ")));
+            }
+        }
         if !self.operator_files.is_empty() {
             out.push("Root-only files you create on the host:".into());
             for (path, file) in &self.operator_files {
@@ -435,6 +459,18 @@ pub fn next_steps(
                 x.source.clone().unwrap_or_default(),
                 x.location
             )),
+            None if owns_secrets(view, &sv.id) => {
+                let env = view
+                    .catalog
+                    .service(&sv.id)
+                    .and_then(|c| c.secrets.iter().find(|x| x.name == "admin_password"))
+                    .and_then(|x| x.env.clone())
+                    .unwrap_or_else(|| "admin password".into());
+                out.push(format!(
+                    "{}'s admin password is the {env} your host's own NixOS files give it (own_secrets); the wizard never sees it.",
+                    sv.title
+                ));
+            }
             None => {}
         }
     }
@@ -485,5 +521,47 @@ mod tests {
         );
         let text = s.lines().join("\n");
         assert!(!text.contains("PDS_JWT"), "{text}");
+    }
+
+    #[test]
+    fn secrets_the_hosts_own_files_provide_are_neither_generated_nor_the_backends() {
+        let c = Catalog::embedded();
+        let mut d = profiles::find("community-pds").unwrap().draft(c);
+        d.set("services.bluesky-pds.own_secrets", &Value::Bool(true));
+        let s = summarize(&d.view());
+        assert!(
+            !s.secrets.iter().any(|x| x.owner == "bluesky-pds"),
+            "{:?}",
+            s.secrets
+        );
+        assert_eq!(
+            s.own_secrets,
+            [(
+                "Bluesky PDS".to_string(),
+                vec![
+                    "PDS_JWT_SECRET".to_string(),
+                    "PDS_ADMIN_PASSWORD".to_string(),
+                    "PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX".to_string()
+                ]
+            )]
+        );
+        let text = s.lines().join("\n");
+        assert!(
+            !text.contains("/var/lib/atproto-secrets/bluesky-pds"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "Secrets your host's own NixOS files provide (own_secrets; nothing generates them):\n  Bluesky PDS: PDS_JWT_SECRET, PDS_ADMIN_PASSWORD, PDS_PLC_ROTATION_KEY_K256_PRIVATE_KEY_HEX"
+            ),
+            "{text}"
+        );
+        // No `sudo cat` of a generated password that never exists.
+        let steps = next_steps(&d.view(), std::path::Path::new("/etc/nixos"), &[], None).join("\n");
+        assert!(!steps.contains("sudo cat"), "{steps}");
+        assert!(
+            steps.contains("Bluesky PDS's admin password is the PDS_ADMIN_PASSWORD your host's own NixOS files give it"),
+            "{steps}"
+        );
     }
 }

@@ -15,6 +15,9 @@
 # agenix: age.secrets "atproto-<unit>-<name>" from <agenix_dir>/<unit>-<name>.age, again
 #   only for the files the enabled services name: agenix needs every declared file to
 #   exist when the host is evaluated.
+# A service with ownSecrets (its secrets come from the host's own files, as an adopted
+# host wrote them) gets none of this: no oneshot, no environment file, no sops or age
+# secret, no template.
 # sops.* and age.* exist only when the host imports sops-nix or agenix: they are defined
 # here only then, and choosing the backend without the module is an assertion that
 # says what to add.
@@ -52,7 +55,9 @@ let
     '';
   };
 
-  # backend name of a file -> the units that read it.
+  # backend name of a file -> the units that read it. A service whose secrets the host's
+  # own files provide (ownSecrets) names none, and is skipped all the same: nothing is
+  # declared for it.
   usersOf = nameOf: lib.foldl'
     (acc: e: lib.foldl'
       (acc': x:
@@ -61,7 +66,7 @@ let
       acc
       e.secrets)
     { }
-    (lib.attrValues reg);
+    (builtins.filter (e: !e.ownSecrets) (lib.attrValues reg));
   sopsUsers = usersOf files.sopsNameOf;
   ageUsers = usersOf files.ageNameOf;
   withTemplate = lib.filterAttrs (_: e: e.templated != [ ]) reg;

@@ -1,6 +1,6 @@
 # The official PDS: nixpkgs declares services.bluesky-pds (enable, package, settings
 # as PDS_* variables, environmentFiles, pdsadmin/goat); we never redeclare those.
-# Beside them we add `domain` and `secrets.<name>`, give the catalog's defaults to
+# Beside them we add `domain`, `ownSecrets` and `secrets.<name>`, give the catalog's defaults to
 # nixpkgs' settings (so a host the wizard wrote and nixpkgs agree on every value), hand
 # the composed secrets file to environmentFiles, and register the PDS with the
 # integration layer (proxy with handles, Caddy's /tls-check, backups of /var/lib/pds).
@@ -26,7 +26,11 @@ let
   # A catalog setting's value, read from nixpkgs' PDS_* variable it maps to.
   envOf = builtins.listToAttrs (map (f: { name = f.key; value = f.env; }) (entry.settings or [ ]));
   settingValue = key: cfg.settings.${envOf.${key}} or null;
-  neededSecrets = builtins.filter (files.needed settingValue) (entry.secrets or [ ]);
+  # With ownSecrets the host's own environmentFiles provide them: none is named here,
+  # so the PDS's environmentFiles are exactly the host's.
+  neededSecrets = lib.optionals (!cfg.ownSecrets)
+    (builtins.filter (files.needed settingValue) (entry.secrets or [ ]));
+  ownSecretsField = lib.findFirst (f: f.key == "own_secrets") null catalog.plan.service_fields;
 in
 {
   imports = [ ../integration ];
@@ -37,6 +41,9 @@ in
       default = cfg.settings.PDS_HOSTNAME or null;
       defaultText = lib.literalExpression "config.services.bluesky-pds.settings.PDS_HOSTNAME";
       description = "The public name the reverse proxy serves the PDS at; handles are served under it.";
+    };
+    ownSecrets = opts.fieldOption { host = { }; field = ownSecretsField; } // {
+      description = ownSecretsField.help + " Answers file: `services.${id}.own_secrets`. Give the PDS_* secret variables in `environmentFiles`, which then holds only what the host lists.";
     };
     secrets = builtins.listToAttrs (map
       (s: {
@@ -68,6 +75,7 @@ in
       handles = true;
       # Added by the PDS's service/index.js, which nixpkgs' package runs.
       tlsCheck = "http://127.0.0.1:${toString port}/tls-check";
+      inherit (cfg) ownSecrets;
       secrets = map (s: s // { file = cfg.secrets.${s.name}; required = true; }) neededSecrets;
     };
 
