@@ -133,7 +133,7 @@ structs! {
     }
     Field {
         key, ty, default, required, help, flag, env, choices, min, max, item, example,
-        proxy_body, password_hint, unset_means,
+        proxy_body, password_hint, unset_means, asked_when_set,
     }
     Rule { id, level, when, require, path, message }
     Port {

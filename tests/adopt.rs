@@ -199,7 +199,7 @@ fn a_hand_written_pds_is_adopted_and_runs_the_same() {
     );
     assert!(answers.contains("own_secrets = true"), "{answers}");
     assert!(
-        answers.contains("dns_provider = \"cloudflare\" # from pds.nix:41"),
+        answers.contains("dns_provider = \"cloudflare\" # from pds.nix:43"),
         "{answers}"
     );
 
@@ -218,6 +218,9 @@ fn a_hand_written_pds_is_adopted_and_runs_the_same() {
     assert!(now("pds.nix").contains("PDS_SERVICE_HANDLE_DOMAINS = \".example.org\";"));
     assert!(now("pds.nix").contains("environmentFiles = [ \"/var/lib/pds/pds.env\" ];"));
     assert!(now("pds.nix").contains("# Not something the wizard models: stays here."));
+    // nginx's own `false` wins over the wizard's default, so it stays.
+    assert!(now("pds.nix").contains("recommendedGzipSettings = false; # mine: no gzip"));
+    assert!(!now("pds.nix").contains("recommendedProxySettings"));
     let config_now = now("configuration.nix");
     assert!(config_now.contains("./atproto.nix"), "{config_now}");
     assert!(config_now.contains("networking.firewall.allowedTCPPorts = [ 22 80 443 ];"));

@@ -144,7 +144,7 @@ pub fn plan_adoption(catalog: &Catalog, sources: &HostSources, ctx: &Context) ->
             change.old = sources.dir_state.file(&change.path).map(String::from);
             change.why = format!(
                 "{}; the bindings atproto.nix now makes are taken out",
-                change.why
+                change.why.trim_end_matches("; nothing else changes")
             );
         }
     }

@@ -369,6 +369,24 @@ fn host_section(
             });
         }
     }
+    // The flake's entry, when it is not the machine's name.
+    let hostname = r
+        .found
+        .iter()
+        .find(|f| f.key == "host.hostname")
+        .and_then(|f| f.value.as_str().map(String::from));
+    if let Some(entry) = &ctx.flake_host
+        && hostname.as_deref() != Some(entry.as_str())
+    {
+        r.found.push(Found {
+            key: "host.flake_name".into(),
+            value: Value::Str(entry.clone()),
+            from: None,
+            note: Some(format!(
+                "the flake's nixosConfigurations.{entry}, whose machine name differs"
+            )),
+        });
+    }
     if let Some((d, origin)) = domain {
         r.found.push(Found {
             key: "host.domain".into(),
@@ -463,7 +481,27 @@ fn proxy_and_tls(
             note: None,
         });
     };
-    let adopted = pds.and_then(|(domain, port)| wildcard_nginx(by_path, &domain, port));
+    // The wizard's nginx turns nginx's recommended settings on unless the host says
+    // otherwise: a host that leaves one unset would get it turned on.
+    let recommended = [
+        "recommendedProxySettings",
+        "recommendedTlsSettings",
+        "recommendedOptimisation",
+        "recommendedGzipSettings",
+    ];
+    let unset: Vec<&str> = recommended
+        .iter()
+        .filter(|k| {
+            by_path
+                .get(&format!("services.nginx.{k}"))
+                .and_then(|l| l.leaf.value.as_ref())
+                .is_none_or(|v| !matches!(v, Lit::Bool(_)))
+        })
+        .copied()
+        .collect();
+    let adopted = pds
+        .and_then(|(domain, port)| wildcard_nginx(by_path, &domain, port))
+        .filter(|_| unset.is_empty());
     match adopted {
         Some(w) => {
             for l in &w.leaves {
@@ -499,13 +537,9 @@ fn proxy_and_tls(
                 Value::Str(w.credentials.0),
                 Some(w.credentials.1),
             );
-            for k in [
-                "recommendedProxySettings",
-                "recommendedTlsSettings",
-                "recommendedOptimisation",
-                "recommendedGzipSettings",
-            ] {
-                // The wizard sets them on by default; a host's own `true` means the same.
+            for k in recommended {
+                // The wizard sets them on by default; a host's own `true` means the same,
+                // its own `false` stays and wins.
                 if let Some(l) = by_path.get(&format!("services.nginx.{k}"))
                     && l.leaf.value == Some(Lit::Bool(true))
                 {
@@ -576,7 +610,16 @@ fn proxy_and_tls(
             let nginx = leaves
                 .iter()
                 .any(|l| l.path().starts_with("services.nginx."));
-            if caddy || nginx {
+            if nginx && !unset.is_empty() {
+                r.notes.push(format!(
+                    "nginx stays yours: the wizard's nginx turns on {} unless the host sets them, and this host leaves them unset. Set each to true or false in your files, then adopt again to let the wizard manage nginx.",
+                    unset
+                        .iter()
+                        .map(|k| format!("services.nginx.{k}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            } else if caddy || nginx {
                 r.notes.push(format!(
                     "The {} configuration stays as you wrote it, and integrations.proxy.kind is \"none\": the wizard adds no proxy of its own. It takes over an nginx only when it serves the PDS's domain and its handles (*.<domain>) with one DNS-01 wildcard certificate, as the wizard would write it; a PDS behind the wizard's proxy must have certificates for its handles.",
                     if caddy { "Caddy" } else { "nginx" }

@@ -190,10 +190,7 @@ pub fn plan_apply(answers: &Answers, catalog: &Catalog, dir: &DirState, force: b
     let tree = &resolved.tree;
     let view = PlanView::new(catalog, tree);
     let flake_mode = HostMode::of(tree, catalog).has_flake();
-    let hostname = view
-        .get("host.hostname")
-        .and_then(|v| v.as_str().map(String::from))
-        .unwrap_or_default();
+    let hostname = view.flake_name();
 
     let mut plan = ApplyPlan::default();
     let mut proposed: Vec<(String, Proposal)> = Vec::new();

@@ -194,6 +194,10 @@ pub struct Field {
     /// this value, so adoption changes nothing.
     #[serde(default)]
     pub unset_means: Option<toml::Value>,
+    /// Asked by the wizard only when the answers file already has it: a field most
+    /// hosts never need, written by `adopt` where a host needs it.
+    #[serde(default)]
+    pub asked_when_set: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]

@@ -27,6 +27,15 @@ impl<'a> PlanView<'a> {
         Some(current)
     }
 
+    /// The host's `nixosConfigurations` entry: `host.flake_name` when written, else
+    /// `host.hostname`, else NixOS's own default name.
+    pub fn flake_name(&self) -> String {
+        ["host.flake_name", "host.hostname"]
+            .iter()
+            .find_map(|p| self.raw(p)?.as_str().map(String::from))
+            .unwrap_or_else(|| "nixos".into())
+    }
+
     /// The table of `services.<id>` as written, if any.
     pub fn service_table(&self, id: &str) -> Option<&'a BTreeMap<String, Value>> {
         self.raw(&format!("services.{id}"))?.as_table()

@@ -12,7 +12,6 @@ use crate::apply::{
 use crate::catalog::Catalog;
 use crate::plan::{Answers, PlanView};
 use crate::render::HostMode;
-use crate::value::Value;
 
 /// The host to preview or check.
 #[derive(Debug, Clone)]
@@ -86,10 +85,11 @@ impl Target {
         let (mode, planned_host) = match &answers {
             Some(a) => {
                 let view = PlanView::new(catalog, &a.tree);
-                let name = match view.get("host.hostname") {
-                    Some(Value::Str(s)) if !s.is_empty() => Some(s),
-                    _ => None,
-                };
+                let name = Some(view.flake_name()).filter(|s| {
+                    !s.is_empty()
+                        && (view.raw("host.flake_name").is_some()
+                            || view.raw("host.hostname").is_some())
+                });
                 (HostMode::of(&a.tree, catalog), name)
             }
             None if state.flake_nix.is_some() => (HostMode::Flake, None),

@@ -1,6 +1,6 @@
 //! The host's `flake.nix` (flake mode): nixpkgs, atproto-nix and the secrets backend's
 //! flake as inputs, all following the host's nixpkgs, and one
-//! `nixosConfigurations.<host.hostname>` built from `configuration.nix` and the modules.
+//! `nixosConfigurations.<host.flake_name, else host.hostname>` built from `configuration.nix` and the modules.
 use std::collections::BTreeMap;
 
 use super::nix::{Binding, Expr, File, attr_name, print_file, string_literal};
@@ -48,7 +48,7 @@ pub fn render_flake_nix(answers: &BTreeMap<String, Value>, catalog: &Catalog) ->
 /// The syntax tree of the host's `flake.nix`.
 pub fn flake_nix(answers: &BTreeMap<String, Value>, catalog: &Catalog) -> File {
     let view = PlanView::new(catalog, answers);
-    let hostname = host_text(&view, "hostname", "nixos");
+    let hostname = view.flake_name();
     let branch = host_text(&view, "nixpkgs", "nixos-25.11");
     let flake_url = host_text(&view, "flake_url", "path:/etc/nixos/atproto-nix");
     let system = host_text(&view, "system", "x86_64-linux");

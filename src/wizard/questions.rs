@@ -177,6 +177,7 @@ pub fn questions(catalog: &Catalog, view: &PlanView, step: &StepKind) -> Vec<Que
             .plan
             .host
             .iter()
+            .filter(|f| !f.asked_when_set || view.raw(&format!("host.{}", f.key)).is_some())
             .map(|f| field_question(&format!("host.{}", f.key), f))
             .collect(),
         StepKind::Services => services_in_order(catalog)

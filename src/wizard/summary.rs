@@ -401,10 +401,7 @@ pub fn next_steps(
     out.push(format!(
         "Preview what would be built and which services would start (changes nothing):\n  atproto-wizard preview {d}"
     ));
-    let host = view
-        .get("host.hostname")
-        .map(|v| v.to_string())
-        .unwrap_or_default();
+    let host = view.flake_name();
     let classic = view.get("host.mode") == Some(Value::Str("classic".into()));
     if let Some(step) = machine.and_then(|m| first_switch_step(view, dir, m)) {
         out.push(step);

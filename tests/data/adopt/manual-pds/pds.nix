@@ -23,6 +23,8 @@ in
     enable = true;
     recommendedProxySettings = true;
     recommendedTlsSettings = true;
+    recommendedOptimisation = true;
+    recommendedGzipSettings = false; # mine: no gzip
     clientMaxBodySize = "100m";
     # Handles are served under the domain: one wildcard certificate for both.
     virtualHosts.${domain} = {
