@@ -121,14 +121,16 @@ fn assert_same_host(before: &Json, after: &Json) {
     for (name, unit) in bu {
         let mut after_unit = au[name].clone();
         if name == "bluesky-pds" {
+            let had = unit["serviceConfig"]["Environment"].as_array().unwrap();
             let env = after_unit["serviceConfig"]["Environment"]
                 .as_array()
                 .unwrap()
                 .iter()
                 .filter(|line| {
-                    !extra
-                        .iter()
-                        .any(|(e, t)| line.as_str() == Some(&format!("{e}={t}")))
+                    had.contains(line)
+                        || !extra
+                            .iter()
+                            .any(|(e, t)| line.as_str() == Some(&format!("{e}={t}")))
                 })
                 .cloned()
                 .collect();
@@ -263,4 +265,121 @@ fn a_hand_written_pds_is_adopted_and_runs_the_same() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("already has an atproto.toml"), "{out}");
     assert!(out.contains("atproto-wizard edit"), "{out}");
+}
+
+/// A flake with two machines, the PDS one named apart from the sibling configuration.nix
+/// (which the other machine uses), the call in parentheses, modules in subdirectories,
+/// `with lib;`, and an nginx the wizard does not write that way (no handles): nginx
+/// stays the operator's, the PDS moves, the other machine's files are untouched.
+#[test]
+fn a_flake_host_with_its_own_nginx_keeps_it_and_moves_the_pds() {
+    let (_tmp, dir) = fixture("plain-nginx");
+    let d = dir.to_str().unwrap();
+    let configuration = std::fs::read_to_string(dir.join("configuration.nix")).unwrap();
+    let before = effective(&dir, "bsky");
+    let desktop_before = effective(&dir, "desktop");
+
+    // Two hosts: which one must be said.
+    let (code, out) = wizard(&["adopt", d, "--yes"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(
+        out.contains("several hosts (desktop, bsky): say which one with --host NAME"),
+        "{out}"
+    );
+
+    let (code, out) = wizard(&["adopt", d, "--host", "bsky", "--yes"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("The nginx configuration stays as you wrote it"),
+        "{out}"
+    );
+    assert!(
+        out.contains("services.bluesky-pds.ports.http = 2583  from services/pds.nix:5"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("configuration.nix")).unwrap(),
+        configuration
+    );
+    let bsky = std::fs::read_to_string(dir.join("hosts/bsky.nix")).unwrap();
+    assert!(
+        bsky.contains("services.nginx.virtualHosts.\"bsky.example.net\""),
+        "{bsky}"
+    );
+    assert!(!bsky.contains("networking.hostName"), "{bsky}");
+    let flake = std::fs::read_to_string(dir.join("flake.nix")).unwrap();
+    assert!(
+        flake.contains(
+            "modules = [ ./hosts/bsky.nix inputs.atproto-nix.nixosModules.default ./atproto.nix ];"
+        ),
+        "{flake}"
+    );
+    assert!(
+        flake.contains("modules = [ ./configuration.nix ];"),
+        "{flake}"
+    );
+    let answers = std::fs::read_to_string(dir.join("atproto.toml")).unwrap();
+    assert!(
+        answers.contains("[integrations.proxy]\nkind = \"none\""),
+        "{answers}"
+    );
+
+    if let (Some(before), Some(after)) = (before, effective(&dir, "bsky")) {
+        assert_same_host(&before, &after);
+    }
+    if let (Some(before), Some(after)) = (desktop_before, effective(&dir, "desktop")) {
+        assert_eq!(before, after, "the other machine changed");
+    }
+}
+
+/// What cannot be adopted safely stops everything, with the place and what to do.
+#[test]
+fn an_unreadable_module_or_an_import_list_it_cannot_edit_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let d = dir.to_str().unwrap();
+    // A module that is a mkMerge: its bindings cannot be read as text.
+    std::fs::write(
+        dir.join("configuration.nix"),
+        "{ lib, ... }:\nlib.mkMerge [ { services.bluesky-pds.enable = true; } ]\n",
+    )
+    .unwrap();
+    let (code, out) = wizard(&["adopt", d, "--yes"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("configuration.nix cannot be read as bindings"),
+        "{out}"
+    );
+    assert!(out.contains("lib.mkMerge"), "{out}");
+    assert_eq!(std::fs::read_dir(dir).unwrap().count(), 1);
+
+    // Imports built by a call: the file gains nothing and nothing is written anywhere.
+    let text = "{ config, lib, ... }:\n{\n  imports = lib.optionals true [ ./hardware-configuration.nix ];\n  networking.hostName = \"pds\";\n  security.acme.defaults.email = \"a@example.org\";\n  services.bluesky-pds.enable = true;\n  services.bluesky-pds.settings.PDS_HOSTNAME = \"pds.example.org\";\n  services.bluesky-pds.environmentFiles = [ \"/var/lib/pds/pds.env\" ];\n}\n";
+    std::fs::write(dir.join("configuration.nix"), text).unwrap();
+    let (code, out) = wizard(&["adopt", d, "--yes"]);
+    assert_eq!(code, 5, "{out}");
+    assert!(out.contains("refused: configuration.nix"), "{out}");
+    assert!(
+        out.contains("imports = [ ./atproto.nix ] ++ lib.optionals true"),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("configuration.nix")).unwrap(),
+        text
+    );
+    assert_eq!(
+        std::fs::read_dir(dir).unwrap().count(),
+        1,
+        "no other file, no backup"
+    );
+
+    // No service the wizard knows: nothing to adopt.
+    std::fs::write(
+        dir.join("configuration.nix"),
+        "{ ... }: { services.openssh.enable = true; }\n",
+    )
+    .unwrap();
+    let (code, out) = wizard(&["adopt", d, "--yes"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("nothing to adopt"), "{out}");
 }

@@ -72,9 +72,13 @@ pub fn plan_adoption(catalog: &Catalog, sources: &HostSources, ctx: &Context) ->
         );
         return adoption;
     }
-    let leaves = read_leaves(catalog, &sources.modules, &mut adoption.recognised.problems);
-    let recognised = recognise::recognise(catalog, &leaves, ctx);
-    adoption.recognised = recognised;
+    let mut unreadable = Vec::new();
+    let leaves = read_leaves(catalog, &sources.modules, &mut unreadable);
+    adoption.recognised = recognise::recognise(catalog, &leaves, ctx);
+    // A module that cannot be read comes first: what it sets is unknown, so nothing
+    // else found can be trusted to be all there is.
+    unreadable.append(&mut adoption.recognised.problems);
+    adoption.recognised.problems = unreadable;
     for (file, why) in &sources.unread {
         adoption.recognised.notes.push(format!(
             "{file} was not read ({why}); whatever it sets stays as it is."

@@ -499,9 +499,9 @@ fn proxy_and_tls(
         })
         .copied()
         .collect();
-    let adopted = pds
-        .and_then(|(domain, port)| wildcard_nginx(by_path, &domain, port))
-        .filter(|_| unset.is_empty());
+    let shaped = pds.and_then(|(domain, port)| wildcard_nginx(by_path, &domain, port));
+    let shaped_but_unset = shaped.is_some() && !unset.is_empty();
+    let adopted = shaped.filter(|_| unset.is_empty());
     match adopted {
         Some(w) => {
             for l in &w.leaves {
@@ -610,7 +610,7 @@ fn proxy_and_tls(
             let nginx = leaves
                 .iter()
                 .any(|l| l.path().starts_with("services.nginx."));
-            if nginx && !unset.is_empty() {
+            if nginx && shaped_but_unset {
                 r.notes.push(format!(
                     "nginx stays yours: the wizard's nginx turns on {} unless the host sets them, and this host leaves them unset. Set each to true or false in your files, then adopt again to let the wizard manage nginx.",
                     unset

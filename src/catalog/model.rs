@@ -189,9 +189,11 @@ pub struct Field {
     /// Where a password found in this field's value goes instead (its `*_file`).
     #[serde(default)]
     pub password_hint: Option<String>,
-    /// What the program does when the setting is not given at all, where that differs
-    /// from `default` (the wizard's choice): adopting a host that leaves it unset writes
-    /// this value, so adoption changes nothing.
+    /// What the program does when the setting is not given at all (from its source),
+    /// for a setting whose variable the wizard's modules always pass: adopting a host
+    /// that leaves it unset writes this value, so adoption changes nothing (when it
+    /// differs from `default`), and a test can tell a variable the wizard adds from a
+    /// change of behaviour.
     #[serde(default)]
     pub unset_means: Option<toml::Value>,
     /// Asked by the wizard only when the answers file already has it: a field most

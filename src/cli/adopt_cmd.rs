@@ -58,7 +58,11 @@ pub fn run(
         flake: sources.dir_state.flake_nix.is_some(),
     };
     let adoption = plan_adoption(catalog, &sources, &ctx);
-    p.put(&report::adopt::sources(&sources, style));
+    p.put(&report::adopt::sources(
+        &sources,
+        flake_host.as_deref(),
+        style,
+    ));
     p.put(&report::adopt::findings(&adoption, style));
     if !adoption.recognised.problems.is_empty() {
         p.put(&format!("{}\n", outcome::NOTHING_WRITTEN));

@@ -6,9 +6,15 @@ use crate::adopt::{Adoption, HostSources};
 use crate::safe_text::escape;
 use crate::value::Value;
 
-/// The files read and those not read.
-pub fn sources(sources: &HostSources, style: Style) -> String {
+/// The files read and those not read; `flake_host` is the flake's entry adopted.
+pub fn sources(sources: &HostSources, flake_host: Option<&str>, style: Style) -> String {
     let mut out = format!("{}\n", style.bold("Read:"));
+    if let Some(host) = flake_host {
+        out.push_str(&format!(
+            "  flake.nix {}\n",
+            style.dim(&format!("(nixosConfigurations.{})", escape(host)))
+        ));
+    }
     for (file, _) in &sources.modules {
         out.push_str(&format!("  {}\n", escape(file)));
     }

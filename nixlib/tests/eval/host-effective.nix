@@ -33,7 +33,7 @@ in
   inherit (r) failed;
   hostName = c.networking.hostName;
   firewall = c.networking.firewall;
-  pds = lib.filterAttrs (_: v: v != null) c.services.bluesky-pds.settings;
+  pds = if c.services.bluesky-pds.enable then lib.filterAttrs (_: v: v != null) c.services.bluesky-pds.settings else { };
   pdsEnvironmentFiles = c.services.bluesky-pds.environmentFiles;
   units = builtins.mapAttrs (_: unit) c.systemd.services;
   nginx = removeAttrs c.services.nginx [ "virtualHosts" ];

@@ -1,0 +1,5 @@
+{ ... }:
+{
+  networking.hostName = "desktop";
+  system.stateVersion = "25.05";
+}
