@@ -51,6 +51,10 @@ fn the_build_refuses_a_broken_catalog() {
         unparsable.starts_with("nixlib/catalog/jetstream.toml: "),
         "{unparsable}"
     );
+    assert_eq!(
+        edit("bluesky-pds.toml", "unset_means = false", "unset_means = \"no\""),
+        "bluesky-pds.toml: rate_limits_enabled has unset_means \"no\", which is not a bool value"
+    );
     let bad_pattern = edit("_plan.toml", "[a-z0-9]([a-z0-9-]{0,61}", "[a-z0-9(");
     assert!(
         bad_pattern.starts_with("pattern of type hostname: "),

@@ -274,6 +274,26 @@ fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<S
         FieldType::List => field.item.unwrap_or(FieldType::String),
         ty => ty,
     };
+    if let Some(unset) = &field.unset_means {
+        let fits = match (field.ty, unset) {
+            (FieldType::Bool, toml::Value::Boolean(_)) => true,
+            (FieldType::Int | FieldType::Port, toml::Value::Integer(_)) => true,
+            (FieldType::List, toml::Value::Array(_)) => true,
+            // "" is "no value": for a field the wizard renders as text.
+            (
+                FieldType::Bool | FieldType::Int | FieldType::Port | FieldType::List,
+                _,
+            ) => false,
+            (_, toml::Value::String(_)) => true,
+            _ => false,
+        };
+        if !fits {
+            problems.push(format!(
+                "{file}: {key} has unset_means {unset}, which is not a {} value",
+                field.ty.name()
+            ));
+        }
+    }
     if field.password_hint.is_some() && catalog.password(value_type).is_none() {
         problems.push(format!(
             "{file}: {key} has a password_hint, but its type {} finds no password",
