@@ -1,0 +1,18 @@
+//! `import-pds`: a PDS installed by Bluesky's installer.sh (Docker, its data in `/pds`)
+//! moved onto a host the wizard writes, losing no account, key or setting.
+//!
+//! - [`env_file`] reads `pds.env`, [`caddyfile`] the little the Caddyfile says;
+//! - [`plan`] turns them into the host's answers through the catalog (pure), with the
+//!   secrets set apart and every variable accounted for;
+//! - [`secrets`] says where the chosen backend reads each secret (pure), and
+//!   [`secret_files`] writes them there, as the host's generator would;
+//! - [`data`] copies the accounts' data, verified, or says how.
+//!
+//! The host's own files go through the one write path, `crate::write_host`, as for
+//! `apply`; `crate::cli::import_pds_cmd` puts it all together.
+pub mod caddyfile;
+pub mod data;
+pub mod env_file;
+pub mod plan;
+pub mod secret_files;
+pub mod secrets;
