@@ -146,11 +146,13 @@ pub fn commands(plan: &DataPlan) -> Vec<String> {
     let dest = &plan.dest_here;
     let mut out = vec![format!("install -d -m 0755 {}", w(dest))];
     for item in &plan.items {
-        out.push(format!(
-            "cp -a {} {}",
-            w(&item.from),
-            w(&dest.join(&item.to))
-        ));
+        // `dir/.` copies the directory's contents, whether or not the copy exists yet.
+        let from = if item.dir {
+            item.from.join(".")
+        } else {
+            item.from.clone()
+        };
+        out.push(format!("cp -a {} {}", w(&from), w(&dest.join(&item.to))));
     }
     for item in &plan.items {
         let check = if item.dir { "diff -r" } else { "cmp" };
@@ -613,7 +615,7 @@ mod tests {
         let cmds = commands(&p);
         assert_eq!(cmds[0], "install -d -m 0755 /mnt/var/lib/pds");
         assert!(cmds.contains(&format!(
-            "cp -a {} /mnt/var/lib/pds/blocks",
+            "cp -a {}/. /mnt/var/lib/pds/blocks",
             from.join("blocks").display()
         )));
         assert!(cmds.iter().any(|c| c.starts_with("diff -r ")));

@@ -543,13 +543,24 @@ pub fn build(inputs: &Inputs) -> Result<ImportPlan, PlanError> {
         &format!("services.{SERVICE}.enable"),
         &Value::Bool(true),
     );
-    // pds.env says everything about the PDS: what it leaves out takes the default.
-    edit::remove(&mut doc, &format!("services.{SERVICE}.domain"));
-    for f in &service.settings {
-        edit::remove(&mut doc, &format!("services.{SERVICE}.settings.{}", f.key));
-    }
-    for p in &service.ports {
-        edit::remove(&mut doc, &format!("services.{SERVICE}.ports.{}", p.name));
+    // pds.env says everything about the PDS: a setting it leaves out takes the
+    // catalog's default, and the proxy serves the PDS at its hostname. A value already
+    // as it should be stays where it is written, so a second import changes nothing.
+    if let Some(view) = &existing {
+        let domain = format!("services.{SERVICE}.domain");
+        if view.raw(&domain).and_then(|v| v.as_str()) != hostname.as_deref() {
+            edit::remove(&mut doc, &domain);
+        }
+        for f in &service.settings {
+            let path = format!("services.{SERVICE}.settings.{}", f.key);
+            let carried_here = carried.iter().any(|c| c.path == path);
+            if !carried_here
+                && view.raw(&path).is_some()
+                && view.raw(&path) != view.default_of(f).as_ref()
+            {
+                edit::remove(&mut doc, &path);
+            }
+        }
     }
     for c in &carried {
         edit::set(&mut doc, &c.path, &c.value);

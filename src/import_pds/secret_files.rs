@@ -261,6 +261,7 @@ mod tests {
             mode: 0o400,
             encrypt: Vec::new(),
             staging: None,
+            encrypted: None,
         }
     }
 

@@ -174,6 +174,9 @@ pub struct Layout {
     pub encrypt: Vec<String>,
     /// For sops and agenix, the plaintext directory to delete once encrypted.
     pub staging: Option<PathBuf>,
+    /// For sops the encrypted file, for agenix the directory of `.age` files, in the
+    /// host's directory on this machine.
+    pub encrypted: Option<PathBuf>,
 }
 
 /// Where the plaintext for sops or agenix waits to be encrypted, under `--root`: in
@@ -218,6 +221,7 @@ pub fn layout(
                 mode: 0o400,
                 encrypt: Vec::new(),
                 staging: None,
+                encrypted: None,
             }
         }
         Backend::Sops => {
@@ -245,6 +249,7 @@ pub fn layout(
                 mode: 0o600,
                 encrypt,
                 staging: Some(staging),
+                encrypted: Some(target),
             }
         }
         Backend::Agenix => {
@@ -273,6 +278,7 @@ pub fn layout(
                 mode: 0o600,
                 encrypt,
                 staging: Some(under(root, STAGING_DIR)),
+                encrypted: Some(age_dir),
             }
         }
     }

@@ -9,6 +9,7 @@
 //! can be found and reviewed together; the front ends only place them.
 pub mod diff;
 pub mod files;
+pub mod import_pds;
 pub mod next;
 pub mod outcome;
 pub mod probes;
