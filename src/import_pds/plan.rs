@@ -568,10 +568,39 @@ pub fn build(inputs: &Inputs) -> Result<ImportPlan, PlanError> {
     for c in chosen.iter().filter(|c| !c.path.starts_with("host.")) {
         edit::set(&mut doc, &c.path, &c.value);
     }
-    let answers =
+    let mut answers =
         Answers::parse(inputs.answers_name, &doc.to_string()).map_err(PlanError::Unreadable)?;
+    // A port pds.env does not give is the PDS's default unless the host uses it for
+    // something else (Grafana's default is 3000 too): then the next free one, as the
+    // allocator gives every unwritten port. Caddy proxies to whichever it is.
+    let prefix = format!("services.{SERVICE}.ports.");
+    let moved: Vec<(String, i64)> =
+        crate::plan::ports::allocate(&PlanView::new(catalog, &answers.tree))
+            .into_iter()
+            .filter(|(path, n)| {
+                path.starts_with(&prefix)
+                    && service
+                        .ports
+                        .iter()
+                        .any(|p| path.ends_with(&p.name) && i64::from(p.default) != *n)
+            })
+            .collect();
+    if !moved.is_empty() {
+        for (path, n) in &moved {
+            edit::set(&mut doc, path, &Value::Int(*n));
+            chosen.push(Chosen {
+                path: path.clone(),
+                value: Value::Int(*n),
+                why: "the PDS's default port is taken on this host; Caddy proxies to this one"
+                    .into(),
+            });
+        }
+        answers =
+            Answers::parse(inputs.answers_name, &doc.to_string()).map_err(PlanError::Unreadable)?;
+    }
 
-    let defaults = defaults_of(catalog, service, &answers, &carried);
+    let mut defaults = defaults_of(catalog, service, &answers, &carried);
+    defaults.retain(|d| !chosen.iter().any(|c| c.path == d.path));
     let port = port.unwrap_or_else(|| {
         service
             .ports
