@@ -297,7 +297,7 @@ pub fn run(
     }
     if !refusals.is_empty() {
         p.put(&format!(
-            "\n{}: nothing was written (refused: {}).\n",
+            "\n{}: nothing was written ({}).\n",
             style.error("refused"),
             refusals.join("; ")
         ));

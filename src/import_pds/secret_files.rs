@@ -149,8 +149,14 @@ pub fn write(layout: &Layout, states: &[FileState]) -> Result<(), SecretFileErro
                         Err(e) => Err(SecretFileError::Io(file.path.clone(), e)),
                     }
                 } else {
-                    fs::rename(&temp, &file.path)
-                        .map_err(|e| SecretFileError::Io(file.path.clone(), e))
+                    // Still empty (or a staging copy)? Then nothing is lost by replacing it.
+                    match state_of(file) {
+                        Ok(FileState::Conflict) => {
+                            Err(SecretFileError::Appeared(file.path.clone()))
+                        }
+                        _ => fs::rename(&temp, &file.path)
+                            .map_err(|e| SecretFileError::Io(file.path.clone(), e)),
+                    }
                 };
                 let _ = fs::remove_file(&temp);
                 placed?;

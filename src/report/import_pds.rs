@@ -196,6 +196,14 @@ pub fn secrets(backend: Backend, layout: &Layout, states: &[FileState], style: S
         })
         .collect();
     out.push_str(&rows(&r));
+    if states.contains(&FileState::Conflict) {
+        out.push_str(
+            "What to do: a different secret is where this PDS's must go. If the host's generator \
+             made it and no PDS has used it yet, move it out of the way and run import-pds \
+             again; if a PDS on this host already runs with it, that PDS has accounts of its \
+             own: keep both copies until you know which one to keep.\n",
+        );
+    }
     out
 }
 
