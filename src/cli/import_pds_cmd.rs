@@ -15,7 +15,8 @@ use super::check_cmd;
 use crate::catalog::Catalog;
 use crate::disk::read::{Links, read_text};
 use crate::exit_status::ExitStatus;
-use crate::import_pds::data::{self, DataError};
+use crate::import_pds::data;
+use crate::import_pds::data_copy::{self, DataError};
 use crate::import_pds::plan::{self, Inputs, SERVICE};
 use crate::import_pds::secret_files::{self, FileState};
 use crate::import_pds::secrets::{self, Backend};
@@ -264,7 +265,7 @@ pub fn run(
     };
     let running = || probes.iter().copied().find(|a| data::answers(*a));
     let scan = if opts.copy_data {
-        match data::scan(&data_plan) {
+        match data_copy::scan(&data_plan) {
             Ok(scan) => Some(scan),
             Err(e) => {
                 p.put(&words::data(&data_plan, None, style));
@@ -430,7 +431,7 @@ pub fn run(
         {
             Err(DataError::Running(addr))
         } else {
-            data::copy(&data_plan, scan, owner)
+            data_copy::copy(&data_plan, scan, owner)
         };
         match copied {
             Ok(done) => {

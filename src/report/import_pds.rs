@@ -7,7 +7,8 @@ use std::path::Path;
 
 use super::Style;
 use crate::import_pds::caddyfile::Caddy;
-use crate::import_pds::data::{self, DataPlan, Scan};
+use crate::import_pds::data::{self, DataPlan};
+use crate::import_pds::data_copy::{self, Scan};
 use crate::import_pds::plan::ImportPlan;
 use crate::import_pds::secret_files::FileState;
 use crate::import_pds::secrets::{Backend, Layout, sops_name};
@@ -269,7 +270,7 @@ pub fn data(plan: &DataPlan, scan: Option<&Scan>, style: Style) -> String {
 }
 
 /// What the copy did.
-pub fn copied(done: &data::Copied, plan: &DataPlan) -> String {
+pub fn copied(done: &data_copy::Copied, plan: &DataPlan) -> String {
     let mut out = format!(
         "copied {} file{} ({}) into {}, {} already there; all {} compared with their source: the same\n",
         done.files,
