@@ -345,7 +345,7 @@ pub fn run(
     let all_copied = scan.is_some();
     if host_files + secret_writes + data_files == 0 {
         p.put(&format!(
-            "No changes: {} already holds this PDS's host, its secrets{}.\n",
+            "No changes: the host in {}, the PDS's secrets{} are already in place.\n",
             escape(&dir_here.display().to_string()),
             if all_copied { " and its data" } else { "" }
         ));
