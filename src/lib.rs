@@ -10,6 +10,7 @@ pub mod disk;
 pub mod draft_store;
 pub mod exit_status;
 pub mod hostedit;
+pub mod import_pds;
 pub mod lineui;
 pub mod plan;
 pub mod preview;

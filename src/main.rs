@@ -5,7 +5,8 @@ use clap::Parser;
 
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::cli::{
-    Cli, Command, adopt_cmd, apply_cmd, catalog_cmd, check_cmd, preview_cmd, render_cmd,
+    Cli, Command, adopt_cmd, apply_cmd, catalog_cmd, check_cmd, import_pds_cmd, preview_cmd,
+    render_cmd,
 };
 use atproto_wizard::exit_status::ExitStatus;
 use atproto_wizard::report::Style;
@@ -69,6 +70,36 @@ fn main() -> ExitCode {
             };
             let mut ask = ask_on_terminal;
             let status = apply_cmd::run(
+                catalog,
+                &opts,
+                Style::for_stdout(),
+                &mut ask,
+                &mut std::io::stdout(),
+            );
+            ExitCode::from(status)
+        }
+        Some(Command::ImportPds {
+            from,
+            dir,
+            root,
+            secrets,
+            copy_data,
+            dry_run,
+            yes,
+            probe,
+        }) => {
+            let opts = import_pds_cmd::Options {
+                from,
+                dir,
+                root,
+                secrets: secrets.map(Into::into),
+                copy_data,
+                dry_run,
+                yes,
+                probe,
+            };
+            let mut ask = ask_on_terminal;
+            let status = import_pds_cmd::run(
                 catalog,
                 &opts,
                 Style::for_stdout(),

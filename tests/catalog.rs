@@ -52,7 +52,11 @@ fn the_build_refuses_a_broken_catalog() {
         "{unparsable}"
     );
     assert_eq!(
-        edit("bluesky-pds.toml", "unset_means = false", "unset_means = \"no\""),
+        edit(
+            "bluesky-pds.toml",
+            "unset_means = false",
+            "unset_means = \"no\""
+        ),
         "bluesky-pds.toml: rate_limits_enabled has unset_means \"no\", which is not a bool value"
     );
     let bad_pattern = edit("_plan.toml", "[a-z0-9]([a-z0-9-]{0,61}", "[a-z0-9(");

@@ -26,6 +26,7 @@ mod fuzz_answers;
 mod host_file_safety;
 mod host_files;
 mod hostedit;
+mod import_pds;
 mod lineui;
 mod lineui_cli;
 mod modules;

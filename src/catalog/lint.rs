@@ -280,10 +280,7 @@ fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<S
             (FieldType::Int | FieldType::Port, toml::Value::Integer(_)) => true,
             (FieldType::List, toml::Value::Array(_)) => true,
             // "" is "no value": for a field the wizard renders as text.
-            (
-                FieldType::Bool | FieldType::Int | FieldType::Port | FieldType::List,
-                _,
-            ) => false,
+            (FieldType::Bool | FieldType::Int | FieldType::Port | FieldType::List, _) => false,
             (_, toml::Value::String(_)) => true,
             _ => false,
         };

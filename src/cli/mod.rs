@@ -3,9 +3,11 @@ pub mod adopt_cmd;
 pub mod apply_cmd;
 pub mod catalog_cmd;
 pub mod check_cmd;
+pub mod import_pds_cmd;
 pub mod preview_cmd;
 pub mod render_cmd;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
@@ -169,6 +171,58 @@ pub enum Command {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Move a PDS installed by Bluesky's installer.sh (Docker, its data in /pds) onto
+    /// the host in DIR, losing no account, key or setting.
+    ///
+    /// Reads FROM/pds.env and the Caddyfile, and makes the host's answers from them:
+    /// each PDS_* variable goes to the catalog setting that reads it, the secrets (JWT
+    /// secret, admin password, PLC rotation key, SMTP URL) go where the secrets backend
+    /// reads them and never into a file of the host's configuration, and every variable
+    /// left out is named with why. The answers are checked as `check` checks them; then
+    /// the diff of every host file, the secrets' files and the data are shown, and all
+    /// is written once confirmed (--yes), as `apply` writes: the secrets first (never
+    /// over a different secret), then the data, then the host's files. The data is
+    /// copied only with --copy-data (never moved; each copy compared with its source by
+    /// size and SHA-256, and only while nothing answers on the PDS's port); otherwise
+    /// the commands are printed.
+    ///
+    /// Exit status: 0 done (or nothing to do, or a --dry-run with nothing refused); 1
+    /// the answers made have errors; 2 pds.env cannot be read or used (a bad line, a
+    /// missing or malformed secret), or an I/O error; 4 not confirmed; 5 refused (a
+    /// different secret already in place, data in the way, a PDS still running, a host
+    /// file edited by hand, another secrets backend on the host).
+    ImportPds {
+        /// The Docker PDS's data directory, with pds.env in it.
+        #[arg(long, value_name = "DIR", default_value = "/pds")]
+        from: PathBuf,
+        /// The host's configuration directory, like /etc/nixos (its atproto.toml, when
+        /// there is one, is kept and the PDS added to it).
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        /// Put every path written on this machine under R (a disk mounted for
+        /// installing, like /mnt); --dir is then the path as the host sees it.
+        #[arg(long, value_name = "R")]
+        root: Option<PathBuf>,
+        /// Where the secrets go: generate (the files the host's generator keeps, the
+        /// default for a new host), sops or agenix (plaintext in /run to encrypt, with
+        /// the commands). Default: the backend the host already uses.
+        #[arg(long, value_enum, value_name = "BACKEND")]
+        secrets: Option<SecretsBackend>,
+        /// Copy the data now (verified; needs the PDS stopped), instead of printing the
+        /// commands.
+        #[arg(long)]
+        copy_data: bool,
+        /// Only show what would be done; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Where to look for a running PDS before copying (default 127.0.0.1 on the
+        /// port pds.env gives it).
+        #[arg(long, value_name = "ADDR", hide = true)]
+        probe: Option<SocketAddr>,
+    },
     /// Preview what switching to the host would do, and check it with Nix, before
     /// anything is switched.
     ///
@@ -224,4 +278,23 @@ pub enum Command {
         #[arg(long, value_name = "PATH", default_value = "/run/current-system")]
         against: PathBuf,
     },
+}
+
+/// `--secrets` of `import-pds`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SecretsBackend {
+    Generate,
+    Sops,
+    Agenix,
+}
+
+impl From<SecretsBackend> for crate::import_pds::secrets::Backend {
+    fn from(b: SecretsBackend) -> Self {
+        use crate::import_pds::secrets::Backend;
+        match b {
+            SecretsBackend::Generate => Backend::Generate,
+            SecretsBackend::Sops => Backend::Sops,
+            SecretsBackend::Agenix => Backend::Agenix,
+        }
+    }
 }

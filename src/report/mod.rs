@@ -11,6 +11,7 @@
 pub mod adopt;
 pub mod diff;
 pub mod files;
+pub mod import_pds;
 pub mod next;
 pub mod outcome;
 pub mod probes;

@@ -160,6 +160,12 @@ fn undeclared(
     }
 }
 
+/// Whether a key outside any service looks like it names a secret (a password, a
+/// token, a private key): the test the answers file's keys get.
+pub fn looks_like_secret(key: &str) -> bool {
+    looks_secret(key, None)
+}
+
 fn looks_secret(key: &str, service: Option<&Service>) -> bool {
     let declared = service.is_some_and(|s| {
         s.secrets

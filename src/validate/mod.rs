@@ -12,6 +12,8 @@ mod rules;
 
 use std::collections::BTreeMap;
 
+pub use keys::looks_like_secret;
+
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Level};

@@ -401,33 +401,10 @@ pub fn next_steps(
     out.push(format!(
         "Preview what would be built and which services would start (changes nothing):\n  atproto-wizard preview {d}"
     ));
-    let host = view.flake_name();
-    let classic = view.get("host.mode") == Some(Value::Str("classic".into()));
     if let Some(step) = machine.and_then(|m| first_switch_step(view, dir, m)) {
         out.push(step);
     }
-    if classic {
-        let cmd = if dir == std::path::Path::new("/etc/nixos") {
-            "sudo nixos-rebuild switch".to_string()
-        } else {
-            format!(
-                "sudo nixos-rebuild switch -I nixos-config={}",
-                shell_word(&format!("{shown}/configuration.nix"))
-            )
-        };
-        out.push(format!("On the machine, build and switch to it:\n  {cmd}"));
-    } else {
-        let flake_dir = if dir.is_absolute() || shown.starts_with("./") || shown.starts_with("../")
-        {
-            shown.clone()
-        } else {
-            format!("./{shown}")
-        };
-        out.push(format!(
-            "On the machine, build and switch to it:\n  sudo nixos-rebuild switch --flake {}",
-            shell_word(&format!("{flake_dir}#{host}"))
-        ));
-    }
+    out.push(switch_step(view, dir));
     let s = summarize(view);
     if !s.dns.is_empty() {
         let names: Vec<&str> = s.dns.iter().map(|r| r.name.as_str()).collect();
@@ -475,6 +452,36 @@ pub fn next_steps(
         "To change this host later:\n  atproto-wizard edit {d}"
     ));
     out
+}
+
+/// Building the host in `dir` and switching to it: `nixos-rebuild switch` with the
+/// flake's configuration (or, for a classic host, its configuration.nix).
+pub fn switch_step(view: &PlanView, dir: &std::path::Path) -> String {
+    let shown = dir.display().to_string();
+    let host = view.flake_name();
+    let classic = view.get("host.mode") == Some(Value::Str("classic".into()));
+    if classic {
+        let cmd = if dir == std::path::Path::new("/etc/nixos") {
+            "sudo nixos-rebuild switch".to_string()
+        } else {
+            format!(
+                "sudo nixos-rebuild switch -I nixos-config={}",
+                shell_word(&format!("{shown}/configuration.nix"))
+            )
+        };
+        format!("On the machine, build and switch to it:\n  {cmd}")
+    } else {
+        let flake_dir = if dir.is_absolute() || shown.starts_with("./") || shown.starts_with("../")
+        {
+            shown.clone()
+        } else {
+            format!("./{shown}")
+        };
+        format!(
+            "On the machine, build and switch to it:\n  sudo nixos-rebuild switch --flake {}",
+            shell_word(&format!("{flake_dir}#{host}"))
+        )
+    }
 }
 
 /// The step before the first switch for this plan's `host.flake_url`, if one is needed.
