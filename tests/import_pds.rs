@@ -247,12 +247,17 @@ fn the_answers_validate_and_carry_the_docker_pds_settings() {
         "{}",
         run.stdout
     );
-    // The defaults pds.env leaves to the catalog are said.
+    // What pds.env leaves out is written as the PDS then behaves (rate limits off, no
+    // contact address), not as the wizard's defaults, and said so.
     assert!(
         run.stdout
-            .contains("services.bluesky-pds.settings.rate_limits_enabled = true"),
+            .contains("services.bluesky-pds.settings.rate_limits_enabled = false"),
         "{}",
         run.stdout
+    );
+    assert_eq!(
+        toml_at(&t, "services.bluesky-pds.settings.contact_email").as_str(),
+        Some("")
     );
     // The rendered module gives nixpkgs the upload limit pds.env had.
     let nix = std::fs::read_to_string(host(&f).join("atproto.nix")).unwrap();

@@ -387,7 +387,10 @@ pub fn build(inputs: &Inputs) -> Result<ImportPlan, PlanError> {
         for f in &service.settings {
             let path = format!("services.{SERVICE}.settings.{}", f.key);
             let carried_here = carried.iter().any(|c| c.path == path);
+            // Set below from what the PDS does without it: left in its place.
+            let unset_here = f.unset_means.is_some() && f.env.is_some();
             if !carried_here
+                && !unset_here
                 && view.raw(&path).is_some()
                 && view.raw(&path) != view.default_of(f).as_ref()
             {
@@ -397,6 +400,23 @@ pub fn build(inputs: &Inputs) -> Result<ImportPlan, PlanError> {
     }
     for c in &carried {
         edit::set(&mut doc, &c.path, &c.value);
+    }
+    // A setting pds.env leaves out where the PDS without the variable does other than
+    // the wizard's default (rate limits off, no contact address): written as the Docker
+    // PDS had it, so moving changes nothing.
+    for f in &service.settings {
+        let path = format!("services.{SERVICE}.settings.{}", f.key);
+        let (Some(unset), Some(env)) = (&f.unset_means, &f.env) else {
+            continue;
+        };
+        if carried.iter().any(|c| c.path == path) {
+            continue;
+        }
+        chosen.push(Chosen {
+            path,
+            value: Value::from_toml(unset),
+            why: format!("pds.env does not set {env}, and this is what the PDS then does"),
+        });
     }
     for c in chosen.iter().filter(|c| !c.path.starts_with("host.")) {
         edit::set(&mut doc, &c.path, &c.value);
@@ -609,9 +629,14 @@ mod tests {
                 "LOG_ENABLED"
             ]
         );
-        // Rate limits: not in the current installer's pds.env, so the default, said so.
+        // Rate limits: not in the current installer's pds.env, so off, as the PDS has
+        // them without the variable (not the wizard's default), said so.
+        assert!(plan.chosen.iter().any(|c| c.path
+            == "services.bluesky-pds.settings.rate_limits_enabled"
+            && c.value == Value::Bool(false)));
         assert!(
-            plan.defaults
+            !plan
+                .defaults
                 .iter()
                 .any(|d| d.env == "PDS_RATE_LIMITS_ENABLED")
         );
