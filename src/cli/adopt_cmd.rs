@@ -136,16 +136,13 @@ pub fn run(
             p.put(&outcome::wrote(written.len(), dir, style));
             p.put(&outcome::git_note(&plan.git_add, dir));
             let d = shell_word(&dir.display().to_string());
-            let switch = match &flake_host {
-                Some(h) => format!("nixos-rebuild switch --flake {d}#{}", shell_word(h)),
-                None => "nixos-rebuild switch".to_string(),
-            };
+            let view = crate::plan::PlanView::new(catalog, &answers.tree);
             let steps = vec![
                 format!(
                     "Check that the host evaluates as before, with every assertion passing:\n\
                      atproto-wizard preview {d} --deep"
                 ),
-                format!("Switch; the services keep running as they were:\n{switch}"),
+                crate::wizard::summary::switch_step(&view, dir),
                 format!("From now on, change the host with:\natproto-wizard edit {d}"),
             ];
             p.put(&report::next::numbered(&steps, style));

@@ -87,14 +87,13 @@ pub fn run_with(
                 keep::Kept::open(store, catalog, &opts.dir, current.as_deref())
             });
             if matches!(start, Start::New { .. })
-                && crate::disk::host::read_host_files(&opts.dir, Links::Refuse)
-                    .is_ok_and(|s| crate::report::adopt::unmanaged_host(&s))
+                && let Ok(state) = crate::disk::host::read_host_files(&opts.dir, Links::Refuse)
             {
-                prompter.say(&format!(
-                    "{}: {}\n",
-                    look.style().warning("note"),
-                    crate::report::adopt::new_over_unmanaged(&opts.dir)
-                ));
+                let docker_pds =
+                    std::path::Path::new(crate::report::adopt::DOCKER_PDS_ENV).is_file();
+                for note in crate::report::adopt::new_host_notes(&opts.dir, &state, docker_pds) {
+                    prompter.say(&format!("{}: {note}\n", look.style().warning("note")));
+                }
             }
             flow::run(prompter, catalog, &opts.dir, start, look, width, kept)
         }

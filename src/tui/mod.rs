@@ -137,12 +137,16 @@ pub fn initial_state(
             ));
         }
         (None, false) => {
-            let unmanaged = crate::report::adopt::unmanaged_host(&dir_state);
+            let notes = crate::report::adopt::new_host_notes(
+                &dir,
+                &dir_state,
+                std::path::Path::new(crate::report::adopt::DOCKER_PDS_ENV).is_file(),
+            );
             let mut s = WizardState::new_host(catalog, dir.clone(), dir_state, profile);
-            if unmanaged {
+            if !notes.is_empty() {
                 s.message = Some(Message {
                     level: crate::catalog::Level::Warning,
-                    text: crate::report::adopt::new_over_unmanaged(&dir),
+                    text: notes.join(" "),
                 });
             }
             s
