@@ -3,12 +3,14 @@
 //! The wizard owns `atproto.nix`; it does not own `configuration.nix` or `flake.nix`. When
 //! those exist it only adds what the host needs (never lose the operator's
 //! work): `./atproto.nix` in the module's `imports` ([`add_import`]); the flake's input
-//! and its module in the host's `nixosConfigurations` entry ([`wire_flake`]).
+//! and its module in the host's `nixosConfigurations` entry ([`wire_flake`]). `adopt`
+//! also reads a module's bindings ([`module_leaves`]) and takes the ones it adopts out
+//! ([`remove_entries`]): the only edit that deletes, and only whole bindings.
 //!
 //! How an edit is made: the file is parsed with `rnix`; the tree is used only to find
 //! *where* to insert and *how* the surrounding code is laid out (one element per line or
 //! all on one line, the indentation of the neighbours, the line ending). The new text is
-//! then spliced into the original string at those offsets. Nothing is deleted or
+//! then spliced into the original string at those offsets. Nothing else is deleted or
 //! re-printed, so every byte outside the insertion (comments, blank lines, odd spacing,
 //! CRLF line ends) stays as it was; removing the inserted text gives the original back.
 //! Every result is parsed again before it is returned.
