@@ -274,7 +274,7 @@ fn nixpkgs_service(
                 value,
                 from: None,
                 note: Some(format!(
-                    "{env} is not set on this host, which means this; the wizard's default differs"
+                    "{env} is not set on this host, and this is what the program then does"
                 )),
             });
         }

@@ -91,6 +91,13 @@ fn collect(
         }) else {
             continue;
         };
+        // A module written `{ options = …; config = { … }; }`: its `config` holds the
+        // same bindings the short form has at the top.
+        let names = if prefix.is_empty() && names == ["config"] {
+            Vec::new()
+        } else {
+            names
+        };
         let depth = prefix.len();
         prefix.extend(names);
         match apv.value() {
@@ -199,12 +206,30 @@ fn literal(
             resolve(&path)
         }
         ast::Expr::Apply(a) => {
-            // `toString x` (also `builtins.toString x`).
             let f = text_of(src, &a.lambda()?).trim().to_string();
-            if f != "toString" && f != "builtins.toString" {
+            // `toString x` (also `builtins.toString x`).
+            if f == "toString" || f == "builtins.toString" {
+                return Some(Lit::Str(again(&a.argument()?)?.as_text()?));
+            }
+            // `lib.concatStringsSep "," [ … ]`, as hosts write the PDS's crawlers.
+            let ast::Expr::Apply(inner) = a.lambda()? else {
+                return None;
+            };
+            let g = text_of(src, &inner.lambda()?).trim().to_string();
+            if !matches!(
+                g.as_str(),
+                "lib.concatStringsSep" | "builtins.concatStringsSep" | "concatStringsSep"
+            ) {
                 return None;
             }
-            Some(Lit::Str(again(&a.argument()?)?.as_text()?))
+            let Lit::Str(sep) = again(&inner.argument()?)? else {
+                return None;
+            };
+            let Lit::List(items) = again(&a.argument()?)? else {
+                return None;
+            };
+            let parts = items.iter().map(Lit::as_text).collect::<Option<Vec<_>>>()?;
+            Some(Lit::Str(parts.join(&sep)))
         }
         _ => None,
     }
@@ -284,6 +309,30 @@ in
                 ),
                 ("environment.systemPackages".into(), None),
             ]
+        );
+    }
+
+    #[test]
+    fn joined_lists_and_the_config_form_are_read() {
+        let src = r#"{ lib, ... }:
+{
+  options = { };
+  config = {
+    services.bluesky-pds.settings.PDS_CRAWLERS = lib.concatStringsSep "," [
+      "https://bsky.network"
+      "https://relay.example.net"
+    ];
+  };
+}
+"#;
+        assert_eq!(
+            leaves(src),
+            vec![(
+                "services.bluesky-pds.settings.PDS_CRAWLERS".into(),
+                Some(Lit::Str(
+                    "https://bsky.network,https://relay.example.net".into()
+                ))
+            )]
         );
     }
 
