@@ -383,3 +383,81 @@ fn an_unreadable_module_or_an_import_list_it_cannot_edit_writes_nothing() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("nothing to adopt"), "{out}");
 }
+
+/// A value the text cannot give (an expression) is asked of Nix, once, for the whole
+/// host: it goes into the answers and its binding stays. Nix here is a stand-in on
+/// PATH that prints what the real `nix eval --json … --apply` would, and records how
+/// it was called; without Nix the binding stays and the report says what to give.
+#[test]
+fn an_expression_is_evaluated_with_nix_and_its_binding_stays() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("host");
+    std::fs::create_dir(&dir).unwrap();
+    let configuration = "{ config, lib, ... }:\n{\n  networking.hostName = \"pds\";\n  networking.domain = \"example.org\";\n  security.acme.defaults.email = \"a@example.org\";\n  services.bluesky-pds.enable = true;\n  services.bluesky-pds.settings.PDS_HOSTNAME = lib.toLower config.my.pds.fqdn;\n  services.bluesky-pds.environmentFiles = [ \"/var/lib/pds/pds.env\" ];\n}\n";
+    std::fs::write(dir.join("configuration.nix"), configuration).unwrap();
+    let d = dir.to_str().unwrap();
+
+    // No Nix on PATH: said, and nothing written.
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let run = |path: &str, args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_atproto-wizard"))
+            .args(args)
+            .env("PATH", path)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap_or(-1),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let (code, out) = run(bin.to_str().unwrap(), &["adopt", d, "--yes"]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("Nix could not evaluate the host (nix-instantiate is not installed)"),
+        "{out}"
+    );
+    assert!(!dir.join("atproto.toml").exists());
+
+    // A stand-in nix-instantiate (a classic host), answering for the PDS's hostname.
+    let log = tmp.path().join("calls");
+    let fake = bin.join("nix-instantiate");
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > {}\necho '{{\"services.bluesky-pds.settings.PDS_HOSTNAME\":\"pds.example.org\"}}'\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+    let (code, out) = run(&path, &["adopt", d, "--yes"]);
+    assert_eq!(code, 0, "{out}");
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        calls.contains(&format!(
+            "nixos-config={}/configuration.nix",
+            std::fs::canonicalize(&dir).unwrap().display()
+        )),
+        "{calls}"
+    );
+    assert!(
+        calls.contains("c.\"services\".\"bluesky-pds\".\"settings\".\"PDS_HOSTNAME\" or null"),
+        "{calls}"
+    );
+    let answers = std::fs::read_to_string(dir.join("atproto.toml")).unwrap();
+    assert!(
+        answers.contains("domain = \"pds.example.org\""),
+        "{answers}"
+    );
+    assert!(answers.contains("hostname = \"pds.example.org\" # evaluated with Nix; configuration.nix:7 keeps its expression"), "{answers}");
+    let now = std::fs::read_to_string(dir.join("configuration.nix")).unwrap();
+    assert!(
+        now.contains("PDS_HOSTNAME = lib.toLower config.my.pds.fqdn;"),
+        "{now}"
+    );
+    assert!(!now.contains("services.bluesky-pds.enable"), "{now}");
+}

@@ -8,6 +8,7 @@
 //! `apply` does: atproto.nix generated, `./atproto.nix` imported, the flake wired.
 //! Writing goes through the one write path (`disk::host::write_changes`), with the
 //! same diff, confirmation, backups and atomic replacement as `apply`.
+pub mod evaluate;
 pub mod recognise;
 
 use std::collections::BTreeMap;

@@ -80,6 +80,9 @@ pub struct Recognised {
     pub problems: Vec<String>,
     /// Things the operator should know.
     pub notes: Vec<String>,
+    /// Options whose text is not a literal but whose value the answers need: what an
+    /// evaluation of the host would give (option paths).
+    pub to_evaluate: Vec<String>,
 }
 
 /// What the caller knows beyond the files.
@@ -91,6 +94,9 @@ pub struct Context {
     pub admin_email: Option<String>,
     /// Whether the host directory has a flake.nix.
     pub flake: bool,
+    /// Values Nix gave for options whose text is not a literal, by option path
+    /// (`evaluate`); `None` when the host was not evaluated.
+    pub evaluated: Option<BTreeMap<String, Lit>>,
 }
 
 /// Reads what the catalog knows from the host's leaves.
@@ -102,7 +108,7 @@ pub fn recognise(catalog: &Catalog, leaves: &[HostLeaf], ctx: &Context) -> Recog
     };
 
     // ------------------------------------------------------------ services
-    let mut domain: Option<(String, Origin)> = None;
+    let mut domain: Option<(String, Option<Origin>)> = None;
     let mut pds_port: Option<i64> = None;
     for service in catalog.services.values() {
         let prefix = format!("services.{}.", service.id);
@@ -129,14 +135,14 @@ pub fn recognise(catalog: &Catalog, leaves: &[HostLeaf], ctx: &Context) -> Recog
             .filter(|l| l.path().starts_with(&prefix) && l.path() != format!("{prefix}enable"))
             .collect();
         if service.nixpkgs_module {
-            let port = nixpkgs_service(service, &mine, &mut r, &mut taken);
+            let port = nixpkgs_service(service, &mine, ctx, &mut r, &mut taken);
             if service.id == "bluesky-pds" {
                 pds_port = Some(port);
                 let hostname = format!("services.{}.settings.hostname", service.id);
                 if let Some(f) = r.found.iter().find(|f| f.key == hostname)
                     && let Value::Str(d) = &f.value
                 {
-                    domain = Some((d.clone(), f.from.clone().expect("read from a file")));
+                    domain = Some((d.clone(), f.from.clone()));
                 }
             }
         } else {
@@ -170,6 +176,7 @@ pub fn recognise(catalog: &Catalog, leaves: &[HostLeaf], ctx: &Context) -> Recog
 fn nixpkgs_service(
     service: &Service,
     mine: &[&HostLeaf],
+    ctx: &Context,
     r: &mut Recognised,
     taken: &mut impl FnMut(&mut Recognised, &HostLeaf),
 ) -> i64 {
@@ -194,7 +201,18 @@ fn nixpkgs_service(
                         });
                         taken(r, l);
                     }
-                    None => keep(r, l, "not a literal port number"),
+                    None => match evaluated(ctx, r, l).as_ref().and_then(int_of) {
+                        Some(n) => {
+                            port = n;
+                            found_by_evaluation(
+                                r,
+                                l,
+                                format!("services.{id}.ports.{}", p.name),
+                                Value::Int(n),
+                            );
+                        }
+                        None => keep(r, l, "not a literal port number"),
+                    },
                 }
                 continue;
             }
@@ -223,17 +241,21 @@ fn nixpkgs_service(
                 );
                 continue;
             };
+            let key = format!("services.{id}.settings.{}", field.key);
             match l.leaf.value.as_ref().and_then(|v| answer_of(field, v)) {
                 Some(value) => {
                     r.found.push(Found {
-                        key: format!("services.{id}.settings.{}", field.key),
+                        key,
                         value,
                         from: Some(l.origin()),
                         note: None,
                     });
                     taken(r, l);
                 }
-                None => keep(r, l, "its value is not a literal the wizard can read"),
+                None => match evaluated(ctx, r, l).and_then(|v| answer_of(field, &v)) {
+                    Some(value) => found_by_evaluation(r, l, key, value),
+                    None => keep(r, l, "its value is not a literal the wizard can read"),
+                },
             }
             continue;
         }
@@ -337,7 +359,7 @@ fn host_section(
     catalog: &Catalog,
     by_path: &BTreeMap<String, &HostLeaf>,
     ctx: &Context,
-    domain: Option<&(String, Origin)>,
+    domain: Option<&(String, Option<Origin>)>,
     r: &mut Recognised,
     taken: &mut impl FnMut(&mut Recognised, &HostLeaf),
 ) {
@@ -353,10 +375,16 @@ fn host_section(
                 });
                 taken(r, l);
             }
-            None => r.problems.push(format!(
-                "networking.hostName at {} is not a literal name: write it as a string, or adopt with the value the host has.",
-                l.origin()
-            )),
+            None => match evaluated(ctx, r, l).and_then(|v| v.as_text()) {
+                Some(name) => {
+                    found_by_evaluation(r, l, "host.hostname".into(), Value::Str(name))
+                }
+                None if ctx.evaluated.is_none() => {}
+                None => r.problems.push(format!(
+                    "networking.hostName at {} is not a literal name and Nix could not give its value: write it as a string, then adopt again.",
+                    l.origin()
+                )),
+            },
         },
         None => {
             // The flake's entry name, or NixOS's default.
@@ -391,8 +419,10 @@ fn host_section(
         r.found.push(Found {
             key: "host.domain".into(),
             value: Value::Str(d.clone()),
-            from: Some(origin.clone()),
-            note: None,
+            from: origin.clone(),
+            note: origin
+                .is_none()
+                .then(|| "the PDS's hostname, evaluated with Nix".into()),
         });
     } else if let Some(d) = by_path
         .get("atproto.host.domain")
@@ -797,6 +827,37 @@ fn others_kept(leaves: &[HostLeaf], r: &mut Recognised) {
             });
         }
     }
+}
+
+/// The value Nix gave for `l`'s option; without an evaluation yet, the option is
+/// noted as one to evaluate.
+fn evaluated(ctx: &Context, r: &mut Recognised, l: &HostLeaf) -> Option<Lit> {
+    match &ctx.evaluated {
+        Some(values) => values.get(&l.path()).cloned(),
+        None => {
+            r.to_evaluate.push(l.path());
+            None
+        }
+    }
+}
+
+/// An answer read by evaluating the host: recorded, and its binding kept (an expression
+/// the wizard cannot write back; both give the same value).
+fn found_by_evaluation(r: &mut Recognised, l: &HostLeaf, key: String, value: Value) {
+    r.found.push(Found {
+        key,
+        value,
+        from: None,
+        note: Some(format!(
+            "evaluated with Nix; {} keeps its expression",
+            l.origin()
+        )),
+    });
+    r.kept.push(Kept {
+        path: l.path(),
+        from: l.origin(),
+        why: "an expression: its value, evaluated with Nix, is recorded in atproto.toml, and the binding stays".into(),
+    });
 }
 
 fn keep(r: &mut Recognised, l: &HostLeaf, why: &str) {

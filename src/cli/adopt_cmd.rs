@@ -7,10 +7,13 @@ use std::path::PathBuf;
 
 use super::apply_cmd::Confirm;
 use super::check_cmd;
-use crate::adopt::{Context, plan_adoption};
+use std::collections::BTreeMap;
+
+use crate::adopt::{Context, evaluate, plan_adoption};
 use crate::catalog::Catalog;
 use crate::disk::adopt::{AdoptReadError, read_host};
 use crate::exit_status::ExitStatus;
+use crate::hostedit::Lit;
 use crate::report::{self, Printer, Style, diff, files, outcome};
 use crate::shell::shell_word;
 use crate::write_host::{self, Prepared, Readiness};
@@ -52,12 +55,25 @@ pub fn run(
             };
         }
     };
-    let ctx = Context {
+    let mut ctx = Context {
         flake_host: flake_host.clone(),
         admin_email: opts.admin_email.clone(),
         flake: sources.dir_state.flake_nix.is_some(),
+        evaluated: None,
     };
-    let adoption = plan_adoption(catalog, &sources, &ctx);
+    let mut adoption = plan_adoption(catalog, &sources, &ctx);
+    // Values the text cannot give: one evaluation of the host, when Nix can do it.
+    let wanted = adoption.recognised.to_evaluate.clone();
+    let mut evaluation_note = None;
+    if !wanted.is_empty() {
+        let (values, note) = evaluate_host(dir, flake_host.as_deref(), &wanted);
+        ctx.evaluated = Some(values);
+        evaluation_note = note;
+        adoption = plan_adoption(catalog, &sources, &ctx);
+    }
+    if let Some(note) = evaluation_note {
+        adoption.recognised.notes.push(note);
+    }
     p.put(&report::adopt::sources(
         &sources,
         flake_host.as_deref(),
@@ -156,5 +172,47 @@ pub fn run(
             ));
             write_host::write_failure_status(&failure)
         }
+    }
+}
+
+/// Asks Nix for the options in `paths`; what it gave, and a note when it could not.
+fn evaluate_host(
+    dir: &std::path::Path,
+    flake_host: Option<&str>,
+    paths: &[String],
+) -> (BTreeMap<String, Lit>, Option<String>) {
+    use crate::preview::process::{CancelToken, run_checked};
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let spec = evaluate::command(&dir, flake_host, paths)
+        .with_timeout(std::time::Duration::from_secs(300));
+    let failed = |why: String| {
+        (
+            BTreeMap::new(),
+            Some(format!(
+                "{} of the host's values are expressions, and Nix could not evaluate the host ({why}): they stay as written, and what the answers need from them must be given by hand.",
+                paths.len()
+            )),
+        )
+    };
+    match run_checked(&spec, &CancelToken::new(), &mut |_, _| {}) {
+        Ok(out) => match evaluate::read(&out.stdout().join("\n")) {
+            Ok(values) => (values, None),
+            Err(e) => failed(format!("`{}` printed {e}", spec.program)),
+        },
+        Err(e) => failed(match &e {
+            crate::preview::process::RunError::NotFound { program } => {
+                format!("{program} is not installed")
+            }
+            crate::preview::process::RunError::Failed { output, .. } => output
+                .stderr_tail(1)
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "it failed".into()),
+            crate::preview::process::RunError::TimedOut { after, .. } => {
+                format!("it ran longer than {} s", after.as_secs())
+            }
+            crate::preview::process::RunError::Spawn { error, .. } => error.to_string(),
+            crate::preview::process::RunError::Cancelled { .. } => "it was stopped".into(),
+        }),
     }
 }
