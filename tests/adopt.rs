@@ -461,3 +461,36 @@ fn an_expression_is_evaluated_with_nix_and_its_binding_stays() {
     );
     assert!(!now.contains("services.bluesky-pds.enable"), "{now}");
 }
+
+/// A host that already uses the project's modules, written by hand: its
+/// `atproto.integration` and `atproto.host` choices become the answers (they would
+/// clash with atproto.nix's otherwise), and it runs the same.
+#[test]
+fn a_host_written_against_the_projects_modules_is_adopted() {
+    let (_tmp, dir) = fixture("own-modules");
+    let d = dir.to_str().unwrap();
+    let before = effective(&dir, "links");
+    let (code, out) = wizard(&["adopt", d, "--yes"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("integrations.proxy.kind = \"nginx\"  from configuration.nix:17"),
+        "{out}"
+    );
+    assert!(
+        out.contains("integrations.monitoring.prometheus = true  from configuration.nix:19"),
+        "{out}"
+    );
+    let configuration = std::fs::read_to_string(dir.join("configuration.nix")).unwrap();
+    assert_eq!(
+        configuration,
+        "{ ... }:\n{\n  imports = [ ./atproto.nix ];\n\n  system.stateVersion = \"25.05\";\n}\n"
+    );
+    // The flake already brings the modules; only atproto.nix is new to the host.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("flake.nix")).unwrap(),
+        std::fs::read_to_string(repo().join("tests/data/adopt/own-modules/flake.nix")).unwrap()
+    );
+    if let (Some(before), Some(after)) = (before, effective(&dir, "links")) {
+        assert_same_host(&before, &after);
+    }
+}

@@ -161,11 +161,15 @@ pub fn recognise(catalog: &Catalog, leaves: &[HostLeaf], ctx: &Context) -> Recog
     host_section(catalog, &by_path, ctx, domain.as_ref(), &mut r, &mut taken);
 
     // ------------------------------------------------------------ integrations
-    let proxied = domain
-        .as_ref()
-        .zip(pds_port)
-        .map(|((d, _), p)| (d.clone(), p));
-    proxy_and_tls(&by_path, leaves, proxied, &mut r, &mut taken);
+    // A host that already uses the project's modules by hand: its own choices first.
+    project_integrations(catalog, leaves, &mut r, &mut taken);
+    if !r.found.iter().any(|f| f.key == "integrations.proxy.kind") {
+        let proxied = domain
+            .as_ref()
+            .zip(pds_port)
+            .map(|((d, _), p)| (d.clone(), p));
+        proxy_and_tls(&by_path, leaves, proxied, &mut r, &mut taken);
+    }
     quiet_integrations(catalog, &by_path, &mut r, &mut taken);
     others_kept(leaves, &mut r);
     r
@@ -453,12 +457,18 @@ fn host_section(
             from: None,
             note: Some("given with --admin-email".into()),
         }),
-        (None, Some((e, origin))) => r.found.push(Found {
-            key: "host.admin_email".into(),
-            value: Value::Str(e),
-            from: Some(origin),
-            note: None,
-        }),
+        (None, Some((e, origin))) => {
+            r.found.push(Found {
+                key: "host.admin_email".into(),
+                value: Value::Str(e),
+                from: Some(origin),
+                note: None,
+            });
+            // The project's own option is taken over; the others are read, not taken.
+            if let Some(l) = by_path.get("atproto.host.admin_email") {
+                taken(r, l);
+            }
+        }
         (None, None) => r.problems.push(
             "The host names no administrator's email address (security.acme.defaults.email or the PDS's PDS_CONTACT_EMAIL_ADDRESS): give one with --admin-email ADDRESS."
                 .into(),
@@ -504,12 +514,14 @@ fn proxy_and_tls(
     taken: &mut impl FnMut(&mut Recognised, &HostLeaf),
 ) {
     let set = |r: &mut Recognised, key: &str, value: Value, from: Option<Origin>| {
-        r.found.push(Found {
-            key: key.into(),
-            value,
-            from,
-            note: None,
-        });
+        if !r.found.iter().any(|f| f.key == key) {
+            r.found.push(Found {
+                key: key.into(),
+                value,
+                from,
+                note: None,
+            });
+        }
     };
     // The wizard's nginx turns nginx's recommended settings on unless the host says
     // otherwise: a host that leaves one unset would get it turned on.
@@ -748,6 +760,48 @@ fn wildcard_nginx<'a>(
         provider,
         credentials,
     })
+}
+
+/// `atproto.integration.<section>.<key>` bindings, as a host written by hand against the
+/// project's modules has them: the same answers, by the catalog's names.
+fn project_integrations(
+    catalog: &Catalog,
+    leaves: &[HostLeaf],
+    r: &mut Recognised,
+    taken: &mut impl FnMut(&mut Recognised, &HostLeaf),
+) {
+    for l in leaves {
+        let [a, b, section, key] = l.leaf.path.as_slice() else {
+            continue;
+        };
+        if a != "atproto" || b != "integration" {
+            continue;
+        }
+        let Some(field) = catalog
+            .plan
+            .integrations
+            .get(section)
+            .and_then(|fields| fields.iter().find(|f| &f.key == key))
+        else {
+            continue;
+        };
+        match l.leaf.value.as_ref().and_then(|v| answer_of(field, v)) {
+            Some(value) => {
+                r.found.push(Found {
+                    key: format!("integrations.{section}.{key}"),
+                    value,
+                    from: Some(l.origin()),
+                    note: None,
+                });
+                taken(r, l);
+            }
+            None => keep(
+                r,
+                l,
+                "not a literal the wizard can read; it keeps working as written",
+            ),
+        }
+    }
 }
 
 /// The integrations the wizard would otherwise switch on: written off (or as the host

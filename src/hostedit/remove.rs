@@ -106,7 +106,7 @@ fn cut(src: &str, s: usize, e: usize) -> (usize, usize) {
     if first_on_line(src, s) && line_break {
         let line_start = src[..s].rfind('\n').map_or(0, |i| i + 1);
         let rest = &src[anchor..];
-        let to = if let Some(r) = rest.strip_prefix("\r\n") {
+        let mut to = if let Some(r) = rest.strip_prefix("\r\n") {
             src.len() - r.len()
         } else if let Some(r) = rest.strip_prefix('\n') {
             src.len() - r.len()
@@ -114,11 +114,30 @@ fn cut(src: &str, s: usize, e: usize) -> (usize, usize) {
             // The end of the file, after spaces.
             anchor + (rest.len() - rest.trim_start_matches([' ', '\t']).len())
         };
+        // Between two blank lines (or after the set's opening line), the binding's
+        // blank line goes with it: no run of empty lines is left where it was.
+        let before = src[..line_start.saturating_sub(1)]
+            .rsplit('\n')
+            .next()
+            .unwrap_or("");
+        let after = next_line(&src[to..]);
+        if let Some(blank) = after
+            && blank.trim().is_empty()
+            && (before.trim().is_empty() || before.trim_end().ends_with('{'))
+            && line_start > 0
+        {
+            to += blank.len();
+        }
         return (line_start, to);
     }
     let after = &src[e..];
     let blanks = after.len() - after.trim_start_matches([' ', '\t']).len();
     (s, e + blanks)
+}
+
+/// The next line of `rest` with its line break, when it ends with one.
+fn next_line(rest: &str) -> Option<&str> {
+    rest.find('\n').map(|n| &rest[..=n])
 }
 
 #[cfg(test)]
@@ -176,6 +195,19 @@ mod tests {
         assert_eq!(
             got,
             "{\n  locations.\"/\" = { proxyPass = \"http://127.0.0.1:3000\"; };\n}\n"
+        );
+    }
+
+    #[test]
+    fn no_run_of_blank_lines_is_left_behind() {
+        let src = "{ ... }:\n{\n  a = 1;\n\n  b = {\n    c = 2;\n  };\n\n  d = 3;\n\n  e = 4;\n}\n";
+        assert_eq!(
+            remove(src, &["a", "b.c", "d"]),
+            "{ ... }:\n{\n  e = 4;\n}\n"
+        );
+        assert_eq!(
+            remove(src, &["d"]),
+            "{ ... }:\n{\n  a = 1;\n\n  b = {\n    c = 2;\n  };\n\n  e = 4;\n}\n"
         );
     }
 
