@@ -494,3 +494,39 @@ fn a_host_written_against_the_projects_modules_is_adopted() {
         assert_same_host(&before, &after);
     }
 }
+
+/// A module another host of the flake uses too keeps its bindings: taking them out
+/// would change that host. Both hosts run the same afterwards.
+#[test]
+fn a_module_shared_with_another_host_keeps_its_bindings() {
+    let (_tmp, dir) = fixture("plain-nginx");
+    let flake = std::fs::read_to_string(dir.join("flake.nix"))
+        .unwrap()
+        .replace(
+            "modules = [ ./configuration.nix ];",
+            "modules = [ ./configuration.nix ./services/pds.nix ];",
+        );
+    std::fs::write(dir.join("flake.nix"), &flake).unwrap();
+    let shared = std::fs::read_to_string(dir.join("services/pds.nix")).unwrap();
+    let d = dir.to_str().unwrap();
+    let before = effective(&dir, "bsky");
+    let desktop_before = effective(&dir, "desktop");
+    let (code, out) = wizard(&["adopt", d, "--host", "bsky", "--yes"]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains(
+            "services/pds.nix is also used by nixosConfigurations.desktop: its bindings stay"
+        ),
+        "{out}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("services/pds.nix")).unwrap(),
+        shared
+    );
+    if let (Some(before), Some(after)) = (before, effective(&dir, "bsky")) {
+        assert_same_host(&before, &after);
+    }
+    if let (Some(before), Some(after)) = (desktop_before, effective(&dir, "desktop")) {
+        assert_eq!(before, after, "the other machine changed");
+    }
+}

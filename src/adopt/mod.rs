@@ -37,6 +37,9 @@ pub struct HostSources {
     /// Files the host imports that were not read, and why (outside the directory, a
     /// link, not found), for the report.
     pub unread: Vec<(String, String)>,
+    /// Module files another host of the same flake uses too, with those hosts: their
+    /// bindings stay (atproto.nix then sets the same values beside them).
+    pub shared: BTreeMap<String, Vec<String>>,
 }
 
 /// What adopting would do.
@@ -110,6 +113,16 @@ pub fn plan_adoption(catalog: &Catalog, sources: &HostSources, ctx: &Context) ->
     let mut by_file: BTreeMap<&str, Vec<(usize, usize)>> = BTreeMap::new();
     for (file, range) in &adoption.recognised.adopted {
         by_file.entry(file.as_str()).or_default().push(*range);
+    }
+    // A file another host uses keeps its bindings: taking them out would change that
+    // host. atproto.nix sets the same values beside them, which NixOS merges.
+    for (file, hosts) in &sources.shared {
+        if by_file.remove(file.as_str()).is_some() {
+            adoption.recognised.notes.push(format!(
+                "{file} is also used by nixosConfigurations.{}: its bindings stay as they are (atproto.nix sets the same values beside them). Change those values in atproto.toml and in {file} together, or move them out of {file} by hand.",
+                hosts.join(", nixosConfigurations.")
+            ));
+        }
     }
     let mut removed: BTreeMap<String, String> = BTreeMap::new();
     let mut refusals = Vec::new();

@@ -239,10 +239,25 @@ pub fn plan_apply(answers: &Answers, catalog: &Catalog, dir: &DirState, force: b
     // configuration.nix only when that host's own modules name ./configuration.nix (another
     // host of the same flake may be the one that does); otherwise the flake's modules get
     // it directly and configuration.nix is left alone.
+    // A configuration.nix another host names too is left alone as well: an import added
+    // there would bring this host's services to that one.
+    let names_configuration = |text: &str, host: &str| {
+        hostedit::host_names_module(text, host, "./configuration.nix") == Some(true)
+    };
+    let others_using: Vec<String> = foreign_flake
+        .map(|text| {
+            hostedit::flake_hosts(text)
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|h| *h != hostname && names_configuration(text, h))
+                .collect()
+        })
+        .unwrap_or_default();
     let through_configuration = match foreign_flake {
         Some(text) => {
             dir.configuration_nix.is_some()
-                && hostedit::host_names_module(text, &hostname, "./configuration.nix") == Some(true)
+                && names_configuration(text, &hostname)
+                && others_using.is_empty()
         }
         None => true,
     };
@@ -253,11 +268,20 @@ pub fn plan_apply(answers: &Answers, catalog: &Catalog, dir: &DirState, force: b
             Proposal::Skip
         }
         Some(_) if !through_configuration => {
-            plan.notes.push(format!(
-                "configuration.nix is left alone: nixosConfigurations.{hostname} in flake.nix \
-                 does not name ./configuration.nix in its modules, so the flake gets \
-                 ./atproto.nix itself."
-            ));
+            plan.notes.push(if others_using.is_empty() {
+                format!(
+                    "configuration.nix is left alone: nixosConfigurations.{hostname} in flake.nix \
+                     does not name ./configuration.nix in its modules, so the flake gets \
+                     ./atproto.nix itself."
+                )
+            } else {
+                format!(
+                    "configuration.nix is left alone: nixosConfigurations.{} uses it too, and an \
+                     import there would bring this host's services to it; the flake gets \
+                     ./atproto.nix in nixosConfigurations.{hostname} itself.",
+                    others_using.join(", nixosConfigurations.")
+                )
+            });
             Proposal::Skip
         }
         None => Proposal::Write {

@@ -445,7 +445,10 @@ fn a_configuration_nix_another_host_uses_is_left_alone() {
             "outputs = { self, nixpkgs, ... }@inputs: {",
             "outputs = { self, nixpkgs, ... }@inputs: let base = [ ./configuration.nix ]; in {",
         )
-        .replace("[ ./hosts/pds1.nix ]", "base ++ [ ./hosts/pds1.nix ]");
+        .replace("[ ./hosts/pds1.nix ]", "base ++ [ ./hosts/pds1.nix ]")
+        // The desktop on a file of its own: a configuration.nix two hosts use is left
+        // alone (its own test).
+        .replace("modules = [ ./configuration.nix ];", "modules = [ ./desktop.nix ];");
     let dir = DirState {
         flake_nix: Some(through_let),
         ..dir
@@ -482,4 +485,39 @@ fn a_host_named_with_capitals_is_wired() {
             .contains("atproto-nix.nixosModules.default")
     );
     assert!(change(&p, CONFIGURATION_NIX).new.contains("./atproto.nix"));
+}
+
+/// A configuration.nix two hosts of the flake name: an import there would give the
+/// other host this one's services, so the flake gets ./atproto.nix for this host only.
+#[test]
+fn a_configuration_nix_shared_by_two_hosts_is_left_alone() {
+    let a = answers(FLAKE_HOST);
+    let flake = FOREIGN_FLAKE.replace(
+        "  };\n}\n",
+        "    nixosConfigurations.spare = nixpkgs.lib.nixosSystem {\n      modules = [ ./configuration.nix ];\n    };\n  };\n}\n",
+    );
+    let dir = DirState {
+        flake_nix: Some(flake),
+        configuration_nix: Some(GENERATED_CONFIGURATION.into()),
+        has_hardware_configuration: true,
+        ..DirState::default()
+    };
+    let p = plan(&a, &dir, false);
+    assert!(p.refusals.is_empty(), "{:#?}", p.refusals);
+    assert_eq!(paths(&p), [ATPROTO_NIX, FLAKE_NIX, ATPROTO_TOML]);
+    let new = &change(&p, FLAKE_NIX).new;
+    assert!(
+        new.contains(
+            "modules = [ ./configuration.nix atproto-nix.nixosModules.default ./atproto.nix ];"
+        ),
+        "{new}"
+    );
+    assert_eq!(new.matches("./atproto.nix").count(), 1, "{new}");
+    assert!(
+        p.notes
+            .iter()
+            .any(|n| n.contains("nixosConfigurations.spare uses it too")),
+        "{:?}",
+        p.notes
+    );
 }

@@ -89,17 +89,49 @@ pub fn read_host(
         }
         None => return Err(AdoptReadError::NoHost),
     };
-    let mut sources = HostSources {
-        dir_state,
-        ..HostSources::default()
-    };
+    let (modules, unread) = walk(dir, starts).map_err(AdoptReadError::Read)?;
+    // The files another host of the same flake uses too: the wizard must not take
+    // bindings out of them, or that host would change.
+    let mut shared: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    if let (Some(flake), Some(chosen)) = (dir_state.flake_nix.as_deref(), &flake_host) {
+        for other in hostedit::flake_hosts(flake).unwrap_or_default() {
+            if &other == chosen {
+                continue;
+            }
+            let paths = hostedit::host_module_paths(flake, &other).unwrap_or_default();
+            let (theirs, _) = walk(dir, paths).map_err(AdoptReadError::Read)?;
+            for (file, _) in theirs {
+                if modules.iter().any(|(f, _)| *f == file) {
+                    shared.entry(file).or_default().push(other.clone());
+                }
+            }
+        }
+    }
+    Ok((
+        HostSources {
+            dir_state,
+            modules,
+            unread,
+            shared,
+        },
+        flake_host,
+    ))
+}
+
+/// Every local module reachable from `starts` through `imports`: (file, text) in the
+/// order found, and the files not read with why.
+#[allow(clippy::type_complexity)]
+fn walk(
+    dir: &Path,
+    starts: Vec<String>,
+) -> Result<(Vec<(String, String)>, Vec<(String, String)>), ReadError> {
+    let mut modules: Vec<(String, String)> = Vec::new();
+    let mut unread: Vec<(String, String)> = Vec::new();
     let mut queue: VecDeque<(String, String)> =
         starts.into_iter().map(|p| (String::new(), p)).collect();
     while let Some((from_dir, written)) = queue.pop_front() {
         let Some(rel) = inside(&from_dir, &written) else {
-            sources
-                .unread
-                .push((written.clone(), "outside the host directory".into()));
+            unread.push((written.clone(), "outside the host directory".into()));
             continue;
         };
         let mut rel = rel;
@@ -107,15 +139,13 @@ pub fn read_host(
             rel = format!("{rel}/default.nix");
         }
         if rel == HARDWARE_CONFIGURATION_NIX
-            || sources.modules.iter().any(|(f, _)| *f == rel)
-            || sources.unread.iter().any(|(f, _)| *f == rel)
+            || modules.iter().any(|(f, _)| *f == rel)
+            || unread.iter().any(|(f, _)| *f == rel)
         {
             continue;
         }
-        if sources.modules.len() >= MAX_MODULES {
-            sources
-                .unread
-                .push((rel, format!("more than {MAX_MODULES} modules")));
+        if modules.len() >= MAX_MODULES {
+            unread.push((rel, format!("more than {MAX_MODULES} modules")));
             continue;
         }
         match read_text(&dir.join(&rel), Links::Refuse) {
@@ -127,14 +157,14 @@ pub fn read_host(
                 for import in hostedit::import_paths(&text) {
                     queue.push_back((here.clone(), import));
                 }
-                sources.modules.push((rel, text));
+                modules.push((rel, text));
             }
-            Ok(None) => sources.unread.push((rel, "not found".into())),
-            Err(e) if e.is_refusal() => sources.unread.push((rel, e.to_string())),
-            Err(e) => return Err(AdoptReadError::Read(e)),
+            Ok(None) => unread.push((rel, "not found".into())),
+            Err(e) if e.is_refusal() => unread.push((rel, e.to_string())),
+            Err(e) => return Err(e),
         }
     }
-    Ok((sources, flake_host))
+    Ok((modules, unread))
 }
 
 /// `written` (a relative path literal like `./pds.nix` or `../x.nix`) relative to the
