@@ -448,7 +448,10 @@ fn a_configuration_nix_another_host_uses_is_left_alone() {
         .replace("[ ./hosts/pds1.nix ]", "base ++ [ ./hosts/pds1.nix ]")
         // The desktop on a file of its own: a configuration.nix two hosts use is left
         // alone (its own test).
-        .replace("modules = [ ./configuration.nix ];", "modules = [ ./desktop.nix ];");
+        .replace(
+            "modules = [ ./configuration.nix ];",
+            "modules = [ ./desktop.nix ];",
+        );
     let dir = DirState {
         flake_nix: Some(through_let),
         ..dir
