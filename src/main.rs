@@ -4,6 +4,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 use atproto_wizard::catalog::Catalog;
+use atproto_wizard::cli::hand_off::ask_on_terminal;
 use atproto_wizard::cli::{
     Cli, Command, adopt_cmd, apply_cmd, catalog_cmd, check_cmd, import_pds_cmd, preview_cmd,
     render_cmd,
@@ -179,24 +180,6 @@ fn wizard(dir: PathBuf, profile: Option<String>, edit: bool, plain: bool, ascii:
             eprintln!("error: {e:#}");
             ExitStatus::Unusable.into()
         }
-    }
-}
-
-/// Asks a yes/no question on the terminal; `None` when stdin is not one.
-fn ask_on_terminal(question: &str) -> Option<bool> {
-    use std::io::{IsTerminal, Write};
-    if !std::io::stdin().is_terminal() {
-        return None;
-    }
-    print!("{question}");
-    let _ = std::io::stdout().flush();
-    let mut line = String::new();
-    match std::io::stdin().read_line(&mut line) {
-        Ok(0) | Err(_) => {
-            println!();
-            Some(false)
-        }
-        Ok(_) => Some(matches!(line.trim().to_lowercase().as_str(), "y" | "yes")),
     }
 }
 

@@ -535,6 +535,34 @@ fn edit_over_a_hand_written_host_says_to_adopt_it_first() {
 }
 
 #[test]
+fn new_over_a_hand_written_host_offers_adopt_and_hands_over_to_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let configuration = "{ ... }:\n{\n  networking.hostName = \"pds\";\n  security.acme.defaults.email = \"a@example.org\";\n  services.bluesky-pds.enable = true;\n  services.bluesky-pds.settings.PDS_HOSTNAME = \"pds.example.org\";\n  services.bluesky-pds.environmentFiles = [ \"/var/lib/pds/pds.env\" ];\n}\n";
+    std::fs::write(tmp.path().join("configuration.nix"), configuration).unwrap();
+    let (code, p) = run(
+        &new_host(tmp.path(), None),
+        vec![choose("Take over the NixOS host already here"), Input::Yes],
+    );
+    let text = flat(&p.transcript);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        text.contains("the choices after the profiles take it over"),
+        "{text}"
+    );
+    // adopt's own report and question, then its writing.
+    assert!(
+        text.contains(
+            "services.bluesky-pds.settings.hostname = \"pds.example.org\" from configuration.nix:6"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("Write 3 files?"), "{text}");
+    assert!(text.contains("Wrote 3 files in"), "{text}");
+    let answers = std::fs::read_to_string(tmp.path().join("atproto.toml")).unwrap();
+    assert!(answers.contains("own_secrets = true"), "{answers}");
+}
+
+#[test]
 fn an_unknown_profile_lists_the_profiles() {
     let tmp = tempfile::tempdir().unwrap();
     let (code, p) = run(&new_host(tmp.path(), Some("nope")), vec![]);

@@ -3,6 +3,7 @@ pub mod adopt_cmd;
 pub mod apply_cmd;
 pub mod catalog_cmd;
 pub mod check_cmd;
+pub mod hand_off;
 pub mod import_pds_cmd;
 pub mod preview_cmd;
 pub mod render_cmd;

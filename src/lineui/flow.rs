@@ -28,6 +28,7 @@ use crate::safe_text::escape;
 use crate::validate::Diagnostic;
 use crate::value::Value;
 use crate::wizard::first_switch::Machine;
+use crate::wizard::hand_off::{self, HandOff};
 use crate::wizard::journey;
 pub use crate::wizard::look::Look;
 use crate::wizard::questions::{self as q, Question, QuestionKind, StepKind};
@@ -138,6 +139,18 @@ pub fn run(
         visited: HashSet::new(),
         machine: crate::disk::own_flake::this_machine(),
         kept,
+        offers: if edit {
+            Vec::new()
+        } else {
+            crate::disk::host::read_host_files(dir, crate::disk::read::Links::Refuse)
+                .map(|state| {
+                    hand_off::offers(
+                        &state,
+                        std::path::Path::new(hand_off::DOCKER_PDS_ENV).is_file(),
+                    )
+                })
+                .unwrap_or_default()
+        },
     };
     flow.intro();
     let code = match flow.offer_resume(step).and_then(|step| flow.journey(step)) {
@@ -165,6 +178,8 @@ pub(super) struct Flow<'p> {
     pub(super) machine: Machine,
     /// The draft the answers are kept in, when drafts are kept.
     pub(super) kept: Option<Kept>,
+    /// The Start step's other ways in (adopt, import-pds), after the profiles.
+    pub(super) offers: Vec<HandOff>,
 }
 
 impl Flow<'_> {
@@ -415,6 +430,14 @@ impl Flow<'_> {
             .iter()
             .map(|p| format!("{}: {}", p.name, p.title))
             .collect();
+        if !self.offers.is_empty() {
+            self.para(
+                "Something is already here: the choices after the profiles take it over \
+                 instead of writing a new host.",
+                0,
+            );
+        }
+        options.extend(self.offers.iter().map(|o| format!("-> {}", o.title())));
         options.push("? Help: what each choice sets up".into());
         let start = self
             .profile
@@ -428,8 +451,14 @@ impl Flow<'_> {
                 hint: "up/down to move, Enter to choose, type to filter, Esc quits".into(),
             })?;
             let Some(profile) = all.get(chosen) else {
+                if let Some(offer) = self.offers.get(chosen - all.len()).copied() {
+                    return Ok(Nav::Exit(self.hand_off(offer)));
+                }
                 for p in all {
                     self.para(&format!("{}: {}", p.name, p.description()), 2);
+                }
+                for o in self.offers.clone() {
+                    self.para(&format!("{}: {}", o.title(), o.description()), 2);
                 }
                 continue;
             };
@@ -456,6 +485,31 @@ impl Flow<'_> {
             );
             return Ok(Nav::Next);
         }
+    }
+
+    /// Runs the command a Start choice hands over to, its report said here and its one
+    /// question asked here.
+    fn hand_off(&mut self, offer: HandOff) -> ExitStatus {
+        let said = std::cell::RefCell::new(Vec::<u8>::new());
+        let mut out = SaidBuffer(&said);
+        let style = self.look.style();
+        let catalog = self.catalog;
+        let dir = self.dir.clone();
+        let mut confirm = |question: &str| {
+            let text = String::from_utf8_lossy(&said.borrow_mut().split_off(0)).into_owned();
+            self.p.say(&text);
+            Some(
+                self.confirm(
+                    question.trim_end_matches(" [y/N] "),
+                    "y writes; n or Enter writes nothing",
+                )
+                .unwrap_or(false),
+            )
+        };
+        let status = crate::cli::hand_off::run(offer, catalog, &dir, style, &mut confirm, &mut out);
+        let rest = String::from_utf8_lossy(&said.borrow()).into_owned();
+        self.p.say(&rest);
+        status
     }
 
     // ------------------------------------------------------------------ Services
@@ -895,4 +949,17 @@ impl Flow<'_> {
 
 pub(super) fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
+}
+
+/// Collects what a handed-over command prints, said through the prompter in order.
+struct SaidBuffer<'a>(&'a std::cell::RefCell<Vec<u8>>);
+
+impl std::io::Write for SaidBuffer<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }

@@ -86,15 +86,6 @@ pub fn run_with(
                 };
                 keep::Kept::open(store, catalog, &opts.dir, current.as_deref())
             });
-            if matches!(start, Start::New { .. })
-                && let Ok(state) = crate::disk::host::read_host_files(&opts.dir, Links::Refuse)
-            {
-                let docker_pds =
-                    std::path::Path::new(crate::report::adopt::DOCKER_PDS_ENV).is_file();
-                for note in crate::report::adopt::new_host_notes(&opts.dir, &state, docker_pds) {
-                    prompter.say(&format!("{}: {note}\n", look.style().warning("note")));
-                }
-            }
             flow::run(prompter, catalog, &opts.dir, start, look, width, kept)
         }
         Err(e) => {

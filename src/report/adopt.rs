@@ -113,37 +113,6 @@ pub fn nothing_to_edit(dir: &std::path::Path, unmanaged: bool) -> String {
     }
 }
 
-/// Where `installer.sh` keeps a Docker PDS's settings: its presence on this machine is
-/// what `new` checks to offer `import-pds`.
-pub const DOCKER_PDS_ENV: &str = "/pds/pds.env";
-
-/// What `new` says before its first question: an unmanaged host in DIR can be adopted,
-/// a Docker PDS on this machine (`docker_pds`: [`DOCKER_PDS_ENV`] is there) moved.
-pub fn new_host_notes(
-    dir: &std::path::Path,
-    state: &crate::apply::DirState,
-    docker_pds: bool,
-) -> Vec<String> {
-    let mut notes = Vec::new();
-    if unmanaged_host(state) {
-        notes.push(new_over_unmanaged(dir));
-    }
-    if docker_pds && state.atproto_toml.is_none() {
-        let d = crate::shell::shell_word(&dir.display().to_string());
-        notes.push(format!(
-            "Docker PDS in /pds: `sudo atproto-wizard import-pds --dir {d}` moves it here (q quits)"
-        ));
-    }
-    notes
-}
-
-/// `new` on a directory holding an unmanaged host: what adopting offers instead. Short:
-/// the full screen shows it on its one message line.
-pub fn new_over_unmanaged(dir: &std::path::Path) -> String {
-    let d = crate::shell::shell_word(&dir.display().to_string());
-    format!("hand-written host here: `atproto-wizard adopt {d}` keeps what it runs (q quits)")
-}
-
 fn value_text(v: &Value) -> String {
     v.to_json()
 }
@@ -151,34 +120,6 @@ fn value_text(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn new_offers_adopting_a_hand_written_host_and_moving_a_docker_pds() {
-        use crate::apply::DirState;
-        let dir = std::path::Path::new("/etc/nixos");
-        let empty = DirState::default();
-        assert!(new_host_notes(dir, &empty, false).is_empty());
-        let hand = DirState {
-            configuration_nix: Some("{ }".into()),
-            ..DirState::default()
-        };
-        let notes = new_host_notes(dir, &hand, true);
-        assert_eq!(notes.len(), 2, "{notes:?}");
-        assert!(
-            notes[0].contains("atproto-wizard adopt /etc/nixos"),
-            "{notes:?}"
-        );
-        assert!(
-            notes[1].contains("sudo atproto-wizard import-pds --dir /etc/nixos"),
-            "{notes:?}"
-        );
-        let managed = DirState {
-            atproto_toml: Some("schema = 1\n".into()),
-            configuration_nix: Some("{ }".into()),
-            ..DirState::default()
-        };
-        assert!(new_host_notes(dir, &managed, true).is_empty());
-    }
     use crate::adopt::{Found, Kept, Origin, Recognised};
 
     #[test]

@@ -43,6 +43,7 @@ use crate::draft_store::DraftStore;
 use crate::report::{self, Style, outcome};
 use crate::wizard::action::{Action, Effect};
 use crate::wizard::draft::Draft;
+use crate::wizard::hand_off;
 use crate::wizard::profiles;
 use crate::wizard::state::{Look, Message, Mode, WizardState, WriteOutcome};
 use crate::wizard::summary::next_steps;
@@ -137,18 +138,16 @@ pub fn initial_state(
             ));
         }
         (None, false) => {
-            let notes = crate::report::adopt::new_host_notes(
-                &dir,
-                &dir_state,
-                std::path::Path::new(crate::report::adopt::DOCKER_PDS_ENV).is_file(),
-            );
+            let docker_pds = std::path::Path::new(hand_off::DOCKER_PDS_ENV).is_file();
+            let offers = hand_off::offers(&dir_state, docker_pds);
             let mut s = WizardState::new_host(catalog, dir.clone(), dir_state, profile);
-            if !notes.is_empty() {
+            if !offers.is_empty() {
                 s.message = Some(Message {
                     level: crate::catalog::Level::Warning,
-                    text: notes.join(" "),
+                    text: "below the profiles: take over what is already here instead".into(),
                 });
             }
+            s.offers = offers;
             s
         }
     };
@@ -182,6 +181,19 @@ pub fn run(opts: &Options) -> Result<ExitStatus> {
     drop(signals);
     let kept = keeping.finish(&mut state, !matches!(status, ExitStatus::Signal(_)));
     let mut out = std::io::stdout();
+    // A way in another command takes: it runs here, on the main screen, as on the
+    // command line.
+    if let Some(offer) = state.hand_off {
+        let mut ask = crate::cli::hand_off::ask_on_terminal;
+        return Ok(crate::cli::hand_off::run(
+            offer,
+            Catalog::embedded(),
+            &state.dir,
+            Style::for_stdout(),
+            &mut ask,
+            &mut out,
+        ));
+    }
     match (&state.outcome, status) {
         (Some(WriteOutcome::Written { files, git_add, .. }), _) => {
             // The same last words as apply's, on the main screen once the wizard is gone.
@@ -500,5 +512,19 @@ mod tests {
             msg.contains("atproto.toml") && msg.contains("newer"),
             "{msg}"
         );
+    }
+
+    #[test]
+    fn a_hand_written_host_is_offered_to_adopt_and_edit_says_to_adopt_first() {
+        let c = Catalog::embedded();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().to_path_buf();
+        std::fs::write(dir.join("configuration.nix"), "{ ... }: { }\n").unwrap();
+        let s = initial_state(c, &opts(&dir, false, None)).unwrap();
+        assert_eq!(s.offers.first(), Some(&hand_off::HandOff::Adopt));
+        assert!(s.message.unwrap().text.contains("below the profiles"));
+        let (msg, status) = initial_state(c, &opts(&dir, true, None)).unwrap_err();
+        assert_eq!(status, ExitStatus::Unusable);
+        assert!(msg.contains("atproto-wizard adopt"), "{msg}");
     }
 }

@@ -10,8 +10,14 @@ pub fn help_text(state: &WizardState) -> (String, Vec<String>) {
     match &state.step {
         StepKind::Start if state.mode == Mode::New => {
             let all = profiles::all();
-            let p = &all[ListCursor::clamped(state.focus(), all.len()).index];
-            (p.title.to_string(), vec![p.description()])
+            let at = ListCursor::clamped(state.focus(), all.len() + state.offers.len()).index;
+            match all.get(at) {
+                Some(p) => (p.title.to_string(), vec![p.description()]),
+                None => {
+                    let offer = state.offers[at - all.len()];
+                    (offer.title().to_string(), vec![offer.description().to_string()])
+                }
+            }
         }
         StepKind::Start => (
             "Editing a host".into(),

@@ -57,6 +57,10 @@ impl Look {
     pub fn current(&self) -> &'static str {
         if self.ascii { ">" } else { "▶" }
     }
+    /// Marks an entry that leaves for another command.
+    pub fn arrow(&self) -> &'static str {
+        if self.ascii { "->" } else { "→" }
+    }
     pub fn ellipsis(&self) -> &'static str {
         if self.ascii { "..." } else { "…" }
     }

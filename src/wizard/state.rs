@@ -10,6 +10,7 @@ use toml_edit::DocumentMut;
 
 use super::draft::Draft;
 use super::first_switch::Machine;
+use super::hand_off::HandOff;
 use super::journey;
 pub use super::look::Look;
 use super::preview::PreviewPane;
@@ -177,6 +178,11 @@ pub struct WizardState {
     /// Where this project's flake is on this machine, for the step before the first
     /// switch; set by the edge (`crate::tui`), `None` when nobody looked.
     pub machine: Option<Machine>,
+    /// The Start step's other ways in, listed after the profiles (set by the edge,
+    /// which knows what is on this machine).
+    pub offers: Vec<HandOff>,
+    /// The one chosen: the wizard ends and that command runs.
+    pub hand_off: Option<HandOff>,
 }
 
 impl WizardState {
@@ -210,6 +216,8 @@ impl WizardState {
             preview: None,
             probes: None,
             machine: None,
+            offers: Vec::new(),
+            hand_off: None,
         };
         if let Some(p) = profile {
             s.draft = p.draft(catalog);
@@ -251,6 +259,8 @@ impl WizardState {
             preview: None,
             probes: None,
             machine: None,
+            offers: Vec::new(),
+            hand_off: None,
         };
         s.visited.insert(StepKind::Start);
         s.visited.insert(StepKind::Host);
@@ -387,7 +397,9 @@ impl WizardState {
     /// How many entries the current step's list has (questions, profiles, problems).
     pub fn entries(&self) -> usize {
         match &self.step {
-            StepKind::Start if self.mode == Mode::New => super::profiles::all().len(),
+            StepKind::Start if self.mode == Mode::New => {
+                super::profiles::all().len() + self.offers.len()
+            }
             StepKind::Start | StepKind::Write | StepKind::Done => 0,
             StepKind::Review => 0,
             _ => self.questions().len(),

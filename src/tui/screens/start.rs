@@ -41,19 +41,26 @@ pub fn draw(f: &mut Frame, area: Area, state: &WizardState, theme: &Theme) {
         return;
     }
     let width = area.inner().width as usize;
-    let lines: Vec<Line> = profiles::all()
+    let profiles = profiles::all().iter().map(|p| {
+        let mark = if state.profile == Some(p.name) {
+            "(x)"
+        } else {
+            "( )"
+        };
+        format!("{mark} {}", p.title)
+    });
+    // After the profiles, the ways in another command takes.
+    let offers = state
+        .offers
         .iter()
+        .map(|o| format!("{:<3} {}", look.arrow(), o.title()));
+    let lines: Vec<Line> = profiles
+        .chain(offers)
         .enumerate()
-        .map(|(i, p)| {
+        .map(|(i, entry)| {
             let focused = i == state.focus();
-            let chosen = state.profile == Some(p.name);
             let marker = if focused { look.current() } else { " " };
-            let mark = if chosen { "(x)" } else { "( )" };
-            let text = truncate(
-                &format!("{marker} {mark} {}", p.title),
-                width,
-                look.ellipsis(),
-            );
+            let text = truncate(&format!("{marker} {entry}"), width, look.ellipsis());
             let style = if focused { theme.focus() } else { Style::new() };
             Line::from(Span::styled(format!("{text:<width$}"), style))
         })

@@ -26,7 +26,14 @@ pub(super) fn start_step(s: &mut WizardState, action: Action) -> Effect {
 
 pub(super) fn choose_profile(s: &mut WizardState, index: usize) -> Effect {
     let Some(p) = profiles::all().get(index) else {
-        return Effect::None;
+        // Past the profiles: a way in that another command takes (adopt, import-pds).
+        return match s.offers.get(index - profiles::all().len()) {
+            Some(offer) => {
+                s.hand_off = Some(*offer);
+                Effect::Quit(0)
+            }
+            None => Effect::None,
+        };
     };
     if s.profile == Some(p.name) {
         go_to(s, StepKind::Host);
@@ -59,4 +66,32 @@ pub(super) fn load_profile(s: &mut WizardState, index: usize) {
         )
     };
     say(s, Level::Warning, text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apply::DirState;
+    use crate::catalog::Catalog;
+    use crate::wizard::hand_off::HandOff;
+    use crate::wizard::update::update;
+
+    #[test]
+    fn the_last_entries_hand_over_to_adopt_and_import_pds() {
+        let mut s = WizardState::new_host(
+            Catalog::embedded(),
+            "/etc/nixos".into(),
+            DirState::default(),
+            None,
+        );
+        s.offers = vec![HandOff::Adopt, HandOff::ImportPds];
+        let profiles = profiles::all().len();
+        assert_eq!(s.entries(), profiles + 2);
+        assert_eq!(choose_profile(&mut s, profiles + 1), Effect::Quit(0));
+        assert_eq!(s.hand_off, Some(HandOff::ImportPds));
+        // A profile still loads as before.
+        s.hand_off = None;
+        assert_eq!(update(&mut s, Action::Enter), Effect::None);
+        assert_eq!(s.hand_off, None);
+    }
 }
