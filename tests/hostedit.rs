@@ -1024,3 +1024,71 @@ fn corpus_files_are_all_covered() {
         assert_eq!(found, names, "tests/corpus/{kind}");
     }
 }
+
+// ------------------------------------------------------------------ removing bindings
+
+/// Every binding of every readable file of the corpus and the adopt fixtures, removed
+/// alone and then all together: the result parses, the removed bindings are gone, every
+/// other binding is still there with its text, and only deletions were made.
+#[test]
+fn removing_any_binding_keeps_every_other_one() {
+    use atproto_wizard::hostedit::{module_leaves, remove_entries};
+    let mut files: Vec<std::path::PathBuf> = Vec::new();
+    for dir in [
+        "tests/corpus/configuration",
+        "tests/data/adopt/manual-pds",
+        "tests/data/adopt/plain-nginx/hosts",
+        "tests/data/adopt/own-modules",
+    ] {
+        for e in std::fs::read_dir(support::repo().join(dir)).unwrap() {
+            files.push(e.unwrap().path());
+        }
+    }
+    let mut checked = 0;
+    for file in files {
+        let src = std::fs::read_to_string(&file).unwrap();
+        let Ok(leaves) = module_leaves(&src, &|_| None) else {
+            continue;
+        };
+        let key = |l: &atproto_wizard::hostedit::Leaf| (l.path.join("."), l.text.clone());
+        let mut subsets: Vec<Vec<usize>> = (0..leaves.len()).map(|i| vec![i]).collect();
+        subsets.push((0..leaves.len()).collect());
+        for subset in subsets {
+            let ranges: Vec<(usize, usize)> = subset.iter().map(|&i| leaves[i].entry).collect();
+            let after = match remove_entries(&src, &ranges) {
+                Edit::Changed(s) => s,
+                Edit::AlreadyDone => continue,
+                Edit::Refused(r) => panic!("{}: {r}", file.display()),
+            };
+            assert!(
+                rnix::Root::parse(&after).errors().is_empty(),
+                "{}:\n{after}",
+                file.display()
+            );
+            let left: Vec<_> = module_leaves(&after, &|_| None)
+                .unwrap()
+                .iter()
+                .map(key)
+                .collect();
+            for (i, l) in leaves.iter().enumerate() {
+                let there = left.contains(&key(l));
+                assert_eq!(
+                    there,
+                    !subset.contains(&i),
+                    "{} {}:\n{after}",
+                    file.display(),
+                    l.path.join(".")
+                );
+            }
+            // Only deletions: what is left is the original with parts taken out.
+            let mut rest = src.chars();
+            assert!(
+                after.chars().all(|c| rest.any(|o| o == c)),
+                "{}: not a deletion:\n{after}",
+                file.display()
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked > 40, "only {checked} removals checked");
+}

@@ -76,15 +76,23 @@ pub fn remove_entries(src: &str, entries: &[(usize, usize)]) -> Edit {
         .collect();
     let mut out = String::with_capacity(src.len());
     let mut from = 0;
+    // Where whole lines were cut, in `out`: the blank lines around them are tidied.
+    let mut seams = Vec::new();
     for (s, e) in outer {
         let (cut_from, cut_to) = cut(src, s, e);
-        if cut_from < from {
-            continue;
-        }
         out.push_str(&src[from..cut_from]);
+        // Adjacent cuts make one seam.
+        if (cut_from == 0 || src.as_bytes()[cut_from - 1] == b'\n')
+            && seams.last() != Some(&out.len())
+        {
+            seams.push(out.len());
+        }
         from = cut_to;
     }
     out.push_str(&src[from..]);
+    for seam in seams.into_iter().rev() {
+        tidy_seam(&mut out, seam);
+    }
     match parse(&out) {
         Ok(_) => Edit::Changed(out),
         Err(e) => Edit::refused(
@@ -106,7 +114,7 @@ fn cut(src: &str, s: usize, e: usize) -> (usize, usize) {
     if first_on_line(src, s) && line_break {
         let line_start = src[..s].rfind('\n').map_or(0, |i| i + 1);
         let rest = &src[anchor..];
-        let mut to = if let Some(r) = rest.strip_prefix("\r\n") {
+        let to = if let Some(r) = rest.strip_prefix("\r\n") {
             src.len() - r.len()
         } else if let Some(r) = rest.strip_prefix('\n') {
             src.len() - r.len()
@@ -114,25 +122,38 @@ fn cut(src: &str, s: usize, e: usize) -> (usize, usize) {
             // The end of the file, after spaces.
             anchor + (rest.len() - rest.trim_start_matches([' ', '\t']).len())
         };
-        // Between two blank lines (or after the set's opening line), the binding's
-        // blank line goes with it: no run of empty lines is left where it was.
-        let before = src[..line_start.saturating_sub(1)]
-            .rsplit('\n')
-            .next()
-            .unwrap_or("");
-        let after = next_line(&src[to..]);
-        if let Some(blank) = after
-            && blank.trim().is_empty()
-            && (before.trim().is_empty() || before.trim_end().ends_with('{'))
-            && line_start > 0
-        {
-            to += blank.len();
-        }
         return (line_start, to);
     }
     let after = &src[e..];
     let blanks = after.len() - after.trim_start_matches([' ', '\t']).len();
     (s, e + blanks)
+}
+
+/// Where lines were cut (`seam` is a line start in `text`), no blank line is left
+/// doubled, at the start of a set or list, or at its end.
+fn tidy_seam(text: &mut String, seam: usize) {
+    let before_start = text[..seam.saturating_sub(1)]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let before = if seam == 0 {
+        None
+    } else {
+        Some(&text[before_start..seam])
+    };
+    let after = next_line(&text[seam..]).or(Some(&text[seam..]).filter(|r| !r.is_empty()));
+    let blank = |l: &str| l.trim().is_empty();
+    match (before, after) {
+        (Some(b), a)
+            if blank(b) && a.is_none_or(|a| blank(a) || a.trim_start().starts_with(['}', ']'])) =>
+        {
+            text.replace_range(before_start..seam, "");
+        }
+        (Some(b), Some(a)) if b.trim_end().ends_with(['{', '[']) && blank(a) => {
+            let len = a.len();
+            text.replace_range(seam..seam + len, "");
+        }
+        _ => {}
+    }
 }
 
 /// The next line of `rest` with its line break, when it ends with one.
