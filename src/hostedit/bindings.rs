@@ -100,7 +100,7 @@ fn collect(
         };
         let depth = prefix.len();
         prefix.extend(names);
-        match apv.value() {
+        match apv.value().map(without_with) {
             Some(ast::Expr::AttrSet(inner)) if inner.rec_token().is_none() => {
                 collect(src, &inner, prefix, resolve, out);
             }
@@ -117,6 +117,19 @@ fn collect(
             None => {}
         }
         prefix.truncate(depth);
+    }
+}
+
+/// `with x; { … }` as its set (`settings = with config; { … };`): a name inside still
+/// means what its `let` says, since `with` never hides a lexical binding; a name only
+/// `with` could give is not a literal here.
+fn without_with(expr: ast::Expr) -> ast::Expr {
+    match &expr {
+        ast::Expr::With(w) => match w.body() {
+            Some(body @ ast::Expr::AttrSet(_)) => body,
+            _ => expr,
+        },
+        _ => expr,
     }
 }
 
@@ -333,6 +346,21 @@ in
                     "https://bsky.network,https://relay.example.net".into()
                 ))
             )]
+        );
+    }
+
+    #[test]
+    fn a_set_under_with_is_read_through() {
+        let src = "{ config, ... }:\nlet port = 3000; in\n{\n  services.bluesky-pds.settings = with config; {\n    PDS_PORT = port;\n    PDS_HOSTNAME = lore.fqdn;\n  };\n}\n";
+        assert_eq!(
+            leaves(src),
+            vec![
+                (
+                    "services.bluesky-pds.settings.PDS_PORT".into(),
+                    Some(Lit::Int(3000))
+                ),
+                ("services.bluesky-pds.settings.PDS_HOSTNAME".into(), None),
+            ]
         );
     }
 

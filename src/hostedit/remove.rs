@@ -51,8 +51,14 @@ pub fn remove_entries(src: &str, entries: &[(usize, usize)]) -> Edit {
             if doomed.contains(&span(node)) {
                 continue;
             }
-            let Some(ast::Expr::AttrSet(set)) = apv.value() else {
-                continue;
+            // `name = { … };`, or `name = with x; { … };`.
+            let set = match apv.value() {
+                Some(ast::Expr::AttrSet(set)) => set,
+                Some(ast::Expr::With(w)) => match w.body() {
+                    Some(ast::Expr::AttrSet(set)) => set,
+                    _ => continue,
+                },
+                _ => continue,
             };
             let members: Vec<(usize, usize)> =
                 set.attrpath_values().map(|e| span(syn(&e))).collect();
@@ -229,6 +235,16 @@ mod tests {
         assert_eq!(
             remove(src, &["d"]),
             "{ ... }:\n{\n  a = 1;\n\n  b = {\n    c = 2;\n  };\n\n  e = 4;\n}\n"
+        );
+    }
+
+    #[test]
+    fn a_set_under_with_emptied_goes_too() {
+        let src =
+            "{ config, ... }:\n{\n  settings = with config; {\n    a = 1;\n  };\n  b = 2;\n}\n";
+        assert_eq!(
+            remove(src, &["settings.a"]),
+            "{ config, ... }:\n{\n  b = 2;\n}\n"
         );
     }
 
