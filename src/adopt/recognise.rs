@@ -272,11 +272,12 @@ fn nixpkgs_service(
             });
             continue;
         }
-        keep(
-            r,
-            l,
-            "an option the wizard does not manage; it keeps working as written",
-        );
+        let why = if path == format!("services.{id}.settings") {
+            "the settings are built by an expression the wizard cannot read; they keep working as written"
+        } else {
+            "an option the wizard does not manage; it keeps working as written"
+        };
+        keep(r, l, why);
     }
     if own_secrets {
         r.found.push(Found {
