@@ -133,7 +133,7 @@ structs! {
     }
     Field {
         key, ty, default, required, help, flag, env, choices, min, max, item, example,
-        proxy_body, password_hint, unset_means, asked_when_set,
+        proxy_body, password_hint, unset_means, asked_when_set, refers_to,
     }
     Rule { id, level, when, require, path, message }
     Port {
@@ -151,6 +151,7 @@ structs! {
         placeholder_hashes,
     }
     PlaceholderHash { file, attr }
+    RefersTo { kinds, url }
     PlanPort { owner, path, when }
     IntegrationStep { id, title }
     PlanSchema {

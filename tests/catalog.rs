@@ -59,6 +59,14 @@ fn the_build_refuses_a_broken_catalog() {
         ),
         "bluesky-pds.toml: rate_limits_enabled has unset_means \"no\", which is not a bool value"
     );
+    assert_eq!(
+        edit(
+            "jetstream.toml",
+            "url = \"https://{domain}\"",
+            "url = \"https://relay.example.com\""
+        ),
+        "jetstream.toml: relay_url has refers_to, but it needs a url (or string, or list of url) setting, at least one kind, and a url with a scheme and {domain} (got \"https://relay.example.com\")"
+    );
     let bad_pattern = edit("_plan.toml", "[a-z0-9]([a-z0-9-]{0,61}", "[a-z0-9(");
     assert!(
         bad_pattern.starts_with("pattern of type hostname: "),

@@ -291,6 +291,19 @@ fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<S
             ));
         }
     }
+    if let Some(r) = &field.refers_to {
+        let takes_url = matches!(field.ty, FieldType::Url | FieldType::String)
+            || (field.ty == FieldType::List && value_type == FieldType::Url);
+        let scheme_ok = ["https://", "http://", "wss://", "ws://"]
+            .iter()
+            .any(|s| r.url.starts_with(s));
+        if !takes_url || r.kinds.is_empty() || !r.url.contains("{domain}") || !scheme_ok {
+            problems.push(format!(
+                "{file}: {key} has refers_to, but it needs a url (or string, or list of url) setting, at least one kind, and a url with a scheme and {{domain}} (got {:?})",
+                r.url
+            ));
+        }
+    }
     if field.password_hint.is_some() && catalog.password(value_type).is_none() {
         problems.push(format!(
             "{file}: {key} has a password_hint, but its type {} finds no password",

@@ -200,6 +200,21 @@ pub struct Field {
     /// hosts never need, written by `adopt` where a host needs it.
     #[serde(default)]
     pub asked_when_set: bool,
+    /// Another service this setting points at by its public URL (a PDS's crawlers, an
+    /// indexer's jetstream): in a fleet the answer may name it `"@<host>/<service>"`.
+    #[serde(default)]
+    pub refers_to: Option<RefersTo>,
+}
+
+/// What a setting that points at another service accepts, and how its URL is written.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefersTo {
+    /// The kinds of service it can point at.
+    pub kinds: Vec<Kind>,
+    /// The URL the program is given, `{domain}` standing for the service's public name
+    /// (`wss://{domain}/subscribe`).
+    pub url: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize)]
