@@ -9,6 +9,7 @@ pub mod cli;
 pub mod disk;
 pub mod draft_store;
 pub mod exit_status;
+pub mod fleet;
 pub mod hostedit;
 pub mod import_pds;
 pub mod lineui;
