@@ -16,7 +16,7 @@ use crate::validate::{Diagnostic, validate};
 use crate::value::Value;
 
 pub use file::{Build, Engine, FleetFile, FleetHost};
-pub use refs::{HostDiagnostic, Reference};
+pub use refs::{HostDiagnostic, HostTree, Reference};
 
 /// What `fleet check` finds.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -26,7 +26,7 @@ pub struct FleetReport {
     /// Problems of a host's answers, by the fleet's name for the host.
     pub hosts: Vec<HostDiagnostic>,
     /// Each host's answers with its references resolved, in the fleet's order.
-    pub resolved: Vec<(String, BTreeMap<String, Value>)>,
+    pub resolved: Vec<HostTree>,
 }
 
 impl FleetReport {
@@ -37,11 +37,7 @@ impl FleetReport {
 
 /// Checks a fleet: `hosts` are the fleet's hosts with their answers trees, in the
 /// fleet file's order.
-pub fn check(
-    catalog: &Catalog,
-    fleet: &FleetFile,
-    hosts: &[(String, BTreeMap<String, Value>)],
-) -> FleetReport {
+pub fn check(catalog: &Catalog, fleet: &FleetFile, hosts: &[HostTree]) -> FleetReport {
     let mut report = FleetReport::default();
     let mut seen = Vec::new();
     for h in &fleet.hosts {
@@ -132,7 +128,7 @@ mod tests {
         .unwrap()
     }
 
-    fn three_hosts(pds_crawlers: &str, jetstream: &str) -> Vec<(String, BTreeMap<String, Value>)> {
+    fn three_hosts(pds_crawlers: &str, jetstream: &str) -> Vec<HostTree> {
         vec![
             (
                 "pds1".into(),

@@ -40,6 +40,9 @@ impl Reference {
     }
 }
 
+/// A host of the fleet: its fleet name and its answers tree.
+pub type HostTree = (String, BTreeMap<String, Value>);
+
 /// A problem found in one host of the fleet.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HostDiagnostic {
@@ -50,10 +53,7 @@ pub struct HostDiagnostic {
 
 /// The hosts' answers with every reference replaced by the URL it stands for, and the
 /// references that could not be resolved. `hosts` are (fleet name, answers tree).
-pub fn resolve(
-    catalog: &Catalog,
-    hosts: &[(String, BTreeMap<String, Value>)],
-) -> (Vec<(String, BTreeMap<String, Value>)>, Vec<HostDiagnostic>) {
+pub fn resolve(catalog: &Catalog, hosts: &[HostTree]) -> (Vec<HostTree>, Vec<HostDiagnostic>) {
     let mut problems = Vec::new();
     let mut out = Vec::new();
     for (name, tree) in hosts {
@@ -123,7 +123,7 @@ pub fn resolve(
 /// The URL the referenced service is served at, in the form `field` needs.
 fn target_url(
     catalog: &Catalog,
-    hosts: &[(String, BTreeMap<String, Value>)],
+    hosts: &[HostTree],
     r: &Reference,
     field: &Field,
     refers: &RefersTo,
