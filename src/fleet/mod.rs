@@ -13,7 +13,6 @@ use std::collections::BTreeMap;
 use crate::catalog::Catalog;
 use crate::plan::PlanView;
 use crate::validate::{Diagnostic, validate};
-use crate::value::Value;
 
 pub use file::{Build, Engine, FleetFile, FleetHost};
 pub use refs::{HostDiagnostic, HostTree, Reference};
@@ -109,6 +108,7 @@ pub fn check(catalog: &Catalog, fleet: &FleetFile, hosts: &[HostTree]) -> FleetR
 mod tests {
     use super::*;
     use crate::plan::Answers;
+    use crate::value::Value;
 
     fn profile(name: &str, edit: impl Fn(String) -> String) -> BTreeMap<String, Value> {
         let path =
