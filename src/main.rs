@@ -6,8 +6,8 @@ use clap::Parser;
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::cli::hand_off::ask_on_terminal;
 use atproto_wizard::cli::{
-    Cli, Command, adopt_cmd, apply_cmd, catalog_cmd, check_cmd, import_pds_cmd, preview_cmd,
-    render_cmd,
+    Cli, Command, FleetCommand, adopt_cmd, apply_cmd, catalog_cmd, check_cmd, fleet_cmd,
+    import_pds_cmd, preview_cmd, render_cmd,
 };
 use atproto_wizard::exit_status::ExitStatus;
 use atproto_wizard::report::Style;
@@ -19,6 +19,13 @@ fn main() -> ExitCode {
         Some(Command::Catalog { json }) => {
             print!("{}", catalog_cmd::run(catalog, json));
             ExitCode::SUCCESS
+        }
+        Some(Command::Fleet {
+            command: FleetCommand::Check { file, json },
+        }) => {
+            let outcome = fleet_cmd::check(catalog, &file, json, Style::for_stdout());
+            print!("{}", outcome.output);
+            ExitCode::from(outcome.status)
         }
         Some(Command::Check { answers, json }) => {
             let outcome = check_cmd::run(catalog, &answers, json, Style::for_stdout());

@@ -22,6 +22,7 @@ mod check;
 mod check_scale;
 mod cli;
 mod disk_kill;
+mod fleet;
 mod fuzz_answers;
 mod host_file_safety;
 mod host_files;

@@ -33,7 +33,10 @@ let
   # list reports each bad item at the list's own path.
   check = path: field: t: v:
     let wrong = [ (bad path v (typeMessage t)) ]; in
-    if t == "bool" then
+    # `@<host>/<service>`: another host's service, resolved only in a fleet.
+    if field ? refers_to && builtins.isString v && builtins.substring 0 1 v == "@" then
+      [ (u.diag "error" "fleet-reference" path "${builtins.toJSON v} names a service on another host of a fleet: only `atproto-wizard fleet check` resolves it; a host on its own needs the URL itself.") ]
+    else if t == "bool" then
       (if builtins.isBool v then [ ] else wrong)
     else if t == "int" then
       (if !builtins.isInt v then wrong

@@ -3,6 +3,7 @@ pub mod adopt_cmd;
 pub mod apply_cmd;
 pub mod catalog_cmd;
 pub mod check_cmd;
+pub mod fleet_cmd;
 pub mod hand_off;
 pub mod import_pds_cmd;
 pub mod preview_cmd;
@@ -65,6 +66,12 @@ pub enum Command {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Several hosts planned together (fleet.toml: each host's answers file and how
+    /// to reach it); their services may name each other as "@<host>/<service>".
+    Fleet {
+        #[command(subcommand)]
+        command: FleetCommand,
     },
     /// Validate an answers file.
     ///
@@ -298,4 +305,24 @@ impl From<SecretsBackend> for crate::import_pds::secrets::Backend {
             SecretsBackend::Agenix => Backend::Agenix,
         }
     }
+}
+
+/// What `fleet` does.
+#[derive(Debug, Subcommand)]
+pub enum FleetCommand {
+    /// Check every host of a fleet together: each host as `check` checks it, with every
+    /// "@<host>/<service>" reference resolved to that service's public URL (a missing
+    /// host or service, a service of the wrong kind or one not served publicly is an
+    /// error at the setting), host names and public domains unique across the fleet.
+    ///
+    /// Exit status: 0 when the fleet is valid (warnings allowed), 1 when it has errors,
+    /// 2 when fleet.toml or a host's answers file cannot be read.
+    Check {
+        /// The fleet file (fleet.toml); each host's answers are relative to it.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Print JSON instead of text.
+        #[arg(long)]
+        json: bool,
+    },
 }

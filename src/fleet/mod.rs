@@ -67,9 +67,12 @@ pub fn check(catalog: &Catalog, fleet: &FleetFile, hosts: &[HostTree]) -> FleetR
                 ),
             });
         }
-        for d in validate(catalog, tree) {
-            // A reference stands where the validator expects a URL: its own problems
-            // are reported above, and the resolved value is what is checked here.
+        // A reference left unresolved is reported above, with why; the validator
+        // alone would only say it is one.
+        for d in validate(catalog, tree)
+            .into_iter()
+            .filter(|d| d.code != "fleet-reference")
+        {
             report.hosts.push(HostDiagnostic {
                 host: name.clone(),
                 diagnostic: d,
@@ -214,6 +217,15 @@ mod tests {
             message.contains("on relay1: @relay1/jetstream"),
             "{message}"
         );
+        // Said once, by the fleet, not again by the host's own check.
+        let at_crawlers = report
+            .hosts
+            .iter()
+            .filter(|h| {
+                h.host == "pds1" && h.diagnostic.path == "services.bluesky-pds.settings.crawlers"
+            })
+            .count();
+        assert_eq!(at_crawlers, 1, "{report:#?}");
         let bad = Reference::parse("@relay1").unwrap().unwrap_err();
         assert!(bad.contains("write @<host>/<service>"), "{bad}");
     }

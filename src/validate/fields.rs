@@ -92,6 +92,20 @@ fn check_value(
     path: &str,
     out: &mut Vec<Diagnostic>,
 ) {
+    // `@<host>/<service>`: another host's service, resolved only in a fleet.
+    if field.refers_to.is_some()
+        && let Some(s) = value.as_str().filter(|s| s.starts_with('@'))
+    {
+        out.push(Diagnostic::error(
+            path,
+            "fleet-reference",
+            format!(
+                "{} names a service on another host of a fleet: only `atproto-wizard fleet check` resolves it; a host on its own needs the URL itself.",
+                Value::Str(s.to_string()).to_json()
+            ),
+        ));
+        return;
+    }
     match ty {
         FieldType::Bool => {
             if value.as_bool().is_none() {
