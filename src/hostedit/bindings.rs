@@ -120,15 +120,19 @@ fn collect(
     }
 }
 
-/// `with x; { … }` as its set (`settings = with config; { … };`): a name inside still
-/// means what its `let` says, since `with` never hides a lexical binding; a name only
-/// `with` could give is not a literal here.
+/// `with x; { … }` or `let … in { … }` as its set (`settings = with config; { … };`):
+/// a name inside still means what its `let` says, since `with` never hides a lexical
+/// binding; a name only `with` could give is not a literal here.
 fn without_with(expr: ast::Expr) -> ast::Expr {
-    match &expr {
-        ast::Expr::With(w) => match w.body() {
-            Some(body @ ast::Expr::AttrSet(_)) => body,
-            _ => expr,
-        },
+    let body = match &expr {
+        ast::Expr::With(w) => w.body(),
+        // `config = let cfg = …; in { … };`: the names the `let` binds are followed
+        // where they are used.
+        ast::Expr::LetIn(l) => l.body(),
+        _ => None,
+    };
+    match body.map(without_with) {
+        Some(set @ ast::Expr::AttrSet(_)) => set,
         _ => expr,
     }
 }
@@ -361,6 +365,18 @@ in
                 ),
                 ("services.bluesky-pds.settings.PDS_HOSTNAME".into(), None),
             ]
+        );
+    }
+
+    #[test]
+    fn the_config_form_behind_a_let_is_read() {
+        let src = "{ config, ... }:\n{\n  options = { };\n  config = let port = 2583; in {\n    services.bluesky-pds.settings.PDS_PORT = port;\n  };\n}\n";
+        assert_eq!(
+            leaves(src),
+            vec![(
+                "services.bluesky-pds.settings.PDS_PORT".into(),
+                Some(Lit::Int(2583))
+            )]
         );
     }
 

@@ -58,6 +58,8 @@ pub fn remove_entries(src: &str, entries: &[(usize, usize)]) -> Edit {
                     Some(ast::Expr::AttrSet(set)) => set,
                     _ => continue,
                 },
+                // A `let` stays with what remains of its set: its names may be used
+                // elsewhere in it, and a set emptied under a `let` is left, harmless.
                 _ => continue,
             };
             let members: Vec<(usize, usize)> =
