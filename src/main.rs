@@ -27,6 +27,31 @@ fn main() -> ExitCode {
             print!("{}", outcome.output);
             ExitCode::from(outcome.status)
         }
+        Some(Command::Fleet {
+            command:
+                FleetCommand::Apply {
+                    file,
+                    dir,
+                    yes,
+                    dry_run,
+                },
+        }) => {
+            let opts = fleet_cmd::ApplyOptions {
+                file,
+                dir,
+                yes,
+                dry_run,
+            };
+            let mut ask = ask_on_terminal;
+            let status = fleet_cmd::apply(
+                catalog,
+                &opts,
+                Style::for_stdout(),
+                &mut ask,
+                &mut std::io::stdout(),
+            );
+            ExitCode::from(status)
+        }
         Some(Command::Check { answers, json }) => {
             let outcome = check_cmd::run(catalog, &answers, json, Style::for_stdout());
             print!("{}", outcome.output);

@@ -1,7 +1,8 @@
-//! `atproto-wizard fleet check FILE [--json]`: a fleet's hosts checked together. Reads
+//! `atproto-wizard fleet check FILE [--json]` and `fleet apply FILE --dir D`: a fleet's
+//! hosts checked together, then written as one flake for the deployment engine. Reads
 //! `fleet.toml` and each host's answers file (relative to it), then the pure
-//! `crate::fleet::check`; prints each host's problems at their place in its answers
-//! file, as `check` does, and the fleet's own.
+//! `crate::fleet::check` and `crate::fleet::apply`; prints each host's problems at
+//! their place in its answers file, as `check` does, and writes as `apply` does.
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
@@ -132,4 +133,223 @@ pub fn check(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Out
         out
     };
     Outcome { output, status }
+}
+
+/// `fleet apply`'s options.
+#[derive(Debug, Clone)]
+pub struct ApplyOptions {
+    pub file: PathBuf,
+    pub dir: PathBuf,
+    pub yes: bool,
+    pub dry_run: bool,
+}
+
+/// Runs `fleet apply`: checks the fleet as `fleet check` does (nothing is written with
+/// an error), shows the diff of every file, asks once for the whole fleet, then writes
+/// through the one write path (backups, atomic replacement, nothing on a refusal).
+pub fn apply(
+    catalog: &Catalog,
+    opts: &ApplyOptions,
+    style: Style,
+    confirm: super::apply_cmd::Confirm,
+    out: &mut dyn std::io::Write,
+) -> ExitStatus {
+    use crate::apply::DirState;
+    use crate::disk::host::{read_host_files, write_changes};
+    use crate::fleet::apply::{FLEET_TOML, FleetDir, host_dir, plan_fleet};
+    use crate::report::{Printer, diff, files, outcome};
+    use crate::write_host::{Prepared, Readiness};
+
+    let mut p = Printer { out };
+    let checked = check(catalog, &opts.file, false, style);
+    if checked.status != ExitStatus::Success {
+        p.put(&checked.output);
+        p.put(&format!("{}\n", outcome::NOTHING_WRITTEN));
+        return checked.status;
+    }
+    // Read again for the plan: what `check` read, now with the texts kept.
+    let name = opts.file.display().to_string();
+    let Ok(Some(fleet_text)) = read_text(&opts.file, Links::Follow) else {
+        p.put(&format!(
+            "{}: {name}: cannot be read again\n",
+            style.error("error")
+        ));
+        return ExitStatus::Unusable;
+    };
+    let Ok(fleet) = FleetFile::parse(&name, &fleet_text) else {
+        return ExitStatus::Unusable;
+    };
+    let base = opts
+        .file
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    let mut answers: Vec<(String, Answers)> = Vec::new();
+    for host in &fleet.hosts {
+        match Answers::read(&base.join(&host.answers)) {
+            Ok(a) => answers.push((host.name.clone(), a)),
+            Err(e) => {
+                p.put(&check_cmd::unreadable(&e, false, style).output);
+                return ExitStatus::Unusable;
+            }
+        }
+    }
+    let trees: Vec<HostTree> = answers
+        .iter()
+        .map(|(n, a)| (n.clone(), a.tree.clone()))
+        .collect();
+    let report = fleet::check(catalog, &fleet, &trees);
+
+    let dir = &opts.dir;
+    let read = |rel: &str| read_text(&dir.join(rel), Links::Refuse);
+    let (flake_nix, fleet_toml) = match (read(crate::apply::FLAKE_NIX), read(FLEET_TOML)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(e), _) | (_, Err(e)) => {
+            p.put(&format!(
+                "{}: {e}\n{}\n",
+                style.error("error"),
+                outcome::NOTHING_WRITTEN
+            ));
+            return crate::write_host::read_failure_status(&e);
+        }
+    };
+    let mut hosts_state = std::collections::BTreeMap::new();
+    for (host, _) in &answers {
+        match read_host_files(&dir.join(host_dir(host)), Links::Refuse) {
+            Ok(state) => {
+                hosts_state.insert(host.clone(), state);
+            }
+            Err(e) => {
+                p.put(&format!(
+                    "{}: {e}\n{}\n",
+                    style.error("error"),
+                    outcome::NOTHING_WRITTEN
+                ));
+                return crate::write_host::read_failure_status(&e);
+            }
+        }
+    }
+    let fleet_dir = FleetDir {
+        flake_nix: flake_nix.clone(),
+        fleet_toml,
+        hosts: hosts_state,
+    };
+    let plan = plan_fleet(
+        catalog,
+        &fleet,
+        &fleet_text,
+        &answers,
+        &report.resolved,
+        &fleet_dir,
+    );
+    let prepared = Prepared {
+        dir_state: DirState {
+            flake_nix,
+            ..DirState::default()
+        },
+        plan,
+    };
+    let plan = &prepared.plan;
+    for change in &plan.changes {
+        p.put(&diff::coloured(&change.diff(), style));
+    }
+    for refusal in &plan.refusals {
+        p.put(&outcome::refusal(refusal, style));
+    }
+    p.put(&files::text(plan, dir, style));
+    p.put(&outcome::notes(plan, style));
+    let readiness = prepared.readiness();
+    match readiness {
+        Readiness::Refused => p.put(&format!(
+            "{}: nothing was written.\n",
+            style.error("refused")
+        )),
+        Readiness::UpToDate => p.put(&outcome::up_to_date(dir)),
+        Readiness::Ready => {}
+    }
+    if let Some(status) = readiness.status() {
+        return status;
+    }
+    let count = outcome::files_count(plan.changes.len());
+    if opts.dry_run {
+        p.put(&format!(
+            "Dry run: {count} would be written; nothing was written.\n"
+        ));
+        return ExitStatus::Success;
+    }
+    if !opts.yes {
+        match confirm(&format!("Write {count} for the whole fleet? [y/N] ")) {
+            Some(true) => {}
+            Some(false) => {
+                p.put(&format!("{}\n", outcome::NOTHING_WRITTEN));
+                return ExitStatus::NotWritten;
+            }
+            None => {
+                p.put("Nothing was written: there is no terminal to ask for confirmation; pass --yes to write without asking.\n");
+                return ExitStatus::NotWritten;
+            }
+        }
+    }
+    match write_changes(dir, &prepared.dir_state, &plan.changes) {
+        Ok(written) => {
+            p.put(&outcome::written(&written));
+            p.put(&outcome::wrote(written.len(), dir, style));
+            p.put(&crate::report::next::numbered(
+                &next_steps(&fleet, dir),
+                style,
+            ));
+            ExitStatus::Success
+        }
+        Err(failure) => {
+            p.put(&outcome::write_failure(
+                &failure,
+                "changed since fleet apply read it; nothing was written: run fleet apply again.",
+                style,
+            ));
+            crate::write_host::write_failure_status(&failure)
+        }
+    }
+}
+
+/// What to run once the fleet is written: the engine's deployment, and for a machine
+/// still to be installed, nixos-anywhere.
+pub fn next_steps(fleet: &FleetFile, dir: &Path) -> Vec<String> {
+    use crate::fleet::Engine;
+    use crate::shell::shell_word;
+    let d = shell_word(&dir.display().to_string());
+    let mut steps = vec![format!(
+        "A flake only sees the files git tracks: in a git repository, add them.\n  git -C {d} add ."
+    )];
+    steps.push(match fleet.engine {
+        Engine::Colmena => format!("Deploy every host:\n  cd {d} && colmena apply"),
+        Engine::DeployRs => {
+            let hosts: Vec<String> = fleet
+                .hosts
+                .iter()
+                .map(|h| {
+                    format!(
+                        "  cd {d} && deploy {}",
+                        shell_word(&format!(".#{}", h.name))
+                    )
+                })
+                .collect();
+            format!("Deploy each host:\n{}", hosts.join("\n"))
+        }
+    });
+    let installs: Vec<String> = fleet
+        .hosts
+        .iter()
+        .map(|h| {
+            format!(
+                "  nixos-anywhere --flake {} {}",
+                shell_word(&format!("{}#{}", dir.display(), h.name)),
+                shell_word(&h.target)
+            )
+        })
+        .collect();
+    steps.push(format!(
+        "A machine not yet running NixOS is installed from the fleet's flake first:\n{}",
+        installs.join("\n")
+    ));
+    steps
 }

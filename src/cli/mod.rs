@@ -325,4 +325,31 @@ pub enum FleetCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Write the fleet into DIR as one flake for its deployment engine: each host's
+    /// files in hosts/<host>/ (atproto.nix with the references resolved, atproto.toml
+    /// keeping them, configuration.nix), flake.nix with nixosConfigurations.<host> and
+    /// the engine's output (colmena's colmenaHive, or deploy-rs's deploy.nodes and
+    /// checks), and fleet.toml.
+    ///
+    /// The fleet is checked first, as `fleet check` does: with errors nothing is
+    /// written. Then the diff of every file, one confirmation for the whole fleet (or
+    /// --yes), backups, atomic writes; any refusal means nothing is written.
+    ///
+    /// Exit status: 0 written (or nothing to change, or a --dry-run with nothing
+    /// refused); 1 the fleet has errors; 2 unreadable input or an I/O error; 4 not
+    /// confirmed; 5 refused.
+    Apply {
+        /// The fleet file (fleet.toml).
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The fleet's directory (created when missing).
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+        /// Write without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Only show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
 }

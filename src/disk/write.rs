@@ -180,6 +180,16 @@ pub fn write_changes(
             return Err(WriteFailure::Changed(path));
         }
     }
+    // The directories of files below the host directory (a fleet's hosts/<host>/),
+    // made when missing, never followed through a link.
+    for change in changes {
+        if let Some(parent) = Path::new(&change.path)
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+        {
+            make_dirs_inside(dir, parent)?;
+        }
+    }
     let mut backups = Backups::default();
     for change in changes.iter().filter(|c| c.old.is_some()) {
         let path = dir.join(&change.path);
@@ -245,6 +255,32 @@ pub fn write_changes(
         })?;
     }
     Ok(written)
+}
+
+/// Makes `rel` (relative) inside `dir`, one directory at a time; an existing part must
+/// be a real directory, not a link (which could lead the write out of `dir`).
+fn make_dirs_inside(dir: &Path, rel: &Path) -> Result<(), WriteFailure> {
+    let mut at = dir.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        match fs::symlink_metadata(&at) {
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(WriteFailure::CreateDir(
+                    at.clone(),
+                    io::Error::new(
+                        io::ErrorKind::InvalidInput,
+                        "not a directory (a link or a file): the files that go in it are not written through it",
+                    ),
+                ));
+            }
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                fs::create_dir(&at).map_err(|e| WriteFailure::CreateDir(at.clone(), e))?;
+            }
+            Err(e) => return Err(WriteFailure::CreateDir(at.clone(), e)),
+        }
+    }
+    Ok(())
 }
 
 fn written_names(written: &[Written]) -> Vec<String> {

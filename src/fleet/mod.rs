@@ -5,6 +5,7 @@
 //! reference resolved, each host validated as `check` validates it (with its references
 //! resolved), and the fleet-wide rules (unique host names and public domains, each
 //! host's answers naming it as the fleet does).
+pub mod apply;
 pub mod file;
 pub mod refs;
 
@@ -99,6 +100,39 @@ pub fn check(catalog: &Catalog, fleet: &FleetFile, hosts: &[HostTree]) -> FleetR
                 Some(_) => {}
                 None => {
                     domains.insert(domain, (name.clone(), service.id.clone()));
+                }
+            }
+        }
+    }
+    // One flake for the fleet: one nixpkgs and one atproto-nix for every host, and one
+    // system where colmena builds them all from meta.nixpkgs.
+    if let Some((first_name, first_tree)) = resolved.first() {
+        let first = PlanView::new(catalog, first_tree);
+        let mut keys = vec!["nixpkgs", "flake_url"];
+        if fleet.engine == Engine::Colmena {
+            keys.push("system");
+        }
+        for (name, tree) in resolved.iter().skip(1) {
+            let view = PlanView::new(catalog, tree);
+            for key in &keys {
+                let path = format!("host.{key}");
+                let (theirs, ours) = (first.get(&path), view.get(&path));
+                if theirs != ours {
+                    let text = |v: Option<crate::value::Value>| {
+                        v.map_or("unset".to_string(), |v| v.to_json())
+                    };
+                    report.hosts.push(HostDiagnostic {
+                        host: name.clone(),
+                        diagnostic: Diagnostic::error(
+                            path.clone(),
+                            "fleet-inputs",
+                            format!(
+                                "{path} is {} here but {} on {first_name}: the fleet is one flake, so every host uses the same {key}; make them the same.",
+                                text(ours),
+                                text(theirs)
+                            ),
+                        ),
+                    });
                 }
             }
         }
@@ -253,6 +287,30 @@ mod tests {
         assert!(
             codes.contains(&("microcosm1", "fleet-host-name")),
             "{codes:?}"
+        );
+    }
+
+    #[test]
+    fn every_host_of_the_fleet_uses_the_same_nixpkgs() {
+        let mut hosts = three_hosts("[\"@relay1/indigo-relay\"]", "\"@relay1/jetstream\"");
+        hosts[1].1 = profile("relay-node", |t| {
+            t.replace("nixpkgs = \"nixos-25.11\"", "nixpkgs = \"nixos-unstable\"")
+        });
+        let report = check(Catalog::embedded(), &fleet(), &hosts);
+        let found = report
+            .hosts
+            .iter()
+            .find(|h| h.diagnostic.code == "fleet-inputs")
+            .unwrap_or_else(|| panic!("{report:#?}"));
+        assert_eq!(found.host, "relay1");
+        assert_eq!(found.diagnostic.path, "host.nixpkgs");
+        assert!(
+            found
+                .diagnostic
+                .message
+                .contains("\"nixos-unstable\" here but \"nixos-25.11\" on pds1"),
+            "{}",
+            found.diagnostic.message
         );
     }
 }

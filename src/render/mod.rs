@@ -5,6 +5,7 @@ pub mod atproto_nix;
 pub mod classic;
 pub mod configuration_nix;
 pub mod flake_nix;
+pub mod fleet_flake;
 pub mod nix;
 
 use std::collections::BTreeMap;
