@@ -52,6 +52,39 @@ fn main() -> ExitCode {
             );
             ExitCode::from(status)
         }
+        Some(Command::Fleet {
+            command:
+                FleetCommand::Preview {
+                    dir,
+                    deep,
+                    full,
+                    probes,
+                    no_rebuild,
+                },
+        }) => {
+            use std::sync::Arc;
+            use std::sync::atomic::AtomicBool;
+            let flag = Arc::new(AtomicBool::new(false));
+            for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+                let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
+            }
+            let interrupt = atproto_wizard::preview::CancelToken::from_flag(flag);
+            let opts = fleet_cmd::PreviewOptions {
+                dir,
+                deep,
+                full,
+                probes,
+                no_rebuild,
+            };
+            let status = fleet_cmd::preview(
+                catalog,
+                &opts,
+                Style::for_stdout(),
+                &mut std::io::stdout(),
+                &interrupt,
+            );
+            ExitCode::from(status)
+        }
         Some(Command::Check { answers, json }) => {
             let outcome = check_cmd::run(catalog, &answers, json, Style::for_stdout());
             print!("{}", outcome.output);

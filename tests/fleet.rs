@@ -302,3 +302,41 @@ fn errors_write_nothing_and_a_new_host_changes_only_its_files() {
         "{changed:#?}"
     );
 }
+
+/// `fleet preview` runs `preview` for each host of a written fleet and ends with the
+/// worst status; a directory without a fleet is unusable input.
+#[test]
+fn fleet_preview_previews_each_host_and_ends_with_the_worst() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (code, out) = wizard(&["fleet", "preview", tmp.path().to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    assert!(out.contains("fleet.toml: no such file"), "{out}");
+    let dir = tmp.path().join("fleet");
+    let file = repo().join("profiles/fleet/fleet.toml");
+    let (code, _) = wizard(&[
+        "fleet",
+        "apply",
+        file.to_str().unwrap(),
+        "--dir",
+        dir.to_str().unwrap(),
+        "--yes",
+    ]);
+    assert_eq!(code, 0);
+    // Here the hosts' atproto-nix input (path:/etc/nixos/atproto-nix) is not on this
+    // machine, or Nix is not: every host could not be evaluated here.
+    let (code, out) = wizard(&[
+        "fleet",
+        "preview",
+        dir.to_str().unwrap(),
+        "--deep",
+        "--no-rebuild",
+    ]);
+    assert_eq!(code, 3, "{out}");
+    for host in ["pds1", "relay1", "microcosm1"] {
+        assert!(out.contains(&format!("== {host} ==")), "{out}");
+        assert!(
+            out.contains(&format!("  {host}: could not run everything here")),
+            "{out}"
+        );
+    }
+}

@@ -353,3 +353,114 @@ pub fn next_steps(fleet: &FleetFile, dir: &Path) -> Vec<String> {
     ));
     steps
 }
+
+/// `fleet preview`'s options: `preview`'s, for every host of the fleet in `dir`.
+#[derive(Debug, Clone)]
+pub struct PreviewOptions {
+    pub dir: PathBuf,
+    pub deep: bool,
+    pub full: bool,
+    pub probes: bool,
+    pub no_rebuild: bool,
+}
+
+/// Runs `preview` for each host of the fleet written in `opts.dir` (its fleet.toml
+/// names them), one after the other, then says how each ended. The exit status is the
+/// worst: a host that fails (1) over one that could not be read (2) over a step that
+/// could not run here (3); a signal stops at once.
+pub fn preview(
+    catalog: &Catalog,
+    opts: &PreviewOptions,
+    style: Style,
+    out: &mut dyn std::io::Write,
+    interrupt: &crate::preview::CancelToken,
+) -> ExitStatus {
+    use super::preview_cmd;
+    use crate::fleet::apply::FLEET_TOML;
+    let file = opts.dir.join(FLEET_TOML);
+    let name = file.display().to_string();
+    let fleet = match read_text(&file, Links::Refuse) {
+        Ok(Some(text)) => FleetFile::parse(&name, &text),
+        Ok(None) => Err(format!(
+            "{name}: no such file. `fleet preview` reads a fleet written by `fleet apply`."
+        )),
+        Err(e) => Err(e.to_string()),
+    };
+    let fleet = match fleet {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = writeln!(out, "{}: {}", style.error("error"), escape(&e));
+            return ExitStatus::Unusable;
+        }
+    };
+    let mut ended: Vec<(String, ExitStatus)> = Vec::new();
+    for host in &fleet.hosts {
+        let _ = writeln!(out, "\n{}", style.bold(&format!("== {} ==", host.name)));
+        let status = preview_cmd::run(
+            catalog,
+            &preview_cmd::Options {
+                dir: opts.dir.clone(),
+                host: Some(host.name.clone()),
+                build: false,
+                deep: opts.deep || opts.full,
+                full: opts.full,
+                probes: opts.probes,
+                no_rebuild: opts.no_rebuild,
+                nix_args: Vec::new(),
+                against: None,
+            },
+            style,
+            out,
+            interrupt,
+        );
+        if let ExitStatus::Signal(_) = status {
+            return status;
+        }
+        ended.push((host.name.clone(), status));
+    }
+    let _ = writeln!(out, "\n{}", style.bold("Fleet:"));
+    for (host, status) in &ended {
+        let word = match status {
+            ExitStatus::Success => style.ok("ok"),
+            ExitStatus::Problems => style.error("fails"),
+            ExitStatus::CannotRunHere => style.warning("could not run everything here"),
+            _ => style.error("could not be read"),
+        };
+        let _ = writeln!(out, "  {host}: {word}");
+    }
+    worst(ended.iter().map(|(_, s)| *s))
+}
+
+/// The exit status that says the most about a set of runs.
+fn worst(statuses: impl Iterator<Item = ExitStatus>) -> ExitStatus {
+    let rank = |s: &ExitStatus| match s {
+        ExitStatus::Problems => 3,
+        ExitStatus::Unusable => 2,
+        ExitStatus::CannotRunHere => 1,
+        _ => 0,
+    };
+    statuses
+        .max_by_key(rank)
+        .filter(|s| rank(s) > 0)
+        .unwrap_or(ExitStatus::Success)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_worst_ending_is_the_fleets() {
+        use ExitStatus::*;
+        assert_eq!(
+            worst([Success, CannotRunHere, Success].into_iter()),
+            CannotRunHere
+        );
+        assert_eq!(
+            worst([CannotRunHere, Problems, Unusable].into_iter()),
+            Problems
+        );
+        assert_eq!(worst([Success, Success].into_iter()), Success);
+        assert_eq!(worst(std::iter::empty()), Success);
+    }
+}

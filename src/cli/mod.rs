@@ -352,4 +352,26 @@ pub enum FleetCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Preview every host of a fleet written by `fleet apply` in DIR, as `preview
+    /// DIR --host <host>` does for each, then how each ended.
+    ///
+    /// Exit status: the worst of the hosts': 1 a host fails, 2 one cannot be read, 3 a
+    /// step could not run here, 0 all good; 130 when interrupted.
+    Preview {
+        /// The fleet's directory (with its fleet.toml and flake.nix).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+        /// Evaluate each host with Nix first: failed assertions and warnings.
+        #[arg(long)]
+        deep: bool,
+        /// With the deep check, also evaluate each whole system (implies --deep).
+        #[arg(long)]
+        full: bool,
+        /// Run the preflight probes (advisory).
+        #[arg(long)]
+        probes: bool,
+        /// Leave out nixos-rebuild.
+        #[arg(long)]
+        no_rebuild: bool,
+    },
 }
