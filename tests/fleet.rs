@@ -145,7 +145,7 @@ fn the_fleet_is_written_as_one_flake_for_colmena() {
     assert!(toml.contains("\"@relay1/indigo-relay\""), "{toml}");
     let nix = std::fs::read_to_string(dir.join("hosts/pds1/atproto.nix")).unwrap();
     assert!(
-        nix.contains("PDS_CRAWLERS = \"https://relay.example.com\";"),
+        nix.contains("PDS_CRAWLERS = \"https://relay.example.com,https://bsky.network\";"),
         "{nix}"
     );
     if let Some(v) = evaluate_fleet(&dir) {
@@ -157,7 +157,10 @@ fn the_fleet_is_written_as_one_flake_for_colmena() {
             );
             assert_eq!(v["hosts"][host]["hostName"], host);
         }
-        assert_eq!(v["hosts"]["pds1"]["crawlers"], "https://relay.example.com");
+        assert_eq!(
+            v["hosts"]["pds1"]["crawlers"],
+            "https://relay.example.com,https://bsky.network"
+        );
         assert_eq!(
             v["hosts"]["microcosm1"]["jetstream"],
             "wss://jetstream.relay.example.com/subscribe"

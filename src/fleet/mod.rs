@@ -51,6 +51,7 @@ pub fn check(catalog: &Catalog, fleet: &FleetFile, hosts: &[HostTree]) -> FleetR
     }
     let (resolved, problems) = refs::resolve(catalog, hosts);
     report.hosts.extend(problems);
+    report.hosts.extend(single_points(catalog, hosts));
     let mut domains: BTreeMap<String, (String, String)> = BTreeMap::new();
     for (name, tree) in &resolved {
         let view = PlanView::new(catalog, tree);
@@ -141,6 +142,54 @@ pub fn check(catalog: &Catalog, fleet: &FleetFile, hosts: &[HostTree]) -> FleetR
     report
 }
 
+/// A list of services (a PDS's crawlers) that names only one host of the fleet: when
+/// that machine is down, none is left, which the operator may not expect.
+fn single_points(catalog: &Catalog, hosts: &[HostTree]) -> Vec<HostDiagnostic> {
+    let mut out = Vec::new();
+    for (name, tree) in hosts {
+        let view = PlanView::new(catalog, tree);
+        for service in view.enabled_services() {
+            for field in service.settings.iter().filter(|f| f.refers_to.is_some()) {
+                let path = format!("services.{}.settings.{}", service.id, field.key);
+                let Some(crate::value::Value::List(items)) = view.raw(&path) else {
+                    continue;
+                };
+                let targets: Vec<Option<String>> = items
+                    .iter()
+                    .map(|i| {
+                        let r = Reference::parse(i.as_str()?)?.ok()?;
+                        Some(r.host)
+                    })
+                    .collect();
+                // A host the fleet lacks is an error said elsewhere.
+                let Some(Some(only)) = targets.first().filter(|t| {
+                    t.as_ref()
+                        .is_some_and(|h| hosts.iter().any(|(n, _)| n == h))
+                }) else {
+                    continue;
+                };
+                if targets.iter().all(|t| t.as_ref() == Some(only)) {
+                    let default = view.default_of(field).map_or(String::new(), |d| {
+                        format!(" (the default is {})", d.to_json())
+                    });
+                    out.push(HostDiagnostic {
+                        host: name.clone(),
+                        diagnostic: Diagnostic::warning(
+                            path,
+                            "fleet-single-point",
+                            format!(
+                                "{} names only {only}: while {only} is down, {} has none; add another as well{default}.",
+                                field.key, service.title
+                            ),
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -204,6 +253,31 @@ mod tests {
         );
         let report = check(Catalog::embedded(), &fleet(), &hosts);
         assert!(!report.has_errors(), "{report:#?}");
+        // Bluesky's relay beside the fleet's: no single point.
+        assert!(
+            !report
+                .hosts
+                .iter()
+                .any(|h| h.diagnostic.code == "fleet-single-point")
+        );
+        let only = check(
+            Catalog::embedded(),
+            &fleet(),
+            &three_hosts("[\"@relay1/indigo-relay\"]", "\"@relay1/jetstream\""),
+        );
+        let warned = only
+            .hosts
+            .iter()
+            .find(|h| h.diagnostic.code == "fleet-single-point")
+            .unwrap_or_else(|| panic!("{only:#?}"));
+        assert_eq!(warned.host, "pds1");
+        assert!(
+            warned.diagnostic.message.contains(
+                "crawlers names only relay1: while relay1 is down, Bluesky PDS has none; add another as well (the default is [\"https://bsky.network\"])."
+            ),
+            "{}",
+            warned.diagnostic.message
+        );
         assert_eq!(
             at(&report, "pds1", "services.bluesky-pds.settings.crawlers"),
             Some(&Value::List(vec![
