@@ -664,3 +664,133 @@ fn rust_and_nix_name_the_same_generated_secret_files() {
         .collect();
     assert_eq!(from_nix, serde_json::json!(from_rust));
 }
+
+/// The fleet's checks (references between hosts, names, public domains, one flake's
+/// inputs, single points) give the same diagnostics from the wizard (src/fleet) and
+/// from nixlib/lib/validate-fleet.nix, word for word, on the example fleet and on
+/// variants that break each rule.
+#[test]
+fn rust_and_nix_check_fleets_alike() {
+    use atproto_wizard::fleet::{self, FleetFile};
+    let Some(nix) = support::nix_instantiate() else {
+        return;
+    };
+    let root = support::repo().join("profiles/fleet");
+    let read = |rel: &str| std::fs::read_to_string(root.join(rel)).unwrap();
+    type Edit = fn(&str, String) -> String;
+    let variants: Vec<(&str, Edit)> = vec![
+        ("as it is", |_, t| t),
+        ("one relay only", |h, t| {
+            if h == "pds1" {
+                t.replace(
+                    "\"@relay1/indigo-relay\", \"https://bsky.network\"",
+                    "\"@relay1/indigo-relay\"",
+                )
+            } else {
+                t
+            }
+        }),
+        ("dangling, wrong kind, unreadable", |h, t| match h {
+            "pds1" => t.replace(
+                "\"@relay1/indigo-relay\", \"https://bsky.network\"",
+                "\"@relay9/indigo-relay\", \"@relay1\", \"@relay1/jetstream\"",
+            ),
+            "microcosm1" => t.replacen(
+                "jetstream = \"@relay1/jetstream\"",
+                "jetstream = \"@relay1/indigo-relay\"",
+                1,
+            ),
+            _ => t,
+        }),
+        ("not public", |h, t| {
+            if h == "relay1" {
+                t.replace("kind = \"nginx\"", "kind = \"none\"")
+            } else {
+                t
+            }
+        }),
+        (
+            "a domain twice, a name apart, another nixpkgs",
+            |h, t| match h {
+                "pds1" => t.replace("pds.example.com", "relay.example.com"),
+                "microcosm1" => t
+                    .replace("hostname = \"microcosm1\"", "hostname = \"indexers\"")
+                    .replace("nixpkgs = \"nixos-25.11\"", "nixpkgs = \"nixos-unstable\""),
+                _ => t,
+            },
+        ),
+    ];
+    let fleet_text = read("fleet.toml");
+    let fleet = FleetFile::parse("fleet.toml", &fleet_text).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut seen_codes = BTreeSet::new();
+    for (what, edit) in variants {
+        let mut trees = Vec::new();
+        let mut nix_hosts = String::new();
+        for host in &fleet.hosts {
+            let text = edit(&host.name, read(&host.answers));
+            let file = tmp.path().join(format!("{}.toml", host.name));
+            std::fs::write(&file, &text).unwrap();
+            trees.push((
+                host.name.clone(),
+                Answers::parse(&host.name, &text).unwrap().tree,
+            ));
+            nix_hosts.push_str(&format!(
+                "{{ name = \"{}\"; answers = builtins.fromTOML (builtins.readFile {}); }} ",
+                host.name,
+                file.display()
+            ));
+        }
+        let report = fleet::check(Catalog::embedded(), &fleet, &trees);
+        let from_rust: BTreeSet<(String, String, String, String, String)> = report
+            .hosts
+            .iter()
+            .filter(|h| h.diagnostic.code.starts_with("fleet-"))
+            .map(|h| {
+                let d = &h.diagnostic;
+                let level = serde_json::to_value(d.level)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_string();
+                (
+                    h.host.clone(),
+                    level,
+                    d.code.clone(),
+                    d.path.clone(),
+                    d.message.clone(),
+                )
+            })
+            .collect();
+        let expr = format!(
+            "import ./nixlib/lib/validate-fleet.nix {{ }} (builtins.fromTOML (builtins.readFile {})) [ {nix_hosts}]",
+            root.join("fleet.toml").display()
+        );
+        let from_nix: BTreeSet<(String, String, String, String, String)> =
+            support::eval_json(&nix, &expr)
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| {
+                    let s = |k: &str| d[k].as_str().unwrap().to_string();
+                    (s("host"), s("level"), s("code"), s("path"), s("message"))
+                })
+                .collect();
+        assert_eq!(from_rust, from_nix, "{what}");
+        seen_codes.extend(from_rust.iter().map(|d| d.2.clone()));
+    }
+    assert_eq!(
+        seen_codes,
+        BTreeSet::from(
+            [
+                "fleet-reference",
+                "fleet-single-point",
+                "fleet-domain-clash",
+                "fleet-host-name",
+                "fleet-inputs"
+            ]
+            .map(String::from)
+        ),
+        "every rule is exercised"
+    );
+}
