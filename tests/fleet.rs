@@ -343,3 +343,42 @@ fn fleet_preview_previews_each_host_and_ends_with_the_worst() {
         );
     }
 }
+
+/// A host on sops: the fleet's flake brings sops-nix for it, and the encrypted file its
+/// answers name is said to go into its directory (it is not copied).
+#[test]
+fn a_host_on_sops_gets_sops_nix_and_is_told_where_its_file_goes() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_fleet(tmp.path());
+    let pds = tmp.path().join("hosts/pds1/atproto.toml");
+    let text = std::fs::read_to_string(&pds).unwrap().replace(
+        "backend = \"generate\"",
+        "backend = \"sops\"\nsops_file = \"./secrets/secrets.yaml\"",
+    );
+    std::fs::write(&pds, text).unwrap();
+    let dir = tmp.path().join("out");
+    let file = tmp.path().join("fleet.toml");
+    let (code, out) = wizard(&[
+        "fleet",
+        "apply",
+        file.to_str().unwrap(),
+        "--dir",
+        dir.to_str().unwrap(),
+        "--yes",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("pds1: integrations.secrets.sops_file names ./secrets/secrets.yaml, which stays where it is: put it in hosts/pds1/ (hosts/pds1/secrets/secrets.yaml) before deploying."),
+        "{out}"
+    );
+    let flake = std::fs::read_to_string(dir.join("flake.nix")).unwrap();
+    assert!(
+        flake.contains("url = \"github:Mic92/sops-nix\";"),
+        "{flake}"
+    );
+    assert_eq!(
+        flake.matches("inputs.sops-nix.nixosModules.sops").count(),
+        2,
+        "{flake}"
+    );
+}

@@ -99,6 +99,19 @@ pub fn plan_fleet(
         }
         plan.notes
             .extend(host_plan.notes.into_iter().map(|n| format!("{name}: {n}")));
+        // Files in the host's directory its answers name (an encrypted sops file, the
+        // agenix directory) are not copied: say where they go.
+        let view = PlanView::new(catalog, &answers.tree);
+        for key in ["sops_file", "agenix_dir"] {
+            if let Some(crate::value::Value::Str(rel)) =
+                view.raw(&format!("integrations.secrets.{key}"))
+            {
+                plan.notes.push(format!(
+                    "{name}: integrations.secrets.{key} names {rel}, which stays where it is: put it in {prefix}/ ({prefix}/{}) before deploying.",
+                    rel.trim_start_matches("./")
+                ));
+            }
+        }
     }
 
     // The fleet's flake.
