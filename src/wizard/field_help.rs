@@ -73,9 +73,70 @@ pub fn help_text(state: &WizardState) -> (String, Vec<String>) {
                 if !facts.is_empty() {
                     paras.push(facts.join(" "));
                 }
+                if let Some(kinds) = fleet_kinds(state, &q.path) {
+                    paras.push(format!(
+                        "In a fleet, another host's {kinds} can be named \"@<host>/<service>\" (atproto-wizard fleet check)."
+                    ));
+                }
                 paras.push(format!("In atproto.toml: {}", q.path));
                 (q.label.clone(), paras)
             }
         },
+    }
+}
+
+/// The kinds of service a setting can point at (`refers_to`), as words: "relay" or
+/// "firehose or relay"; `None` for any other question.
+fn fleet_kinds(state: &WizardState, path: &str) -> Option<String> {
+    let [_, id, _, key] = path.split('.').collect::<Vec<_>>()[..] else {
+        return None;
+    };
+    let refers = state
+        .catalog()
+        .service(id)?
+        .setting(key)?
+        .refers_to
+        .as_ref()?;
+    let words: Vec<String> = refers
+        .kinds
+        .iter()
+        .filter_map(|k| serde_json::to_value(k).ok()?.as_str().map(String::from))
+        .collect();
+    Some(words.join(" or "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::apply::DirState;
+    use crate::catalog::Catalog;
+    use crate::wizard::questions::StepKind;
+
+    #[test]
+    fn a_setting_that_points_at_another_service_says_how_a_fleet_names_it() {
+        let c = Catalog::embedded();
+        let p = profiles::find("community-pds").unwrap();
+        let mut s = WizardState::new_host(c, "/tmp/h".into(), DirState::default(), Some(p));
+        s.step = StepKind::Settings("bluesky-pds".into());
+        let questions = s.questions();
+        let at = |key: &str| {
+            questions
+                .iter()
+                .position(|q| q.path == format!("services.bluesky-pds.settings.{key}"))
+                .unwrap()
+        };
+        s.focus.insert(s.step.clone(), at("crawlers"));
+        let (_, paras) = help_text(&s);
+        assert!(
+            paras.iter().any(|p| p
+                == "In a fleet, another host's relay can be named \"@<host>/<service>\" (atproto-wizard fleet check)."),
+            "{paras:#?}"
+        );
+        s.focus.insert(s.step.clone(), at("invite_required"));
+        let (_, paras) = help_text(&s);
+        assert!(
+            !paras.iter().any(|p| p.contains("In a fleet")),
+            "{paras:#?}"
+        );
     }
 }
