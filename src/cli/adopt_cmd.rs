@@ -6,7 +6,7 @@ use std::io::Write;
 use std::path::PathBuf;
 
 use super::apply_cmd::Confirm;
-use super::check_cmd;
+use super::{check_cmd, write_flow};
 use std::collections::BTreeMap;
 
 use crate::adopt::{Context, evaluate, plan_adoption};
@@ -14,9 +14,9 @@ use crate::catalog::Catalog;
 use crate::disk::adopt::{AdoptReadError, read_host};
 use crate::exit_status::ExitStatus;
 use crate::hostedit::Lit;
-use crate::report::{self, Printer, Style, diff, files, outcome};
+use crate::report::{self, Printer, Style, outcome};
 use crate::shell::shell_word;
-use crate::write_host::{self, Prepared, Readiness};
+use crate::write_host::{self, Prepared};
 
 /// The command line's options.
 #[derive(Debug, Clone)]
@@ -108,43 +108,15 @@ pub fn run(
     };
     let plan = &prepared.plan;
     p.put("\n");
-    for change in &plan.changes {
-        p.put(&diff::coloured(&change.diff(), style));
-    }
-    for refusal in &plan.refusals {
-        p.put(&outcome::refusal(refusal, style));
-    }
-    p.put(&files::text(plan, dir, style));
-    p.put(&outcome::notes(plan, style));
-    let readiness = prepared.readiness();
-    if readiness == Readiness::Refused {
-        p.put(&format!(
-            "{}: nothing was written.\n",
-            style.error("refused")
-        ));
-    }
-    if let Some(status) = readiness.status() {
+    let asking = write_flow::Asking {
+        yes: opts.yes,
+        dry_run: opts.dry_run,
+        scope: "",
+    };
+    if let Some(status) =
+        write_flow::show_and_decide(&mut p, &prepared, dir, style, &asking, confirm)
+    {
         return status;
-    }
-    let files = outcome::files_count(plan.changes.len());
-    if opts.dry_run {
-        p.put(&format!(
-            "Dry run: {files} would be written; nothing was written.\n"
-        ));
-        return ExitStatus::Success;
-    }
-    if !opts.yes {
-        match confirm(&format!("Write {files}? [y/N] ")) {
-            Some(true) => {}
-            Some(false) => {
-                p.put(&format!("{}\n", outcome::NOTHING_WRITTEN));
-                return ExitStatus::NotWritten;
-            }
-            None => {
-                p.put("Nothing was written: there is no terminal to ask for confirmation; pass --yes to write without asking.\n");
-                return ExitStatus::NotWritten;
-            }
-        }
     }
     match write_host::commit(dir, &prepared) {
         Ok(written) => {

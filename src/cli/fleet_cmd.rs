@@ -157,8 +157,8 @@ pub fn apply(
     use crate::apply::DirState;
     use crate::disk::host::{read_host_files, write_changes};
     use crate::fleet::apply::{FLEET_TOML, FleetDir, host_dir, plan_fleet};
-    use crate::report::{Printer, diff, files, outcome};
-    use crate::write_host::{Prepared, Readiness};
+    use crate::report::{Printer, outcome};
+    use crate::write_host::Prepared;
 
     let mut p = Printer { out };
     let checked = check(catalog, &opts.file, false, style);
@@ -250,45 +250,15 @@ pub fn apply(
         plan,
     };
     let plan = &prepared.plan;
-    for change in &plan.changes {
-        p.put(&diff::coloured(&change.diff(), style));
-    }
-    for refusal in &plan.refusals {
-        p.put(&outcome::refusal(refusal, style));
-    }
-    p.put(&files::text(plan, dir, style));
-    p.put(&outcome::notes(plan, style));
-    let readiness = prepared.readiness();
-    match readiness {
-        Readiness::Refused => p.put(&format!(
-            "{}: nothing was written.\n",
-            style.error("refused")
-        )),
-        Readiness::UpToDate => p.put(&outcome::up_to_date(dir)),
-        Readiness::Ready => {}
-    }
-    if let Some(status) = readiness.status() {
+    let asking = super::write_flow::Asking {
+        yes: opts.yes,
+        dry_run: opts.dry_run,
+        scope: " for the whole fleet",
+    };
+    if let Some(status) =
+        super::write_flow::show_and_decide(&mut p, &prepared, dir, style, &asking, confirm)
+    {
         return status;
-    }
-    let count = outcome::files_count(plan.changes.len());
-    if opts.dry_run {
-        p.put(&format!(
-            "Dry run: {count} would be written; nothing was written.\n"
-        ));
-        return ExitStatus::Success;
-    }
-    if !opts.yes {
-        match confirm(&format!("Write {count} for the whole fleet? [y/N] ")) {
-            Some(true) => {}
-            Some(false) => {
-                p.put(&format!("{}\n", outcome::NOTHING_WRITTEN));
-                return ExitStatus::NotWritten;
-            }
-            None => {
-                p.put("Nothing was written: there is no terminal to ask for confirmation; pass --yes to write without asking.\n");
-                return ExitStatus::NotWritten;
-            }
-        }
     }
     match write_changes(dir, &prepared.dir_state, &plan.changes) {
         Ok(written) => {

@@ -8,6 +8,7 @@ pub mod hand_off;
 pub mod import_pds_cmd;
 pub mod preview_cmd;
 pub mod render_cmd;
+mod write_flow;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
