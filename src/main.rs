@@ -62,13 +62,7 @@ fn main() -> ExitCode {
                     no_rebuild,
                 },
         }) => {
-            use std::sync::Arc;
-            use std::sync::atomic::AtomicBool;
-            let flag = Arc::new(AtomicBool::new(false));
-            for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-                let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
-            }
-            let interrupt = atproto_wizard::preview::CancelToken::from_flag(flag);
+            let interrupt = cancel_on_signals();
             let opts = fleet_cmd::PreviewOptions {
                 dir,
                 deep,
@@ -251,13 +245,7 @@ fn wizard(dir: PathBuf, profile: Option<String>, edit: bool, plain: bool, ascii:
 /// `preview`: Ctrl-C (and SIGTERM) cancel the running tool instead of leaving it
 /// behind in its own process group.
 fn preview(opts: preview_cmd::Options) -> ExitCode {
-    use std::sync::Arc;
-    use std::sync::atomic::AtomicBool;
-    let flag = Arc::new(AtomicBool::new(false));
-    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
-        let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
-    }
-    let interrupt = atproto_wizard::preview::CancelToken::from_flag(flag);
+    let interrupt = cancel_on_signals();
     let status = preview_cmd::run(
         Catalog::embedded(),
         &opts,
@@ -266,4 +254,16 @@ fn preview(opts: preview_cmd::Options) -> ExitCode {
         &interrupt,
     );
     ExitCode::from(status)
+}
+
+/// A token Ctrl-C and SIGTERM cancel, for the commands that run other programs
+/// (`preview`, `fleet preview`): the running tool is stopped, not left behind.
+fn cancel_on_signals() -> atproto_wizard::preview::CancelToken {
+    use std::sync::Arc;
+    use std::sync::atomic::AtomicBool;
+    let flag = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        let _ = signal_hook::flag::register(signal, Arc::clone(&flag));
+    }
+    atproto_wizard::preview::CancelToken::from_flag(flag)
 }

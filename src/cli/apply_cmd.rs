@@ -80,9 +80,7 @@ pub fn run(
     }
     match write_host::commit(dir, &prepared) {
         Ok(written) => {
-            p.put(&outcome::written(&written));
-            p.put(&outcome::wrote(written.len(), dir, style));
-            p.put(&outcome::git_note(&plan.git_add, dir));
+            write_flow::show_written(&mut p, &written, dir, &plan.git_add, style);
             p.put(&next(catalog, &answers, dir, style));
             ExitStatus::Success
         }

@@ -17,8 +17,26 @@ use crate::report::Style;
 use crate::safe_text::{escape, escape_json};
 use crate::validate::Diagnostic;
 
-/// Runs `fleet check` on the fleet file at `path`.
-pub fn check(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Outcome {
+/// A fleet as read: its file, its text, and each host's answers in the fleet's order.
+struct Loaded {
+    name: String,
+    text: String,
+    fleet: FleetFile,
+    answers: Vec<(String, Answers)>,
+}
+
+impl Loaded {
+    fn trees(&self) -> Vec<HostTree> {
+        self.answers
+            .iter()
+            .map(|(n, a)| (n.clone(), a.tree.clone()))
+            .collect()
+    }
+}
+
+/// Reads the fleet file at `path` and each host's answers; the report of what could not
+/// be read (exit status 2) otherwise.
+fn load(path: &Path, as_json: bool, style: Style) -> Result<Loaded, Outcome> {
     let name = path.display().to_string();
     let unusable = |message: String| Outcome {
         output: if as_json {
@@ -31,13 +49,10 @@ pub fn check(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Out
     };
     let text = match read_text(path, Links::Follow) {
         Ok(Some(t)) => t,
-        Ok(None) => return unusable(format!("{name}: no such file")),
-        Err(e) => return unusable(e.to_string()),
+        Ok(None) => return Err(unusable(format!("{name}: no such file"))),
+        Err(e) => return Err(unusable(e.to_string())),
     };
-    let fleet = match FleetFile::parse(&name, &text) {
-        Ok(f) => f,
-        Err(e) => return unusable(e),
-    };
+    let fleet = FleetFile::parse(&name, &text).map_err(unusable)?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut answers: Vec<(String, Answers)> = Vec::new();
     for host in &fleet.hosts {
@@ -54,15 +69,37 @@ pub fn check(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Out
                         host.name
                     );
                 }
-                return out;
+                return Err(out);
             }
         }
     }
-    let trees: Vec<HostTree> = answers
-        .iter()
-        .map(|(n, a)| (n.clone(), a.tree.clone()))
-        .collect();
-    let report = fleet::check(catalog, &fleet, &trees);
+    Ok(Loaded {
+        name,
+        text,
+        fleet,
+        answers,
+    })
+}
+
+/// Runs `fleet check` on the fleet file at `path`.
+pub fn check(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Outcome {
+    match load(path, as_json, style) {
+        Ok(loaded) => {
+            let report = fleet::check(catalog, &loaded.fleet, &loaded.trees());
+            check_report(&loaded, &report, as_json, style)
+        }
+        Err(out) => out,
+    }
+}
+
+/// What `fleet check` prints for a checked fleet, and its exit status.
+fn check_report(
+    loaded: &Loaded,
+    report: &fleet::FleetReport,
+    as_json: bool,
+    style: Style,
+) -> Outcome {
+    let (name, answers) = (&loaded.name, &loaded.answers);
     let status = if report.has_errors() {
         ExitStatus::Problems
     } else {
@@ -102,12 +139,12 @@ pub fn check(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Out
         for problem in &report.fleet {
             out.push_str(&format!(
                 "{}: {}: {}\n",
-                escape(&name),
+                escape(name),
                 style.error("error"),
                 escape(problem)
             ));
         }
-        for (host, a) in &answers {
+        for (host, a) in answers {
             out.push_str(&format!("{}\n", style.bold(&format!("{host}:"))));
             out.push_str(&check_cmd::text_report(a, &of(host), style));
         }
@@ -120,13 +157,13 @@ pub fn check(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Out
         out.push_str(&if errors == 0 {
             style.ok(&format!(
                 "{}: the fleet is valid ({} hosts)\n",
-                escape(&name),
+                escape(name),
                 answers.len()
             ))
         } else {
             style.error(&format!(
                 "{}: the fleet is invalid: {errors} error{}\n",
-                escape(&name),
+                escape(name),
                 if errors == 1 { "" } else { "s" }
             ))
         });
@@ -161,44 +198,22 @@ pub fn apply(
     use crate::write_host::Prepared;
 
     let mut p = Printer { out };
-    let checked = check(catalog, &opts.file, false, style);
-    if checked.status != ExitStatus::Success {
+    let loaded = match load(&opts.file, false, style) {
+        Ok(l) => l,
+        Err(unreadable) => {
+            p.put(&unreadable.output);
+            p.put(&format!("{}\n", outcome::NOTHING_WRITTEN));
+            return unreadable.status;
+        }
+    };
+    let report = fleet::check(catalog, &loaded.fleet, &loaded.trees());
+    if report.has_errors() {
+        let checked = check_report(&loaded, &report, false, style);
         p.put(&checked.output);
         p.put(&format!("{}\n", outcome::NOTHING_WRITTEN));
         return checked.status;
     }
-    // Read again for the plan: what `check` read, now with the texts kept.
-    let name = opts.file.display().to_string();
-    let Ok(Some(fleet_text)) = read_text(&opts.file, Links::Follow) else {
-        p.put(&format!(
-            "{}: {name}: cannot be read again\n",
-            style.error("error")
-        ));
-        return ExitStatus::Unusable;
-    };
-    let Ok(fleet) = FleetFile::parse(&name, &fleet_text) else {
-        return ExitStatus::Unusable;
-    };
-    let base = opts
-        .file
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let mut answers: Vec<(String, Answers)> = Vec::new();
-    for host in &fleet.hosts {
-        match Answers::read(&base.join(&host.answers)) {
-            Ok(a) => answers.push((host.name.clone(), a)),
-            Err(e) => {
-                p.put(&check_cmd::unreadable(&e, false, style).output);
-                return ExitStatus::Unusable;
-            }
-        }
-    }
-    let trees: Vec<HostTree> = answers
-        .iter()
-        .map(|(n, a)| (n.clone(), a.tree.clone()))
-        .collect();
-    let report = fleet::check(catalog, &fleet, &trees);
+    let (fleet, fleet_text, answers) = (&loaded.fleet, &loaded.text, &loaded.answers);
 
     let dir = &opts.dir;
     let read = |rel: &str| read_text(&dir.join(rel), Links::Refuse);
@@ -214,7 +229,7 @@ pub fn apply(
         }
     };
     let mut hosts_state = std::collections::BTreeMap::new();
-    for (host, _) in &answers {
+    for (host, _) in answers {
         match read_host_files(&dir.join(host_dir(host)), Links::Refuse) {
             Ok(state) => {
                 hosts_state.insert(host.clone(), state);
@@ -236,9 +251,9 @@ pub fn apply(
     };
     let plan = plan_fleet(
         catalog,
-        &fleet,
-        &fleet_text,
-        &answers,
+        fleet,
+        fleet_text,
+        answers,
         &report.resolved,
         &fleet_dir,
     );
@@ -262,10 +277,9 @@ pub fn apply(
     }
     match write_changes(dir, &prepared.dir_state, &plan.changes) {
         Ok(written) => {
-            p.put(&outcome::written(&written));
-            p.put(&outcome::wrote(written.len(), dir, style));
+            super::write_flow::show_written(&mut p, &written, dir, &plan.git_add, style);
             p.put(&crate::report::next::numbered(
-                &next_steps(&fleet, dir),
+                &next_steps(fleet, dir),
                 style,
             ));
             ExitStatus::Success

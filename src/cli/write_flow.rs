@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use super::apply_cmd::Confirm;
+use crate::disk::host::Written;
 use crate::exit_status::ExitStatus;
 use crate::report::{Printer, Style, diff, files, outcome};
 use crate::write_host::Prepared;
@@ -72,4 +73,17 @@ pub(crate) fn show_and_decide(
         }
     }
     None
+}
+
+/// What was written, the count, and the `git add` a flake needs for the new files.
+pub(crate) fn show_written(
+    p: &mut Printer,
+    written: &[Written],
+    dir: &Path,
+    git_add: &[String],
+    style: Style,
+) {
+    p.put(&outcome::written(written));
+    p.put(&outcome::wrote(written.len(), dir, style));
+    p.put(&outcome::git_note(git_add, dir));
 }

@@ -178,7 +178,6 @@ fn fleet_flake(fleet: &FleetFile, hosts: &[HostTree], catalog: &Catalog) -> File
             }
         });
     }
-    secrets_inputs.dedup();
     for backend in ["sops", "agenix"] {
         if secrets_inputs.contains(&backend) {
             let (input, url) = if backend == "sops" {

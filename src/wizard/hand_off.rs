@@ -47,7 +47,7 @@ pub fn offers(state: &DirState, docker_pds: bool) -> Vec<HandOff> {
     if state.atproto_toml.is_some() {
         return out;
     }
-    if state.configuration_nix.is_some() || state.flake_nix.is_some() {
+    if crate::report::adopt::unmanaged_host(state) {
         out.push(HandOff::Adopt);
     }
     if docker_pds {

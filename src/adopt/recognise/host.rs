@@ -2,19 +2,16 @@
 use std::collections::BTreeMap;
 
 use super::{Context, Found, HostLeaf, Origin, Recognised, evaluated, found_by_evaluation};
-use crate::catalog::Catalog;
 use crate::value::Value;
 
 /// `[host]`: the machine's name, the public domain, the admin's address.
 pub(super) fn host_section(
-    catalog: &Catalog,
     by_path: &BTreeMap<String, &HostLeaf>,
     ctx: &Context,
     domain: Option<&(String, Option<Origin>)>,
     r: &mut Recognised,
     taken: &mut impl FnMut(&mut Recognised, &HostLeaf),
 ) {
-    let _ = catalog;
     match by_path.get("networking.hostName") {
         Some(l) => match l.leaf.value.as_ref().and_then(|v| v.as_text()) {
             Some(name) => {

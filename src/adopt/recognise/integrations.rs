@@ -53,13 +53,7 @@ pub(super) fn project_integrations(
 /// The integrations the wizard would otherwise switch on: written off (or as the host
 /// has them), so adoption adds nothing the host did not run. A host's own database,
 /// backup jobs and secrets tools stay as written.
-pub(super) fn quiet_integrations(
-    catalog: &Catalog,
-    by_path: &BTreeMap<String, &HostLeaf>,
-    r: &mut Recognised,
-    _taken: &mut impl FnMut(&mut Recognised, &HostLeaf),
-) {
-    let _ = catalog;
+pub(super) fn quiet_integrations(by_path: &BTreeMap<String, &HostLeaf>, r: &mut Recognised) {
     let off = |r: &mut Recognised, key: &str, value: Value| {
         if !r.found.iter().any(|f| f.key == key) {
             r.found.push(Found {

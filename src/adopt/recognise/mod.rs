@@ -167,7 +167,7 @@ pub fn recognise(catalog: &Catalog, leaves: &[HostLeaf], ctx: &Context) -> Recog
     }
 
     // ------------------------------------------------------------ host
-    host_section(catalog, &by_path, ctx, domain.as_ref(), &mut r, &mut taken);
+    host_section(&by_path, ctx, domain.as_ref(), &mut r, &mut taken);
 
     // ------------------------------------------------------------ integrations
     // A host that already uses the project's modules by hand: its own choices first.
@@ -179,7 +179,7 @@ pub fn recognise(catalog: &Catalog, leaves: &[HostLeaf], ctx: &Context) -> Recog
             .map(|((d, _), p)| (d.clone(), p));
         proxy_and_tls(&by_path, leaves, proxied, &mut r, &mut taken);
     }
-    quiet_integrations(catalog, &by_path, &mut r, &mut taken);
+    quiet_integrations(&by_path, &mut r);
     others_kept(leaves, &mut r);
     r
 }
