@@ -148,9 +148,10 @@ structs! {
         id, title, summary, upstream, source, family, kind, status, status_note,
         nixos_option, nixpkgs_module, package, package_from, binary, start, configured_by,
         working_directory, resources, needs, ports, state, secrets, settings, rules,
-        placeholder_hashes,
+        placeholder_hashes, health,
     }
     PlaceholderHash { file, attr }
+    Health { port, path, source }
     RefersTo { kinds, url }
     PlanPort { owner, path, when }
     IntegrationStep { id, title }

@@ -302,3 +302,28 @@ fn lint_with_edit(file: &str, from: &str, to: &str) -> Vec<String> {
     let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (*n, t.as_str())).collect();
     lint(&Catalog::from_files(&borrowed).unwrap())
 }
+
+/// A health endpoint is served on one of the service's own ports, at a plain path, and
+/// says where upstream serves it.
+#[test]
+fn a_health_endpoint_names_a_port_a_path_and_its_source() {
+    let with = |from: &str, to: &str| lint_with_edit("bluesky-pds.toml", from, to);
+    let port = with("[health]\nport = \"http\"", "[health]\nport = \"metrics\"");
+    assert_eq!(
+        port,
+        ["bluesky-pds.toml: health port \"metrics\" is not one of the service's ports"]
+    );
+    let path = with("path = \"/xrpc/_health\"", "path = \"xrpc/_health now\"");
+    assert_eq!(
+        path,
+        ["bluesky-pds.toml: health path \"xrpc/_health now\" must start with / and hold no space"]
+    );
+    let source = with(
+        "source = \"atproto: packages/pds/src/basic-routes.ts (GET /xrpc/_health answers {version})\"",
+        "source = \" \"",
+    );
+    assert_eq!(
+        source,
+        ["bluesky-pds.toml: health needs the upstream source it was read in"]
+    );
+}

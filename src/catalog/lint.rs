@@ -212,6 +212,28 @@ fn lint_service(catalog: &Catalog, s: &Service, problems: &mut Vec<String>) {
         lint_rule(catalog, Some(s), rule, problems);
     }
     lint_placeholder_hashes(&file, s, problems);
+    lint_health(&file, s, problems);
+}
+
+fn lint_health(file: &str, s: &Service, problems: &mut Vec<String>) {
+    let Some(h) = &s.health else { return };
+    if s.port(&h.port).is_none() {
+        problems.push(format!(
+            "{file}: health port {:?} is not one of the service's ports",
+            h.port
+        ));
+    }
+    if !h.path.starts_with('/') || h.path.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        problems.push(format!(
+            "{file}: health path {:?} must start with / and hold no space",
+            h.path
+        ));
+    }
+    if h.source.trim().is_empty() {
+        problems.push(format!(
+            "{file}: health needs the upstream source it was read in"
+        ));
+    }
 }
 
 fn lint_placeholder_hashes(file: &str, s: &Service, problems: &mut Vec<String>) {

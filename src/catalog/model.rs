@@ -362,6 +362,23 @@ pub struct Service {
     /// keeps this list equal to the package files).
     #[serde(default)]
     pub placeholder_hashes: Vec<PlaceholderHash>,
+    /// The program's own health endpoint, when upstream has one (`None`: upstream
+    /// offers none, and nothing is invented for it).
+    #[serde(default)]
+    pub health: Option<Health>,
+}
+
+/// An HTTP endpoint the program answers 200 on while it is healthy: asked on
+/// localhost by `status`, and by the unit's start check.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Health {
+    /// The service's port (a `[[ports]]` name) that serves it.
+    pub port: String,
+    /// The path, from `/`.
+    pub path: String,
+    /// Where upstream serves it: the file (and commit) read.
+    pub source: String,
 }
 
 /// A `lib.fakeHash` in a package file: where the real hash goes.

@@ -99,5 +99,6 @@ fn service_json(s: &Service) -> serde_json::Value {
         "secrets": s.secrets.iter().map(|x| json!({ "name": x.name, "generator": x.generator })).collect::<Vec<_>>(),
         "settings": s.settings.iter().map(|f| f.key.clone()).collect::<Vec<_>>(),
         "placeholder_hashes": s.placeholder_hashes,
+        "health": s.health,
     })
 }
