@@ -79,6 +79,12 @@ fn main() -> ExitCode {
             );
             ExitCode::from(status)
         }
+        Some(Command::Fleet {
+            command: FleetCommand::Edit { file, line, ascii },
+        }) => {
+            let opts = atproto_wizard::cli::fleet_edit::EditOptions { file, line, ascii };
+            ExitCode::from(atproto_wizard::cli::fleet_edit::run(&opts))
+        }
         Some(Command::Check { answers, json }) => {
             let outcome = check_cmd::run(catalog, &answers, json, Style::for_stdout());
             print!("{}", outcome.output);

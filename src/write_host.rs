@@ -71,6 +71,23 @@ pub fn prepare(
     Ok(Prepared { dir_state, plan })
 }
 
+/// What the wizard's Write step writes: the host's files as [`prepare`] plans them, or,
+/// for one host of a fleet, its answers alone
+/// ([`crate::fleet::seat::answers_plan`]: the fleet writes every host's Nix at once).
+pub fn prepare_for_wizard(
+    catalog: &Catalog,
+    answers: &Answers,
+    dir: &Path,
+    fleet_host: bool,
+) -> Result<Prepared, ReadError> {
+    if !fleet_host {
+        return prepare(catalog, answers, dir, false);
+    }
+    let dir_state = read_dir_state(dir)?;
+    let plan = crate::fleet::seat::answers_plan(catalog, answers, &dir_state);
+    Ok(Prepared { dir_state, plan })
+}
+
 /// Writes a prepared plan. Refused when any file changed since [`prepare`] read it.
 pub fn commit(dir: &Path, prepared: &Prepared) -> Result<Vec<Written>, WriteFailure> {
     debug_assert_eq!(prepared.readiness(), Readiness::Ready);

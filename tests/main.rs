@@ -23,6 +23,7 @@ mod check_scale;
 mod cli;
 mod disk_kill;
 mod fleet;
+mod fleet_edit;
 mod fuzz_answers;
 mod host_file_safety;
 mod host_files;

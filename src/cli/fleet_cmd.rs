@@ -18,15 +18,17 @@ use crate::safe_text::{escape, escape_json};
 use crate::validate::Diagnostic;
 
 /// A fleet as read: its file, its text, and each host's answers in the fleet's order.
-struct Loaded {
-    name: String,
-    text: String,
-    fleet: FleetFile,
-    answers: Vec<(String, Answers)>,
+pub(crate) struct Loaded {
+    pub(crate) name: String,
+    pub(crate) text: String,
+    pub(crate) fleet: FleetFile,
+    pub(crate) answers: Vec<(String, Answers)>,
+    /// Each host's answers file, in the same order.
+    pub(crate) paths: Vec<PathBuf>,
 }
 
 impl Loaded {
-    fn trees(&self) -> Vec<HostTree> {
+    pub(crate) fn trees(&self) -> Vec<HostTree> {
         self.answers
             .iter()
             .map(|(n, a)| (n.clone(), a.tree.clone()))
@@ -36,7 +38,7 @@ impl Loaded {
 
 /// Reads the fleet file at `path` and each host's answers; the report of what could not
 /// be read (exit status 2) otherwise.
-fn load(path: &Path, as_json: bool, style: Style) -> Result<Loaded, Outcome> {
+pub(crate) fn load(path: &Path, as_json: bool, style: Style) -> Result<Loaded, Outcome> {
     let name = path.display().to_string();
     let unusable = |message: String| Outcome {
         output: if as_json {
@@ -55,10 +57,14 @@ fn load(path: &Path, as_json: bool, style: Style) -> Result<Loaded, Outcome> {
     let fleet = FleetFile::parse(&name, &text).map_err(unusable)?;
     let base = path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut answers: Vec<(String, Answers)> = Vec::new();
+    let mut paths = Vec::new();
     for host in &fleet.hosts {
         let file: PathBuf = base.join(&host.answers);
         match Answers::read(&file) {
-            Ok(a) => answers.push((host.name.clone(), a)),
+            Ok(a) => {
+                answers.push((host.name.clone(), a));
+                paths.push(file);
+            }
             Err(e) => {
                 let mut out = check_cmd::unreadable(&e, as_json, style);
                 if !as_json {
@@ -78,6 +84,7 @@ fn load(path: &Path, as_json: bool, style: Style) -> Result<Loaded, Outcome> {
         text,
         fleet,
         answers,
+        paths,
     })
 }
 

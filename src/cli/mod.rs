@@ -4,6 +4,7 @@ pub mod apply_cmd;
 pub mod catalog_cmd;
 pub mod check_cmd;
 pub mod fleet_cmd;
+pub mod fleet_edit;
 pub mod hand_off;
 pub mod import_pds_cmd;
 pub mod preview_cmd;
@@ -374,5 +375,28 @@ pub enum FleetCommand {
         /// Leave out nixos-rebuild.
         #[arg(long)]
         no_rebuild: bool,
+    },
+    /// The fleet view: every host with its services and its state (done, warnings,
+    /// errors), full screen (or line by line with --line, or without a full-screen
+    /// terminal). A host opens in the usual steps, checked with its fleet; a setting
+    /// that points at another service is chosen from the fleet's services of the kinds
+    /// it takes. Saving a host writes its answers file only (with a backup); "apply the
+    /// fleet" then writes every host's files into the fleet file's directory as `fleet
+    /// apply FILE --dir <that directory>` does, with its diff and one question.
+    ///
+    /// Exit status: 0 when left normally or the fleet was written; 2 when fleet.toml or
+    /// a host's answers cannot be read; 3 without a terminal; the `fleet apply` statuses
+    /// after applying.
+    Edit {
+        /// The fleet file (fleet.toml); each host's answers must be an atproto.toml in
+        /// a directory of its own, as `fleet apply` lays them out.
+        #[arg(value_name = "FILE", default_value = "fleet.toml")]
+        file: PathBuf,
+        /// Ask line by line even where the full screen could be shown.
+        #[arg(long)]
+        line: bool,
+        /// Only ASCII characters on the terminal.
+        #[arg(long)]
+        ascii: bool,
     },
 }

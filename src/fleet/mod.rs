@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod file;
 pub mod refs;
+pub mod seat;
 
 use std::collections::BTreeMap;
 

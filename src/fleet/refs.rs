@@ -212,7 +212,7 @@ fn kinds_text(kinds: &[Kind]) -> String {
 }
 
 /// Sets the value at a dotted path of a tree whose tables already exist there.
-fn set(tree: &mut BTreeMap<String, Value>, path: &str, value: Value) {
+pub(crate) fn set(tree: &mut BTreeMap<String, Value>, path: &str, value: Value) {
     let parts: Vec<&str> = path.split('.').collect();
     let (last, parents) = parts.split_last().expect("a path");
     let mut table = tree;

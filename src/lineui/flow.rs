@@ -24,6 +24,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{Catalog, FieldType, Level};
+use crate::fleet::seat::{Candidate, referring_field};
 use crate::safe_text::escape;
 use crate::validate::Diagnostic;
 use crate::value::Value;
@@ -44,12 +45,17 @@ pub use crate::exit_status::ExitStatus;
 pub const NO_TERMINAL: &str = "atproto-wizard needs a terminal for questions; write an answers file and run `atproto-wizard apply --answers FILE --dir DIR`";
 
 /// Where the journey starts.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Start {
     /// A new host: at the Start step, or with this profile already chosen.
     New { profile: Option<&'static str> },
     /// An existing host: these are its answers (the directory's atproto.toml).
     Edit { text: String },
+    /// One host of a fleet: its answers, checked with its fleet; writing saves them alone.
+    InFleet {
+        text: String,
+        seat: crate::fleet::seat::Seat,
+    },
 }
 
 /// Why the flow ends before its last step: the operator quit, or something stopped it,
@@ -100,6 +106,10 @@ pub fn run(
     width: usize,
     kept: Option<Kept>,
 ) -> ExitStatus {
+    let (start, seat) = match start {
+        Start::InFleet { text, seat } => (Start::Edit { text }, Some(seat)),
+        other => (other, None),
+    };
     let (draft, step, edit, profile, start_text) = match start {
         Start::New { profile } => {
             let chosen = profile.and_then(profiles::find);
@@ -113,7 +123,13 @@ pub fn run(
             (draft, step, false, chosen.map(|p| p.name), text)
         }
         Start::Edit { text } => match Draft::parse(catalog, &text) {
-            Ok(d) => (d, StepKind::Host, true, None, text),
+            Ok(d) => {
+                let d = match seat {
+                    Some(seat) => d.in_fleet(seat),
+                    None => d,
+                };
+                (d, StepKind::Host, true, None, text)
+            }
             Err(e) => {
                 let path = dir.join(ANSWERS_NAME);
                 prompter.say(&format!(
@@ -125,6 +141,7 @@ pub fn run(
                 return ExitStatus::Unusable;
             }
         },
+        Start::InFleet { .. } => unreachable!("taken apart above"),
     };
     let mut flow = Flow {
         p: prompter,
@@ -747,7 +764,14 @@ impl Flow<'_> {
         loop {
             let current = q::edit_text(&self.draft.view(), question);
             let written = self.draft.is_written(&question.path);
+            let candidates = self.fleet_candidates(question);
             let typed = match &question.kind {
+                _ if !candidates.is_empty() => {
+                    match self.ask_reference(question, &message, &candidates, &current)? {
+                        Some(typed) => typed,
+                        None => self.ask_text(question, &message, &current, written)?,
+                    }
+                }
                 QuestionKind::Choice(choices) => {
                     self.ask_choice(question, &message, choices, &current)?
                 }
@@ -785,6 +809,116 @@ impl Flow<'_> {
                 }
             }
         }
+    }
+
+    /// In a host of a fleet, the fleet's services a setting that points at another
+    /// service may name; none elsewhere.
+    fn fleet_candidates(&self, question: &Question) -> Vec<Candidate> {
+        let Some(seat) = self.draft.seat() else {
+            return Vec::new();
+        };
+        match referring_field(self.catalog, &question.path) {
+            Some(field) => seat.candidates(self.catalog, self.draft.tree(), field),
+            None => Vec::new(),
+        }
+    }
+
+    /// A setting that points at another service, in a host of a fleet: chosen from the
+    /// fleet's services (several for a list); `None` when the operator would rather
+    /// type it (a service outside the fleet).
+    fn ask_reference(
+        &mut self,
+        question: &Question,
+        message: &str,
+        candidates: &[Candidate],
+        current: &str,
+    ) -> Asked<Option<Typed>> {
+        let shown = |c: &Candidate| format!("{}  {} ({})", c.reference, c.label, c.url);
+        if question.kind == QuestionKind::List {
+            let now: Vec<String> = current
+                .split(',')
+                .map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .collect();
+            let options = vec![
+                format!(
+                    "Keep: {}",
+                    if now.is_empty() {
+                        "none".to_string()
+                    } else {
+                        escape(current).into_owned()
+                    }
+                ),
+                "Choose from the fleet's services".to_string(),
+                "Type the list by hand (URLs outside the fleet)".to_string(),
+                "< Back: the previous question".to_string(),
+                "? Help: explain this question".to_string(),
+            ];
+            let chosen = self.select(&SelectAsk {
+                message: message.into(),
+                options,
+                start: 0,
+                hint: format!("{}; up/down, Enter to choose, {HINT_KEYS}", question.path),
+            })?;
+            return Ok(match chosen {
+                0 => Some(Typed::Keep),
+                1 => {
+                    let selected = candidates
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, c)| now.contains(&c.reference))
+                        .map(|(i, _)| i)
+                        .collect();
+                    let picked = self.multi_select(&MultiAsk {
+                        message: format!("{message}: the fleet's services"),
+                        options: candidates.iter().map(shown).collect(),
+                        selected,
+                        hint: "Space ticks, Enter takes them (URLs typed before are kept)".into(),
+                    })?;
+                    // What is not a service of the fleet (a URL typed by hand) stays.
+                    let mut items: Vec<String> = now
+                        .into_iter()
+                        .filter(|t| !candidates.iter().any(|c| c.reference == *t))
+                        .collect();
+                    items.extend(picked.iter().map(|&i| candidates[i].reference.clone()));
+                    Some(Typed::Text(items.join(", ")))
+                }
+                2 => None,
+                3 => Some(Typed::Back),
+                _ => Some(Typed::Help),
+            });
+        }
+        let mut options: Vec<String> = candidates
+            .iter()
+            .map(|c| {
+                if c.reference == current {
+                    format!("{} (now)", shown(c))
+                } else {
+                    shown(c)
+                }
+            })
+            .collect();
+        let n = candidates.len();
+        options.push("Type a URL by hand (a service outside the fleet)".into());
+        options.push("< Back: the previous question".into());
+        options.push("? Help: explain this question".into());
+        let start = candidates
+            .iter()
+            .position(|c| c.reference == current)
+            .unwrap_or(0);
+        let chosen = self.select(&SelectAsk {
+            message: message.into(),
+            options,
+            start,
+            hint: format!("{}; up/down, Enter to choose, {HINT_KEYS}", question.path),
+        })?;
+        Ok(match chosen {
+            i if i < n && candidates[i].reference == current => Some(Typed::Keep),
+            i if i < n => Some(Typed::Text(candidates[i].reference.clone())),
+            i if i == n => None,
+            i if i == n + 1 => Some(Typed::Back),
+            _ => Some(Typed::Help),
+        })
     }
 
     /// A choice question as a list: the choices, then Back and Help.
@@ -952,7 +1086,7 @@ pub(super) fn plural(n: usize) -> &'static str {
 }
 
 /// Collects what a handed-over command prints, said through the prompter in order.
-struct SaidBuffer<'a>(&'a std::cell::RefCell<Vec<u8>>);
+pub(super) struct SaidBuffer<'a>(pub(super) &'a std::cell::RefCell<Vec<u8>>);
 
 impl std::io::Write for SaidBuffer<'_> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {

@@ -5,6 +5,7 @@
 //!
 //! Without a terminal (stdin not a TTY) it asks nothing: it says to write an answers
 //! file and use `apply --answers`, and exits with status 2.
+pub mod fleet;
 pub mod flow;
 pub mod keep;
 pub mod prompter;
@@ -78,7 +79,7 @@ pub fn run_with(
         Ok(start) => {
             let kept = opts.drafts.as_ref().map(|store| {
                 let current = match &start {
-                    Start::Edit { text } => Some(text.clone()),
+                    Start::Edit { text } | Start::InFleet { text, .. } => Some(text.clone()),
                     // A new host over an existing one replaces its answers.
                     Start::New { .. } => read_text(&opts.dir.join(ATPROTO_TOML), Links::Refuse)
                         .ok()

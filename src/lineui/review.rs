@@ -132,16 +132,21 @@ impl Flow<'_> {
 
     /// The files: what `apply` would write, the diff, then the question.
     fn files(&mut self) -> Asked<Nav> {
-        let prepared =
-            match write_host::prepare(self.catalog, self.draft.answers(), &self.dir, false) {
-                Ok(p) => p,
-                Err(e) => {
-                    let word = if e.is_refusal() { "refused" } else { "error" };
-                    let word = self.look.style().error(word);
-                    self.say(&format!("{word}: {e}\n{}\n", outcome::NOTHING_WRITTEN));
-                    return Ok(Nav::Exit(write_host::read_failure_status(&e)));
-                }
-            };
+        let fleet_host = self.draft.seat().is_some();
+        let prepared = match write_host::prepare_for_wizard(
+            self.catalog,
+            self.draft.answers(),
+            &self.dir,
+            fleet_host,
+        ) {
+            Ok(p) => p,
+            Err(e) => {
+                let word = if e.is_refusal() { "refused" } else { "error" };
+                let word = self.look.style().error(word);
+                self.say(&format!("{word}: {e}\n{}\n", outcome::NOTHING_WRITTEN));
+                return Ok(Nav::Exit(write_host::read_failure_status(&e)));
+            }
+        };
         self.show_plan(&prepared.plan);
         match prepared.readiness() {
             Readiness::Refused => {
@@ -169,7 +174,9 @@ impl Flow<'_> {
             }
             Readiness::Ready => {}
         }
-        if self.confirm(
+        // The preflight checks look at this machine; a fleet's host is another one.
+        if !fleet_host
+            && self.confirm(
             "Check this machine first (DNS, ports 80/443, disk, NixOS)? (y/N)",
             "y runs the preflight checks (advisory: writing does not wait for them); n or Enter skips them",
         )? {
@@ -261,7 +268,9 @@ impl Flow<'_> {
                 }
                 // The answers are on disk now: nothing left to lose.
                 self.start_text = self.draft.text().to_string();
-                self.next_steps();
+                if self.draft.seat().is_none() {
+                    self.next_steps();
+                }
                 ExitStatus::Success
             }
             Err(failure) => {

@@ -13,6 +13,7 @@
 //! agree without importing each other.
 pub mod decode;
 pub mod draw;
+pub mod fleet;
 pub mod form;
 pub mod input;
 pub mod keep;
@@ -222,9 +223,9 @@ pub fn run(opts: &Options) -> Result<ExitStatus> {
 }
 
 /// How long a wait for input lasts before the loop looks at signals and jobs again.
-const TICK: Duration = Duration::from_millis(100);
+pub(crate) const TICK: Duration = Duration::from_millis(100);
 
-fn event_loop(
+pub(crate) fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     state: &mut WizardState,
     signals: &Signals,
@@ -376,6 +377,11 @@ impl Edge<'_> {
                     update(state, Action::DirRead(d));
                 }
                 update(state, Action::Written(outcome));
+                // A host of a fleet is saved: back to the fleet view, which writes the
+                // hosts' Nix for the whole fleet.
+                if state.draft.seat().is_some() && state.written() {
+                    return Ok(Some(ExitStatus::Success));
+                }
             }
         }
         Ok(None)
@@ -428,10 +434,10 @@ fn detach_from_dead_terminal() {
 
 /// The full screen: raw mode, the alternate screen, mouse capture and bracketed paste,
 /// undone when dropped and by the panic hook.
-struct Screen;
+pub(crate) struct Screen;
 
 impl Screen {
-    fn enter() -> Result<Screen> {
+    pub(crate) fn enter() -> Result<Screen> {
         enter_modes()?;
         let previous = std::panic::take_hook();
         std::panic::set_hook(Box::new(move |info| {

@@ -27,7 +27,8 @@ pub fn write_host(state: &WizardState) -> (WriteOutcome, Option<DirState>) {
         );
     }
     let dir = &state.dir;
-    let prepared = match write_host::prepare(catalog, answers, dir, false) {
+    let fleet_host = state.draft.seat().is_some();
+    let prepared = match write_host::prepare_for_wizard(catalog, answers, dir, fleet_host) {
         Ok(p) => p,
         Err(e) => {
             return (

@@ -3,11 +3,13 @@
 //! through `crate::plan::edit` and is re-validated at once with `crate::validate`, the
 //! very functions `check` and `apply` use: there is one code path.
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use toml_edit::DocumentMut;
 
 use super::questions::{Question, parse_answer};
 use crate::catalog::{Catalog, Level};
+use crate::fleet::seat::Seat;
 use crate::plan::{Answers, LoadError, PlanView, edit};
 use crate::validate::{Diagnostic, validate};
 use crate::value::Value;
@@ -22,6 +24,9 @@ pub struct Draft {
     doc: DocumentMut,
     answers: Answers,
     diagnostics: Vec<Diagnostic>,
+    /// The host's fleet, when it is one host of several: then the answers are checked as
+    /// `fleet check` checks them (references resolved against the other hosts).
+    seat: Option<Arc<Seat>>,
 }
 
 impl Draft {
@@ -45,7 +50,20 @@ impl Draft {
             doc,
             answers,
             diagnostics,
+            seat: None,
         })
+    }
+
+    /// The same answers as one host of a fleet: checked with the fleet from now on.
+    pub fn in_fleet(mut self, seat: Seat) -> Draft {
+        self.diagnostics = seat.diagnostics(self.catalog, &self.answers.tree);
+        self.seat = Some(Arc::new(seat));
+        self
+    }
+
+    /// The host's fleet, when it is one host of several.
+    pub fn seat(&self) -> Option<&Seat> {
+        self.seat.as_deref()
     }
 
     pub fn catalog(&self) -> &'static Catalog {
@@ -175,7 +193,10 @@ impl Draft {
         // Edits keep `schema` and only ever write values toml_edit renders, so the text
         // always parses; if it ever did not, the previous answers stay.
         if let Ok(answers) = Answers::parse(ANSWERS_NAME, &text) {
-            self.diagnostics = validate(self.catalog, &answers.tree);
+            self.diagnostics = match &self.seat {
+                Some(seat) => seat.diagnostics(self.catalog, &answers.tree),
+                None => validate(self.catalog, &answers.tree),
+            };
             self.answers = answers;
         }
     }

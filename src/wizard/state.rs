@@ -72,6 +72,14 @@ pub enum Overlay {
     },
     /// Answers kept from an earlier session that ended before writing: take them up?
     Resume(ResumeOffer),
+    /// A setting that points at another service, in a host of a fleet: the fleet's
+    /// services it may name; `list` when the setting holds several.
+    Reference {
+        path: String,
+        list: bool,
+        candidates: Vec<crate::fleet::seat::Candidate>,
+        selected: usize,
+    },
 }
 
 /// A line in the status bar above the key hints.

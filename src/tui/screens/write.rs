@@ -79,9 +79,16 @@ pub fn draw(f: &mut Frame, area: Area, state: &WizardState, theme: &Theme) {
                 ratatui::style::Style::new(),
             );
         } else if plan.refusals.is_empty() {
+            let what = if state.draft.seat().is_some() {
+                "These are the host's answers alone: its Nix files are written with the whole fleet's, from the fleet view (a) or `atproto-wizard fleet apply`."
+            } else {
+                "This is what `atproto-wizard apply` writes for these answers."
+            };
             para(
                 &mut lines,
-                "Each replaced file is first copied to <name>.<UTC time>.bak beside it; each file is written atomically. This is what `atproto-wizard apply` writes for these answers.",
+                &format!(
+                    "Each replaced file is first copied to <name>.<UTC time>.bak beside it; each file is written atomically. {what}"
+                ),
                 theme.dim(),
             );
             lines.push(Line::raw(""));

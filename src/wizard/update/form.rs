@@ -4,6 +4,7 @@ use super::edit::start_edit;
 use super::focus::list_keys;
 use super::{Effect, say};
 use crate::catalog::Level;
+use crate::fleet::seat::referring_field;
 use crate::safe_text::escape;
 use crate::value::Value;
 use crate::wizard::action::Action;
@@ -18,6 +19,7 @@ pub(super) fn form_step(s: &mut WizardState, action: Action) -> Effect {
         return Effect::None;
     };
     match action {
+        Action::Enter | Action::Toggle if reference_overlay(s, &q.path, &q.kind) => Effect::None,
         Action::Enter | Action::Toggle => {
             match &q.kind {
                 QuestionKind::Bool => {
@@ -63,6 +65,33 @@ pub(super) fn form_step(s: &mut WizardState, action: Action) -> Effect {
         }
         _ => Effect::None,
     }
+}
+
+/// In a host of a fleet, a setting that points at another service opens the list of
+/// the fleet's services it may name (`true`); elsewhere it is typed as usual.
+fn reference_overlay(s: &mut WizardState, path: &str, kind: &QuestionKind) -> bool {
+    let catalog = s.catalog();
+    let (Some(seat), Some(field)) = (s.draft.seat(), referring_field(catalog, path)) else {
+        return false;
+    };
+    let candidates = seat.candidates(catalog, s.draft.tree(), field);
+    let list = *kind == QuestionKind::List;
+    let current: Vec<String> = match s.draft.get(path) {
+        Some(Value::Str(t)) => vec![t],
+        Some(Value::List(items)) => items.iter().map(display_value).collect(),
+        _ => Vec::new(),
+    };
+    let selected = candidates
+        .iter()
+        .position(|c| current.contains(&c.reference))
+        .unwrap_or(0);
+    s.overlay = Some(Overlay::Reference {
+        path: path.to_string(),
+        list,
+        candidates,
+        selected,
+    });
+    true
 }
 
 /// A service just turned on that the proxy would serve at a name another enabled

@@ -39,6 +39,12 @@ pub fn go_to(s: &mut WizardState, step: StepKind) {
 pub fn refresh_apply_plan(s: &mut WizardState) {
     s.apply_plan = if s.draft.has_errors() {
         None
+    } else if s.draft.seat().is_some() {
+        Some(crate::fleet::seat::answers_plan(
+            s.catalog(),
+            s.draft.answers(),
+            &s.dir_state,
+        ))
     } else {
         Some(plan_apply(
             s.draft.answers(),

@@ -47,7 +47,11 @@ pub(super) fn written(s: &mut WizardState, outcome: WriteOutcome) {
     match &outcome {
         WriteOutcome::Written { answers_text, .. } => {
             if let Ok(d) = Draft::parse(s.catalog(), answers_text) {
-                s.draft = d;
+                // A fleet's host stays checked with its fleet.
+                s.draft = match s.draft.seat() {
+                    Some(seat) => d.in_fleet(seat.clone()),
+                    None => d,
+                };
             }
             s.saved_text = Some(s.draft.text().to_string());
             s.apply_plan = None;

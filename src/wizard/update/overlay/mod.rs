@@ -7,6 +7,7 @@ mod confirm_profile;
 mod confirm_quit;
 mod help;
 mod jump;
+mod reference;
 mod resume;
 
 use crate::wizard::action::{Action, Effect};
@@ -57,6 +58,12 @@ pub(super) fn update(s: &mut WizardState, overlay: Overlay, action: Action) -> E
             choices,
             selected,
         } => choice::update(s, &path, &choices, selected, action),
+        Overlay::Reference {
+            path,
+            list,
+            candidates,
+            selected,
+        } => reference::update(s, &path, list, &candidates, selected, action),
     }
 }
 
@@ -70,6 +77,7 @@ pub fn letter(overlay: &Overlay, c: char) -> Option<Action> {
         Overlay::ConfirmProfile(_) => confirm_profile::letter(c),
         Overlay::Jump { .. } => None,
         Overlay::Choice { .. } => choice::letter(c),
+        Overlay::Reference { .. } => None,
     }
 }
 
@@ -82,6 +90,7 @@ pub fn hints(s: &WizardState, overlay: &Overlay) -> Vec<(&'static str, &'static 
         Overlay::ConfirmProfile(_) => confirm_profile::hints(),
         Overlay::Jump { .. } => jump::hints(s),
         Overlay::Choice { .. } => choice::hints(s),
+        Overlay::Reference { list, .. } => reference::hints(s, *list),
     }
 }
 
@@ -94,6 +103,9 @@ pub fn area(s: &WizardState) -> Option<Area> {
         Overlay::ConfirmProfile(_) => confirm_profile::SIZE,
         Overlay::Jump { .. } => jump::size(s),
         Overlay::Choice { choices, .. } => choice::size(choices),
+        Overlay::Reference {
+            candidates, list, ..
+        } => reference::size(candidates, *list),
     };
     Some(centered(s.size, width, height))
 }
@@ -101,7 +113,9 @@ pub fn area(s: &WizardState) -> Option<Area> {
 /// The rows of a list overlay (jump list, choices), one entry a row, for clicks.
 pub fn list_area(s: &WizardState) -> Option<Area> {
     match s.overlay.as_ref()? {
-        Overlay::Jump { .. } | Overlay::Choice { .. } => area(s).map(|a| a.inner()),
+        Overlay::Jump { .. } | Overlay::Choice { .. } | Overlay::Reference { .. } => {
+            area(s).map(|a| a.inner())
+        }
         _ => None,
     }
 }
@@ -119,6 +133,12 @@ pub fn view(s: &WizardState, inner: Area) -> Option<OverlayView> {
             choices,
             selected,
         } => choice::view(s, path, choices, *selected),
+        Overlay::Reference {
+            path,
+            list,
+            candidates,
+            selected,
+        } => reference::view(s, path, *list, candidates, *selected),
     })
 }
 
