@@ -398,3 +398,62 @@ fn without_a_terminal_it_points_at_apply() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("apply --answers"), "{err}");
 }
+
+/// `fleet edit` on a terminal: the fleet view lists each host with its state; a host
+/// opens in the usual steps, where its reference is chosen from the fleet's services;
+/// Write saves its answers and comes back to the view with the host done.
+#[test]
+fn the_fleet_view_opens_a_host_and_a_reference_is_chosen_from_the_fleet() {
+    let tmp = tempfile::tempdir().unwrap();
+    let fleet = tmp.path();
+    for rel in [
+        "fleet.toml",
+        "hosts/pds1/atproto.toml",
+        "hosts/relay1/atproto.toml",
+        "hosts/microcosm1/atproto.toml",
+    ] {
+        let target = fleet.join(rel);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(repo().join("profiles/fleet").join(rel), target).unwrap();
+    }
+    let answers = fleet.join("hosts/microcosm1/atproto.toml");
+    let text = std::fs::read_to_string(&answers).unwrap().replacen(
+        "jetstream = \"@relay1/jetstream\"",
+        "jetstream = \"@relay9/jetstream\"",
+        1,
+    );
+    std::fs::write(&answers, text).unwrap();
+    let file = fleet.join("fleet.toml");
+    let mut w = Wizard::start(&["fleet", "edit", file.to_str().unwrap()]);
+    w.wait_for("Fleet example (colmena, 3 hosts)");
+    w.wait_for("error 1");
+    w.send(DOWN);
+    w.send(DOWN);
+    w.send(ENTER);
+    w.wait_for("Host: the machine");
+    w.send(RIGHT);
+    w.send(RIGHT);
+    w.wait_for("Constellation: settings");
+    w.send(DOWN);
+    w.send(DOWN);
+    w.send(DOWN);
+    w.send(ENTER);
+    w.wait_for("jetstream: a service of the fleet");
+    w.wait_for("@relay1/jetstream  Jetstream on relay1");
+    w.send(ENTER);
+    w.press_until(RIGHT, "Press Enter to write");
+    w.wait_for("These are the host's answers alone");
+    w.send(ENTER);
+    w.wait_for("microcosm1: answers saved");
+    assert!(!w.text().contains("error 1"), "{}", w.text());
+    w.send("q");
+    assert_eq!(w.exit_status(), 0);
+    let saved = std::fs::read_to_string(&answers).unwrap();
+    assert!(
+        saved.contains("jetstream = \"@relay1/jetstream\""),
+        "{saved}"
+    );
+    // Only the answers: the fleet's Nix is written by applying the fleet.
+    assert!(!fleet.join("hosts/microcosm1/atproto.nix").exists());
+    assert!(!fleet.join("flake.nix").exists());
+}
