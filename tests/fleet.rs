@@ -1,7 +1,7 @@
 //! `fleet check`: the example fleet in profiles/fleet/ is valid, a broken one says
 //! where and what to fix, and a fleet host's answers checked alone say a reference is
 //! resolved only in the fleet.
-use crate::support::repo;
+use crate::support::{copy_fleet, repo};
 
 use std::path::Path;
 use std::process::Command;
@@ -16,19 +16,6 @@ fn wizard(args: &[&str]) -> (i32, String) {
         out.status.code().unwrap_or(-1),
         String::from_utf8_lossy(&out.stdout).into_owned(),
     )
-}
-
-fn copy_fleet(to: &Path) {
-    for rel in [
-        "fleet.toml",
-        "hosts/pds1/atproto.toml",
-        "hosts/relay1/atproto.toml",
-        "hosts/microcosm1/atproto.toml",
-    ] {
-        let target = to.join(rel);
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(repo().join("profiles/fleet").join(rel), target).unwrap();
-    }
 }
 
 #[test]

@@ -8,20 +8,7 @@ use atproto_wizard::catalog::Catalog;
 use atproto_wizard::lineui::fleet::run_with;
 use atproto_wizard::lineui::{Input, Look, Scripted};
 
-use crate::support::repo;
-
-fn copy_fleet(to: &Path) {
-    for rel in [
-        "fleet.toml",
-        "hosts/pds1/atproto.toml",
-        "hosts/relay1/atproto.toml",
-        "hosts/microcosm1/atproto.toml",
-    ] {
-        let target = to.join(rel);
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(repo().join("profiles/fleet").join(rel), target).unwrap();
-    }
-}
+use crate::support::copy_fleet;
 
 fn choose(s: &str) -> Input {
     Input::Choose(s.into())

@@ -406,16 +406,7 @@ fn without_a_terminal_it_points_at_apply() {
 fn the_fleet_view_opens_a_host_and_a_reference_is_chosen_from_the_fleet() {
     let tmp = tempfile::tempdir().unwrap();
     let fleet = tmp.path();
-    for rel in [
-        "fleet.toml",
-        "hosts/pds1/atproto.toml",
-        "hosts/relay1/atproto.toml",
-        "hosts/microcosm1/atproto.toml",
-    ] {
-        let target = fleet.join(rel);
-        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
-        std::fs::copy(repo().join("profiles/fleet").join(rel), target).unwrap();
-    }
+    crate::support::copy_fleet(fleet);
     let answers = fleet.join("hosts/microcosm1/atproto.toml");
     let text = std::fs::read_to_string(&answers).unwrap().replacen(
         "jetstream = \"@relay1/jetstream\"",

@@ -30,6 +30,21 @@ pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The example fleet (`profiles/fleet/`: its fleet.toml and three hosts' answers),
+/// copied into `to`.
+pub fn copy_fleet(to: &std::path::Path) {
+    for rel in [
+        "fleet.toml",
+        "hosts/pds1/atproto.toml",
+        "hosts/relay1/atproto.toml",
+        "hosts/microcosm1/atproto.toml",
+    ] {
+        let target = to.join(rel);
+        std::fs::create_dir_all(target.parent().unwrap()).unwrap();
+        std::fs::copy(repo().join("profiles/fleet").join(rel), target).unwrap();
+    }
+}
+
 /// The folder holding nixpkgs' `lib/` for module evaluation (tier 3): `$NIXPKGS_LIB`,
 /// else `~/.cache/nixpkgs-lib` (README, "Module evaluation"). The project cannot
 /// download it, so when it is missing the caller skips and says exactly what to do.
