@@ -5,6 +5,7 @@ pub mod line_index;
 pub mod load;
 pub mod ports;
 pub mod public;
+pub mod renames;
 pub mod samples;
 pub mod schema;
 pub mod view;
