@@ -8,6 +8,7 @@ pub mod public;
 pub mod renames;
 pub mod samples;
 pub mod schema;
+pub mod upgrade;
 pub mod view;
 
 pub use load::{Answers, LoadError, Location};

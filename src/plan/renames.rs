@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 
 use toml_edit::{Document, DocumentMut};
 
+use super::Answers;
 use crate::catalog::{Catalog, Removed, Service};
 use crate::value::Value;
 
@@ -155,10 +156,15 @@ pub struct Fixed {
 /// value, comments and layout untouched), and, with `remove_removed`, every removed
 /// key taken out. An old key whose new key is written too is taken out: its value is
 /// already ignored. `None` when the text is not TOML.
-pub fn fix(catalog: &Catalog, text: &str, remove_removed: bool) -> Option<(String, Fixed)> {
+/// `tree` is the text's own (`Answers::tree`).
+pub fn fix(
+    catalog: &Catalog,
+    text: &str,
+    tree: &BTreeMap<String, Value>,
+    remove_removed: bool,
+) -> Option<(String, Fixed)> {
     let doc = Document::parse(text.to_string()).ok()?;
-    let tree = crate::plan::Answers::parse("", text).ok()?.tree;
-    let old = old_keys(catalog, &tree);
+    let old = old_keys(catalog, tree);
     let mut fixed = Fixed::default();
     // Renamed in the text itself: toml_edit cannot rename a key in place, and each
     // key's span is known. From the end, so earlier spans stay valid.
@@ -194,6 +200,18 @@ pub fn fix(catalog: &Catalog, text: &str, remove_removed: bool) -> Option<(Strin
         for path in &drop {
             crate::plan::edit::remove(&mut doc, path);
         }
+        // An inline `settings = { … }` that lost its last key would end `"…"}`:
+        // spaced again as toml_edit spaces one.
+        for o in old.iter().filter(|o| drop.contains(&o.path())) {
+            if let Some(t) = doc
+                .get_mut("services")
+                .and_then(|s| s.get_mut(&o.service.id))
+                .and_then(|s| s.get_mut("settings"))
+                .and_then(|s| s.as_inline_table_mut())
+            {
+                t.fmt();
+            }
+        }
         out = doc.to_string();
         fixed.dropped = drop;
     }
@@ -213,4 +231,26 @@ fn key_span(doc: &Document<String>, id: &str, key: &str) -> Option<std::ops::Ran
         .as_table_like()?;
     let (k, _) = settings.get_key_value(key)?;
     k.span()
+}
+
+/// The answers with every renamed key written under its new name (removed keys stay,
+/// for the validator to refuse): what `apply`, `render` and the wizard go on with, so
+/// a default is never written beside an old key that holds the operator's value.
+pub fn with_new_keys<'a>(catalog: &Catalog, answers: &'a Answers) -> Cow<'a, Answers> {
+    let renamed = old_keys(catalog, &answers.tree)
+        .iter()
+        .any(|o| matches!(o.fate, Fate::Renamed { .. }));
+    if !renamed {
+        return Cow::Borrowed(answers);
+    }
+    let Some((text, _)) = fix(catalog, &answers.text, &answers.tree, false) else {
+        return Cow::Borrowed(answers);
+    };
+    match Answers::parse(&answers.name, &text) {
+        Ok(mut fixed) => {
+            fixed.migrated_from = answers.migrated_from;
+            Cow::Owned(fixed)
+        }
+        Err(_) => Cow::Borrowed(answers),
+    }
 }
