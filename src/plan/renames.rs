@@ -254,3 +254,69 @@ pub fn with_new_keys<'a>(catalog: &Catalog, answers: &'a Answers) -> Cow<'a, Ans
         Err(_) => Cow::Borrowed(answers),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The test-only service of nixlib/tests/migration-catalog beside the real plan.
+    fn catalog() -> Catalog {
+        Catalog::from_files(&[
+            (
+                "_plan.toml",
+                include_str!("../../nixlib/catalog/_plan.toml"),
+            ),
+            (
+                "mover.toml",
+                include_str!("../../nixlib/tests/migration-catalog/mover.toml"),
+            ),
+        ])
+        .unwrap()
+    }
+
+    fn fixed(text: &str) -> (String, Fixed) {
+        let c = catalog();
+        let tree = Answers::parse("t", text).unwrap().tree;
+        fix(&c, text, &tree, true).unwrap()
+    }
+
+    #[test]
+    fn a_key_is_renamed_where_it_is_written_however_it_is_nested() {
+        let dotted = "schema = 1\n[services.mover]\nsettings.\"ws_url\" = \"x\" # kept\n";
+        assert_eq!(
+            fixed(dotted).0,
+            "schema = 1\n[services.mover]\nsettings.relay_url = \"x\" # kept\n"
+        );
+        let section = "schema = 1\n\n[services.mover.settings]\n# workers\nworker_count = 3\n";
+        let (text, f) = fixed(section);
+        assert_eq!(
+            text,
+            "schema = 1\n\n[services.mover.settings]\n# workers\nworkers = 3\n"
+        );
+        assert_eq!(
+            f.renamed,
+            [(
+                "services.mover.settings.worker_count".to_string(),
+                "services.mover.settings.workers".to_string()
+            )]
+        );
+    }
+
+    #[test]
+    fn a_superseded_old_key_is_taken_out_and_its_value_never_forwarded() {
+        let both = "schema = 1\n[services.mover.settings]\nworkers = 2\nworker_count = 9\n";
+        let (text, f) = fixed(both);
+        assert_eq!(text, "schema = 1\n[services.mover.settings]\nworkers = 2\n");
+        assert_eq!(f.dropped, ["services.mover.settings.worker_count"]);
+        let c = catalog();
+        let tree = Answers::parse("t", both).unwrap().tree;
+        let forwarded = forward(&c, &tree);
+        let settings = forwarded["services"].as_table().unwrap()["mover"]
+            .as_table()
+            .unwrap()["settings"]
+            .as_table()
+            .unwrap();
+        assert_eq!(settings.keys().collect::<Vec<_>>(), ["workers"]);
+        assert_eq!(settings["workers"], Value::Int(2));
+    }
+}

@@ -106,3 +106,129 @@ pub(super) fn check_version(
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The real list has no step yet (schema 1 is the first), so the mechanism is shown
+    //! with a test-only history of two format changes.
+    use super::*;
+
+    /// Test-only 1 -> 2: `[integrations.reverse_proxy]` became `[integrations.proxy]`.
+    fn proxy_section(doc: &mut DocumentMut) {
+        let Some(integrations) = doc.get_mut("integrations").and_then(|i| i.as_table_mut()) else {
+            return;
+        };
+        if let Some(section) = integrations.remove("reverse_proxy") {
+            integrations.insert("proxy", section);
+        }
+    }
+
+    /// Test-only 2 -> 3: `host.name` became `host.hostname`.
+    fn host_name(doc: &mut DocumentMut) {
+        let Some(host) = doc.get_mut("host").and_then(|h| h.as_table_mut()) else {
+            return;
+        };
+        if let Some(name) = host.remove("name") {
+            host.insert("hostname", name);
+        }
+    }
+
+    const HISTORY: Schema = Schema {
+        current: 3,
+        steps: &[
+            Step {
+                from: 2,
+                what: "host.name is host.hostname",
+                apply: host_name,
+            },
+            Step {
+                from: 1,
+                what: "integrations.reverse_proxy is integrations.proxy",
+                apply: proxy_section,
+            },
+        ],
+    };
+
+    const SCHEMA_1: &str = "schema = 1 # the first\n\n[host]\nname = \"box\"\n\n# the proxy\n[integrations.reverse_proxy]\nkind = \"none\"\n";
+
+    #[test]
+    fn each_step_rewrites_only_its_own_change() {
+        let mut doc: DocumentMut = SCHEMA_1.parse().unwrap();
+        proxy_section(&mut doc);
+        assert_eq!(doc.to_string(), SCHEMA_1.replace("reverse_proxy", "proxy"));
+        let mut doc: DocumentMut = SCHEMA_1.parse().unwrap();
+        host_name(&mut doc);
+        assert_eq!(doc.to_string(), SCHEMA_1.replace("name =", "hostname ="));
+    }
+
+    #[test]
+    fn an_older_file_is_migrated_step_by_step_keeping_its_comments() {
+        let a = Answers::parse_with("t", SCHEMA_1, &HISTORY).unwrap();
+        assert_eq!(a.migrated_from, Some(1));
+        assert_eq!(
+            a.text,
+            "schema = 3 # the first\n\n[host]\nhostname = \"box\"\n\n# the proxy\n[integrations.proxy]\nkind = \"none\"\n"
+        );
+        assert_eq!(
+            a.tree["host"].as_table().unwrap()["hostname"],
+            Value::Str("box".into())
+        );
+        let two = SCHEMA_1.replace("schema = 1", "schema = 2");
+        let a = Answers::parse_with("t", &two, &HISTORY).unwrap();
+        // From 2 only the second step runs: reverse_proxy stays as written.
+        assert_eq!(a.migrated_from, Some(2));
+        assert!(
+            a.text.contains("[integrations.reverse_proxy]"),
+            "{}",
+            a.text
+        );
+        let current = SCHEMA_1.replace("schema = 1", "schema = 3");
+        assert_eq!(
+            Answers::parse_with("t", &current, &HISTORY)
+                .unwrap()
+                .migrated_from,
+            None
+        );
+    }
+
+    #[test]
+    fn a_schema_without_a_way_here_is_refused_whole() {
+        let older =
+            Answers::parse_with("t", &SCHEMA_1.replace("schema = 1", "schema = 0"), &HISTORY)
+                .unwrap_err();
+        assert!(
+            older
+                .message
+                .starts_with("schema 0 is older than any release"),
+            "{}",
+            older.message
+        );
+        let newer =
+            Answers::parse_with("t", &SCHEMA_1.replace("schema = 1", "schema = 4"), &HISTORY)
+                .unwrap_err();
+        assert!(
+            newer
+                .message
+                .contains("written for schema 4 by a newer atproto-wizard"),
+            "{}",
+            newer.message
+        );
+        // The real reader knows no older schema.
+        assert!(
+            Answers::parse("t", SCHEMA_1.replace("schema = 1", "schema = 0").as_str()).is_err()
+        );
+        assert_eq!(Answers::parse("t", SCHEMA_1).unwrap().migrated_from, None);
+    }
+
+    #[test]
+    fn the_fix_writes_the_migrated_file() {
+        let catalog = crate::catalog::Catalog::embedded();
+        let u = crate::plan::upgrade::upgrade(catalog, &HISTORY, "t", SCHEMA_1).unwrap();
+        assert_eq!(u.schema_from, Some(1));
+        assert!(u.changes_anything());
+        assert_eq!(
+            u.text,
+            Answers::parse_with("t", SCHEMA_1, &HISTORY).unwrap().text
+        );
+    }
+}
