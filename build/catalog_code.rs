@@ -133,7 +133,7 @@ structs! {
     }
     Field {
         key, ty, default, required, help, flag, env, choices, min, max, item, example,
-        proxy_body, password_hint, unset_means, asked_when_set, refers_to,
+        proxy_body, password_hint, unset_means, asked_when_set, refers_to, renamed_from,
     }
     Rule { id, level, when, require, path, message }
     Port {
@@ -148,10 +148,11 @@ structs! {
         id, title, summary, upstream, source, family, kind, status, status_note,
         nixos_option, nixpkgs_module, package, package_from, binary, start, configured_by,
         working_directory, resources, needs, ports, state, secrets, settings, rules,
-        placeholder_hashes, health,
+        placeholder_hashes, health, removed,
     }
     PlaceholderHash { file, attr }
     Health { port, path, source }
+    Removed { key, advice, since }
     RefersTo { kinds, url }
     PlanPort { owner, path, when }
     IntegrationStep { id, title }

@@ -6,7 +6,7 @@ use clap::Parser;
 use atproto_wizard::catalog::Catalog;
 use atproto_wizard::cli::hand_off::ask_on_terminal;
 use atproto_wizard::cli::{
-    Cli, Command, FleetCommand, adopt_cmd, apply_cmd, catalog_cmd, check_cmd, fleet_cmd,
+    Cli, Command, FleetCommand, adopt_cmd, apply_cmd, catalog_cmd, check_cmd, fix_cmd, fleet_cmd,
     import_pds_cmd, preview_cmd, render_cmd,
 };
 use atproto_wizard::exit_status::ExitStatus;
@@ -85,7 +85,24 @@ fn main() -> ExitCode {
             let opts = atproto_wizard::cli::fleet_edit::EditOptions { file, line, ascii };
             ExitCode::from(atproto_wizard::cli::fleet_edit::run(&opts))
         }
-        Some(Command::Check { answers, json }) => {
+        Some(Command::Check {
+            answers,
+            fix: true,
+            yes,
+            ..
+        }) => {
+            let mut ask = ask_on_terminal;
+            let status = fix_cmd::run(
+                catalog,
+                &answers,
+                yes,
+                Style::for_stdout(),
+                &mut ask,
+                &mut std::io::stdout(),
+            );
+            ExitCode::from(status)
+        }
+        Some(Command::Check { answers, json, .. }) => {
             let outcome = check_cmd::run(catalog, &answers, json, Style::for_stdout());
             print!("{}", outcome.output);
             ExitCode::from(outcome.status)

@@ -37,6 +37,12 @@ impl Value {
             _ => None,
         }
     }
+    pub fn as_table_mut(&mut self) -> Option<&mut BTreeMap<String, Value>> {
+        match self {
+            Value::Table(t) => Some(t),
+            _ => None,
+        }
+    }
 
     /// "Set" as the rules mean it: present, and neither an empty string nor an empty list.
     pub fn is_set(value: Option<&Value>) -> bool {

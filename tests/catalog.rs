@@ -327,3 +327,48 @@ fn a_health_endpoint_names_a_port_a_path_and_its_source() {
         ["bluesky-pds.toml: health needs the upstream source it was read in"]
     );
 }
+
+/// An old key (`renamed_from`, `[[removed]]`) is one answers files no longer use: the
+/// self-check refuses one that is still a setting, one claimed twice, a removal without
+/// advice, and `renamed_from` outside a service's settings.
+#[test]
+fn old_setting_keys_are_never_live_nor_claimed_twice() {
+    let with = |from: &str, to: &str| lint_with_edit("jetstream.toml", from, to);
+    let renamed = |old: &str| format!("key = \"cursor_lookback\"\nrenamed_from = [{old}]");
+    assert!(with("key = \"cursor_lookback\"", &renamed("\"lookback\"")).is_empty());
+    assert_eq!(
+        with("key = \"cursor_lookback\"", &renamed("\"relay_url\"")),
+        [
+            "jetstream.toml: setting cursor_lookback is renamed_from relay_url, which is still a setting"
+        ]
+    );
+    assert_eq!(
+        with("key = \"cursor_lookback\"", &renamed("\"old\", \"old\"")),
+        ["jetstream.toml: old key old is declared twice"]
+    );
+    let removed = |key: &str, advice: &str| {
+        format!(
+            "[[removed]]\nkey = \"{key}\"\nadvice = \"{advice}\"\nsince = \"v0.2.0\"\n\n[[settings]]"
+        )
+    };
+    assert!(with("[[settings]]", &removed("ws_url", "Use relay_url.")).is_empty());
+    assert_eq!(
+        with("[[settings]]", &removed("plc_url", "Use relay_url.")),
+        ["jetstream.toml: removed key plc_url is still a setting"]
+    );
+    assert_eq!(
+        with("[[settings]]", &removed("ws_url", " ")),
+        [
+            "jetstream.toml: removed key ws_url needs advice (what to do instead) and since (the version that dropped it)"
+        ]
+    );
+    let plan = lint_with_edit(
+        "_plan.toml",
+        "key = \"hostname\"",
+        "key = \"hostname\"\nrenamed_from = [\"host_name\"]",
+    );
+    assert_eq!(
+        plan,
+        ["_plan.toml host: hostname has renamed_from, which only a service's settings may have"]
+    );
+}

@@ -19,6 +19,7 @@ mod apply_kill;
 mod calendar_systemd;
 mod catalog;
 mod check;
+mod check_fix;
 mod check_scale;
 mod cli;
 mod disk_kill;

@@ -734,3 +734,27 @@ fn own_secrets_leave_a_service_only_the_hosts_own_files() {
             .contains("\"--oauth-private-key\" \"%d/oauth_private_key\"")
     );
 }
+
+/// A service whose settings were renamed and removed (the test-only service of
+/// nixlib/tests/migration-catalog), evaluated through nixpkgs' own
+/// lib.mkRenamedOptionModule and lib.mkRemovedOptionModule: an old key forwards with a
+/// warning, a removed one fails with the catalog's advice (nixlib/tests/eval/old-keys.nix).
+#[test]
+fn old_setting_keys_forward_with_a_warning_and_removed_ones_fail() {
+    let Some((nix, lib)) = lib_and_nix() else {
+        return;
+    };
+    let expr = format!(
+        "import ./nixlib/tests/eval/old-keys.nix {{ libPath = {:?}; }}",
+        lib.display().to_string()
+    );
+    let checks = eval_json(&nix, &expr);
+    let checks = checks.as_array().expect("a list of checks");
+    assert_eq!(checks.len(), 5);
+    let failed: Vec<String> = checks
+        .iter()
+        .filter(|c| c["ok"] != true)
+        .map(|c| format!("{}\n    got: {}", c["name"], c["got"]))
+        .collect();
+    assert!(failed.is_empty(), "failing checks:\n{}", failed.join("\n"));
+}

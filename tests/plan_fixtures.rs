@@ -91,3 +91,25 @@ fn on_demand_handle_certificates_without_acme_are_one_error_with_a_way_out() {
         validate(Catalog::embedded(), &fixed.tree)
     );
 }
+
+/// The real `_plan.toml` beside the test-only service of `nixlib/tests/migration-catalog`
+/// (a service whose settings were renamed and removed): the catalog the migration
+/// fixtures and the `check --fix` tests are checked against.
+pub fn migration_catalog() -> Catalog {
+    let dir = support::repo().join("nixlib/tests/migration-catalog");
+    let plan = std::fs::read_to_string(support::repo().join("nixlib/catalog/_plan.toml")).unwrap();
+    let mover = std::fs::read_to_string(dir.join("mover.toml")).unwrap();
+    let catalog = Catalog::from_files(&[("_plan.toml", &plan), ("mover.toml", &mover)]).unwrap();
+    assert_eq!(
+        atproto_wizard::catalog::lint::lint(&catalog),
+        Vec::<String>::new()
+    );
+    catalog
+}
+
+#[test]
+fn the_wizard_gives_every_migration_fixture_its_expected_diagnostics() {
+    let dir = support::repo().join("nixlib/tests/migration-plans");
+    let checked = check_dir(&migration_catalog(), &dir);
+    assert_eq!(checked, 4, "plans in {}", dir.display());
+}

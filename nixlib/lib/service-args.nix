@@ -34,9 +34,15 @@ let
       else [ ])
     (entry.settings or [ ]));
 
+  # Old keys (renamed or removed: nixlib/lib/old-keys.nix declares them, and the
+  # warnings and assertions they report to) are never passed on.
+  oldKeys = concatMap (s: s.renamed_from or [ ]) (entry.settings or [ ])
+    ++ map (r: r.key) (entry.removed or [ ]);
+  notSettings = [ "_module" ] ++ (if oldKeys == [ ] then [ ] else oldKeys ++ [ "warnings" "assertions" ]);
+
   # Keys the catalog does not know: UPPER_CASE ones are environment variables, any
   # other is passed as --<key> (RFC 42 pass-through for hand-written hosts).
-  extraKeys = builtins.filter (k: !(known ? ${k}) && k != "_module")
+  extraKeys = builtins.filter (k: !(known ? ${k}) && !(builtins.elem k notSettings))
     (builtins.attrNames cfg.settings);
   extraEnv = builtins.listToAttrs (concatMap
     (k: if isUpper k && cfg.settings.${k} != null

@@ -19,10 +19,10 @@
 #           config                  more NixOS configuration
 # extraOptions: { lib }: more options under services.<id> (never a function of config,
 #         so option declarations cannot recurse into their own values)
-{ id, extra ? (_: { }), extraOptions ? (_: { }) }:
+# catalog: the catalog to read (a test catalog in the module tests)
+{ id, extra ? (_: { }), extraOptions ? (_: { }), catalog ? import ./catalog.nix { } }:
 { config, lib, pkgs, ... }:
 let
-  catalog = import ./catalog.nix { };
   entry = catalog.services.${id};
   cfg = config.services.${id};
   host = config.atproto.host;
@@ -115,6 +115,7 @@ let
     } // (x.serviceConfig or { });
   };
   envFiles = config.atproto.registry.${id}.environmentFiles ++ cfg.environmentFiles;
+  oldKeys = import ./old-keys.nix { inherit lib entry; };
 in
 {
   imports = [ ../modules/integration ];
@@ -135,10 +136,12 @@ in
       '';
       default = { };
       type = types.submodule {
+        imports = oldKeys.modules;
         freeformType = with types; attrsOf (nullOr (oneOf [ bool int str (listOf str) ]));
         options = builtins.listToAttrs (map
           (field: { name = field.key; value = opts.fieldOption { inherit host field; }; })
-          (entry.settings or [ ]));
+          (entry.settings or [ ]))
+        // oldKeys.options;
       };
     };
 
@@ -202,7 +205,9 @@ in
     };
   } // extraOptions { inherit lib; };
 
-  config = mkIf cfg.enable (lib.mkMerge [
+  config = lib.mkMerge [
+   (oldKeys.config "services.${id}.settings" cfg.settings)
+   (mkIf cfg.enable (lib.mkMerge [
     {
       atproto.registry.${id} = {
         title = entry.title;
@@ -243,5 +248,6 @@ in
         // builtins.mapAttrs (_: companion: unit companion) (x.companions or { });
     }
     (x.config or { })
-  ]);
+  ]))
+  ];
 }

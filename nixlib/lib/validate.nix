@@ -2,9 +2,13 @@
 # file) -> sorted diagnostics, byte-identical to the wizard's src/validate/.
 # Builtins only, so the modules' assertions and a bare nix-instantiate can run it.
 { catalog ? import ./catalog.nix { } }:
-answers:
+written:
 let
   u = import ./util.nix;
+  # Old keys of services' settings are reported, and everything else is checked as if
+  # the file used the new keys.
+  renamed = import ./renamed.nix { inherit catalog; answers = written; };
+  answers = renamed.answers;
   plan = catalog.plan;
   services = catalog.services;
   eff = import ./effective.nix { inherit catalog answers; };
@@ -148,6 +152,6 @@ let
   domainClashes = import ./domains.nix { inherit catalog eff; };
   keys = import ./keys.nix { inherit catalog eff; };
 in
-u.sortDiags (keys ++ hostRequired ++ integrationRequired ++ settingsRequired
+u.sortDiags (renamed.diags ++ keys ++ hostRequired ++ integrationRequired ++ settingsRequired
   ++ planRules ++ serviceRules ++ needsPostgres ++ needsServices ++ portClashes ++ domainClashes ++ bodySize
   ++ ownSecrets ++ placeholderHashes)

@@ -3,6 +3,7 @@
 # the test plans and compares each with its hand-written <name>.expected.json.
 #   plans/          against the real catalog (nixlib/catalog)
 #   fixture-plans/  against the real _plan.toml plus the fixture services in catalog/
+#   migration-plans/   against the real _plan.toml plus the test service in migration-catalog/
 #   unreadable-plans/  files builtins.fromTOML must refuse outright
 # Exits non-zero on any mismatch and prints a diff per mismatching plan.
 set -euo pipefail
@@ -52,6 +53,12 @@ check "$here/plans" || status=1
 mkdir "$tmp/catalog"
 cp "$lib/../catalog/_plan.toml" "$here"/catalog/*.toml "$tmp/catalog/"
 check "$here/fixture-plans" --arg catalog "import $lib/catalog.nix { dir = $tmp/catalog; }" || status=1
+
+# Old setting keys (renamed_from, [[removed]]): the real _plan.toml beside a test-only
+# service that has them.
+mkdir "$tmp/migration-catalog"
+cp "$lib/../catalog/_plan.toml" "$here"/migration-catalog/*.toml "$tmp/migration-catalog/"
+check "$here/migration-plans" --arg catalog "import $lib/catalog.nix { dir = $tmp/migration-catalog; }" || status=1
 
 # Files Nix cannot read at all (TOML dates and times): builtins.fromTOML must refuse
 # each, as the wizard does (tests/parity.rs checks its side).

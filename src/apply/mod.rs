@@ -154,6 +154,8 @@ impl ApplyPlan {
 /// answers every host file is rendered from. Resolving resolved answers changes
 /// nothing, so a second apply finds nothing to do.
 pub fn resolve_answers(answers: &Answers, catalog: &Catalog) -> Answers {
+    // Renamed keys first, so the defaults written are never beside an old key.
+    let answers = &*crate::plan::renames::with_new_keys(catalog, answers);
     let Ok(mut doc) = answers.text.parse::<DocumentMut>() else {
         return answers.clone();
     };

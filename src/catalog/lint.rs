@@ -213,6 +213,42 @@ fn lint_service(catalog: &Catalog, s: &Service, problems: &mut Vec<String>) {
     }
     lint_placeholder_hashes(&file, s, problems);
     lint_health(&file, s, problems);
+    lint_old_keys(&file, s, problems);
+}
+
+/// An old key (a setting's `renamed_from`, a `[[removed]]` key) is a key answers files
+/// no longer use: never one the service still has, never claimed twice, and a removal
+/// says what to do instead and since when.
+fn lint_old_keys(file: &str, s: &Service, problems: &mut Vec<String>) {
+    let mut seen = BTreeSet::new();
+    let renamed = s
+        .settings
+        .iter()
+        .flat_map(|f| f.renamed_from.iter().map(move |old| (old, &f.key)));
+    for (old, new) in renamed {
+        if s.setting(old).is_some() {
+            problems.push(format!(
+                "{file}: setting {new} is renamed_from {old}, which is still a setting"
+            ));
+        }
+        if !seen.insert(old.as_str()) {
+            problems.push(format!("{file}: old key {old} is declared twice"));
+        }
+    }
+    for r in &s.removed {
+        if s.setting(&r.key).is_some() {
+            problems.push(format!("{file}: removed key {} is still a setting", r.key));
+        }
+        if !seen.insert(r.key.as_str()) {
+            problems.push(format!("{file}: old key {} is declared twice", r.key));
+        }
+        if r.advice.trim().is_empty() || r.since.trim().is_empty() {
+            problems.push(format!(
+                "{file}: removed key {} needs advice (what to do instead) and since (the version that dropped it)",
+                r.key
+            ));
+        }
+    }
 }
 
 fn lint_health(file: &str, s: &Service, problems: &mut Vec<String>) {
@@ -296,6 +332,11 @@ fn lint_field(catalog: &Catalog, file: &str, field: &Field, problems: &mut Vec<S
         FieldType::List => field.item.unwrap_or(FieldType::String),
         ty => ty,
     };
+    if file.starts_with("_plan.toml") && !field.renamed_from.is_empty() {
+        problems.push(format!(
+            "{file}: {key} has renamed_from, which only a service's settings may have"
+        ));
+    }
     if let Some(unset) = &field.unset_means {
         let fits = match (field.ty, unset) {
             (FieldType::Bool, toml::Value::Boolean(_)) => true,

@@ -204,6 +204,10 @@ pub struct Field {
     /// indexer's jetstream): in a fleet the answer may name it `"@<host>/<service>"`.
     #[serde(default)]
     pub refers_to: Option<RefersTo>,
+    /// Older keys of this setting (a service setting only): an answers file that still
+    /// uses one is read as this key, with a warning, and `check --fix` renames it.
+    #[serde(default)]
+    pub renamed_from: Vec<String>,
 }
 
 /// What a setting that points at another service accepts, and how its URL is written.
@@ -366,6 +370,22 @@ pub struct Service {
     /// offers none, and nothing is invented for it).
     #[serde(default)]
     pub health: Option<Health>,
+    /// Settings this service no longer has: an answers file that uses one is refused
+    /// with the advice, and `check --fix` takes it out once confirmed.
+    #[serde(default)]
+    pub removed: Vec<Removed>,
+}
+
+/// A setting key dropped from the catalog, and what to do instead.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Removed {
+    /// The key as `services.<id>.settings.<key>` had it.
+    pub key: String,
+    /// What to do instead, in one sentence.
+    pub advice: String,
+    /// The version (of this project or upstream) that dropped it.
+    pub since: String,
 }
 
 /// An HTTP endpoint the program answers 200 on while it is healthy: asked on

@@ -12,7 +12,6 @@ use crate::disk;
 use crate::exit_status::ExitStatus;
 use crate::plan::Answers;
 use crate::report::{self, Printer, Style, outcome};
-use crate::validate::validate;
 use crate::wizard::summary::next_steps;
 use crate::write_host::{self};
 
@@ -46,7 +45,7 @@ pub fn run(
             return ExitStatus::Unusable;
         }
     };
-    let diagnostics = validate(catalog, &answers.tree);
+    let diagnostics = check_cmd::diagnostics(catalog, &answers);
     if !diagnostics.is_empty() {
         p.put(&check_cmd::text_report(&answers, &diagnostics, style));
     }

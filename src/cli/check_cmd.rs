@@ -9,7 +9,7 @@ use crate::exit_status::ExitStatus;
 use crate::plan::{Answers, LoadError, Location};
 use crate::report::Style;
 use crate::safe_text::{escape, escape_json};
-use crate::validate::{Diagnostic, validate};
+use crate::validate::{Diagnostic, FIX_COMMAND, validate};
 
 /// What `check` prints and its exit status.
 pub struct Outcome {
@@ -26,7 +26,7 @@ pub fn run(catalog: &Catalog, path: &Path, as_json: bool, style: Style) -> Outco
 
 /// `check` of answers already read: the pure part, which the benchmarks measure.
 pub fn check(catalog: &Catalog, answers: &Answers, as_json: bool, style: Style) -> Outcome {
-    let diagnostics = validate(catalog, &answers.tree);
+    let diagnostics = diagnostics(catalog, answers);
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let status = if errors > 0 {
         ExitStatus::Problems
@@ -39,6 +39,24 @@ pub fn check(catalog: &Catalog, answers: &Answers, as_json: bool, style: Style) 
         text_report(answers, &diagnostics, style)
     };
     Outcome { output, status }
+}
+
+/// The plan's diagnostics, and `old-schema` when the file was migrated in memory from an
+/// older schema (only the wizard reads older schemas: the Nix validator never sees one).
+pub fn diagnostics(catalog: &Catalog, answers: &Answers) -> Vec<Diagnostic> {
+    let mut out = validate(catalog, &answers.tree);
+    if let Some(from) = answers.migrated_from {
+        out.push(Diagnostic::warning(
+            "schema",
+            "old-schema",
+            format!(
+                "The file is written for schema {from}; it was read as schema {} (migrated in memory): run `{FIX_COMMAND}` to write it so.",
+                crate::plan::schema::CURRENT
+            ),
+        ));
+        out.sort();
+    }
+    out
 }
 
 /// The report for a file that cannot be read, and exit status 2.

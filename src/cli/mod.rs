@@ -3,6 +3,7 @@ pub mod adopt_cmd;
 pub mod apply_cmd;
 pub mod catalog_cmd;
 pub mod check_cmd;
+pub mod fix_cmd;
 pub mod fleet_cmd;
 pub mod fleet_edit;
 pub mod hand_off;
@@ -79,13 +80,26 @@ pub enum Command {
     ///
     /// Exit status: 0 when the plan is valid (warnings allowed), 1 when it has errors,
     /// 2 when the file cannot be read (missing, not TOML, unsupported schema).
+    ///
+    /// With --fix, first rewrite the file for this wizard: an older schema migrated,
+    /// settings renamed upstream written under their new names, removed settings taken
+    /// out (each with what to do instead). Comments and layout stay. The diff is shown
+    /// and the file written once confirmed (or --yes), backed up and replaced
+    /// atomically; then it is checked. Exit status as above, or 4 when not confirmed,
+    /// 5 when refused (the file changed meanwhile).
     Check {
         /// The answers file (atproto.toml or a profile).
         #[arg(long, value_name = "FILE")]
         answers: PathBuf,
         /// Print JSON instead of text.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "fix")]
         json: bool,
+        /// Rewrite old setting names and an older schema in the file.
+        #[arg(long)]
+        fix: bool,
+        /// With --fix: write without asking.
+        #[arg(long, short = 'y', requires = "fix")]
+        yes: bool,
     },
     /// Print a host file generated from an answers file.
     ///

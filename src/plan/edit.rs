@@ -27,7 +27,9 @@ pub fn set(doc: &mut DocumentMut, path: &str, new: &Value) {
                 Item::Table(t)
             }
         });
-        if inline && let Some(t) = entry.as_inline_table_mut() {
+        // An inline table the operator wrote (`settings = { … }`) is set inside, never
+        // replaced by an empty section.
+        if let Some(t) = entry.as_inline_table_mut() {
             set_inline(t, &parts[i + 1..], new);
             return;
         }

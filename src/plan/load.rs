@@ -3,11 +3,11 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use toml_edit::{Document, Item};
+use toml_edit::{Document, DocumentMut, Item};
 
 use super::line_index::LineIndex;
 pub use super::line_index::{Location, location_of};
-use super::schema;
+use super::schema::{Schema, check_version};
 use crate::safe_text::escape;
 use crate::value::Value;
 
@@ -18,6 +18,9 @@ pub struct Answers {
     pub name: String,
     pub text: String,
     pub tree: BTreeMap<String, Value>,
+    /// The schema the file was written for, when it is older than this binary's: the
+    /// text and tree are the file migrated in memory (`schema::Schema::migrate`).
+    pub migrated_from: Option<i64>,
     locations: HashMap<String, Location>,
 }
 
@@ -65,6 +68,37 @@ impl Answers {
     }
 
     pub fn parse(name: &str, text: &str) -> Result<Answers, LoadError> {
+        Answers::parse_with(name, text, &Schema::REAL)
+    }
+
+    /// [`Answers::parse`] for a reader of `schema`: a file at an older schema is
+    /// migrated in memory, step by step, and says so in `migrated_from`.
+    pub fn parse_with(name: &str, text: &str, schema: &Schema) -> Result<Answers, LoadError> {
+        let answers = Answers::parse_unversioned(name, text)?;
+        let version = check_version(&answers, schema, true)?;
+        if version == schema.current {
+            return Ok(answers);
+        }
+        let mut doc: DocumentMut = text.parse().map_err(|_| LoadError {
+            file: name.to_string(),
+            location: None,
+            message: "not valid TOML".into(),
+        })?;
+        schema
+            .migrate(&mut doc, version)
+            .map_err(|message| LoadError {
+                file: name.to_string(),
+                location: Some(answers.locate("schema")),
+                message,
+            })?;
+        let mut migrated = Answers::parse_unversioned(name, &doc.to_string())?;
+        check_version(&migrated, schema, false)?;
+        migrated.migrated_from = Some(version);
+        Ok(migrated)
+    }
+
+    /// The file's tree and key locations, whatever its schema.
+    fn parse_unversioned(name: &str, text: &str) -> Result<Answers, LoadError> {
         let doc = Document::parse(text.to_string()).map_err(|e| LoadError {
             file: name.to_string(),
             location: e.span().map(|s| location_of(text, s.start)),
@@ -108,9 +142,9 @@ impl Answers {
             name: name.to_string(),
             text: text.to_string(),
             tree,
+            migrated_from: None,
             locations: locations.into_iter().collect(),
         };
-        schema::check_version(&answers)?;
         Ok(answers)
     }
 

@@ -5,8 +5,10 @@ pub mod line_index;
 pub mod load;
 pub mod ports;
 pub mod public;
+pub mod renames;
 pub mod samples;
 pub mod schema;
+pub mod upgrade;
 pub mod view;
 
 pub use load::{Answers, LoadError, Location};

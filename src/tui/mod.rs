@@ -116,8 +116,14 @@ pub fn initial_state(
                 e.file = name;
                 (format!("error: {e}"), ExitStatus::Unusable)
             })?;
+            let brought_up = draft.brought_up().map(String::from);
             let mut s = WizardState::edit_host(dir.clone(), dir_state, draft);
-            if !opts.edit {
+            if let Some(text) = brought_up {
+                s.message = Some(Message {
+                    level: crate::catalog::Level::Warning,
+                    text,
+                });
+            } else if !opts.edit {
                 s.message = Some(Message {
                     level: crate::catalog::Level::Warning,
                     text: format!(

@@ -8,16 +8,18 @@ mod needs;
 pub mod own_secrets;
 mod packages;
 mod ports;
+mod renamed;
 mod rules;
 
 use std::collections::BTreeMap;
 
 pub use keys::looks_like_secret;
+pub use renamed::FIX_COMMAND;
 
 use serde::Serialize;
 
 use crate::catalog::{Catalog, Level};
-use crate::plan::PlanView;
+use crate::plan::{PlanView, renames};
 use crate::value::Value;
 
 /// One problem with a plan: where it is (a dotted path in the answers file) and what
@@ -60,10 +62,14 @@ impl Diagnostic {
     }
 }
 
-/// Every diagnostic for a plan tree, sorted by path, code, then message.
+/// Every diagnostic for a plan tree, sorted by path, code, then message. Old keys of a
+/// service's settings are reported, and the rest is checked as if the file used the new
+/// keys (`plan::renames::forward`).
 pub fn validate(catalog: &Catalog, tree: &BTreeMap<String, Value>) -> Vec<Diagnostic> {
-    let view = PlanView::new(catalog, tree);
     let mut out = Vec::new();
+    renamed::check(&renames::old_keys(catalog, tree), &mut out);
+    let tree = renames::forward(catalog, tree);
+    let view = PlanView::new(catalog, &tree);
     keys::check(&view, &mut out);
     fields::check(&view, &mut out);
     rules::check(&view, &mut out);

@@ -10,7 +10,7 @@ use toml_edit::DocumentMut;
 use super::questions::{Question, parse_answer};
 use crate::catalog::{Catalog, Level};
 use crate::fleet::seat::Seat;
-use crate::plan::{Answers, LoadError, PlanView, edit};
+use crate::plan::{Answers, LoadError, PlanView, edit, renames};
 use crate::validate::{Diagnostic, validate};
 use crate::value::Value;
 
@@ -27,6 +27,29 @@ pub struct Draft {
     /// The host's fleet, when it is one host of several: then the answers are checked as
     /// `fleet check` checks them (references resolved against the other hosts).
     seat: Option<Arc<Seat>>,
+    brought_up: Option<String>,
+}
+
+/// One sentence on what reading `read` migrates, if anything.
+fn brought_up(catalog: &Catalog, read: &Answers) -> Option<String> {
+    let mut parts = Vec::new();
+    if let Some(from) = read.migrated_from {
+        parts.push(format!(
+            "schema {from} migrated to {}",
+            crate::plan::schema::CURRENT
+        ));
+    }
+    for old in renames::old_keys(catalog, &read.tree) {
+        if let (renames::Fate::Renamed { .. }, Some(new)) = (old.fate, old.new_path()) {
+            parts.push(format!("{} is now {new}", old.path()));
+        }
+    }
+    (!parts.is_empty()).then(|| {
+        format!(
+            "Read with this wizard's names ({}): writing saves them so.",
+            parts.join("; ")
+        )
+    })
 }
 
 impl Draft {
@@ -37,13 +60,21 @@ impl Draft {
 
     /// Reads answers text (a profile, or a host's atproto.toml): it must be TOML with a
     /// schema this binary reads, else the same error `check` gives.
+    /// An older schema is migrated and renamed setting keys take their new names here,
+    /// so writing saves them so ([`Draft::brought_up`] says what changed).
     pub fn parse(catalog: &'static Catalog, text: &str) -> Result<Draft, LoadError> {
-        let answers = Answers::parse(ANSWERS_NAME, text)?;
-        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| LoadError {
-            file: ANSWERS_NAME.into(),
-            location: None,
-            message: format!("not valid TOML: {}", e.message().trim_end()),
-        })?;
+        let read = Answers::parse(ANSWERS_NAME, text)?;
+        let brought_up = brought_up(catalog, &read);
+        let answers = renames::with_new_keys(catalog, &read).into_owned();
+        let doc: DocumentMut =
+            answers
+                .text
+                .parse()
+                .map_err(|e: toml_edit::TomlError| LoadError {
+                    file: ANSWERS_NAME.into(),
+                    location: None,
+                    message: format!("not valid TOML: {}", e.message().trim_end()),
+                })?;
         let diagnostics = validate(catalog, &answers.tree);
         Ok(Draft {
             catalog,
@@ -51,6 +82,7 @@ impl Draft {
             answers,
             diagnostics,
             seat: None,
+            brought_up,
         })
     }
 
@@ -64,6 +96,12 @@ impl Draft {
     /// The host's fleet, when it is one host of several.
     pub fn seat(&self) -> Option<&Seat> {
         self.seat.as_deref()
+    }
+
+    /// What reading the text changed, for the first message: an older schema migrated,
+    /// old setting names replaced. `None` when it was read as written.
+    pub fn brought_up(&self) -> Option<&str> {
+        self.brought_up.as_deref()
     }
 
     pub fn catalog(&self) -> &'static Catalog {
@@ -205,6 +243,43 @@ impl Draft {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Old setting names are replaced as the draft is read (the test-only service of
+    /// nixlib/tests/migration-catalog), so the text the wizard writes has the new ones.
+    #[test]
+    fn a_draft_reads_old_setting_names_as_the_new_ones_and_says_so() {
+        let c: &'static Catalog = Box::leak(Box::new(
+            Catalog::from_files(&[
+                (
+                    "_plan.toml",
+                    include_str!("../../nixlib/catalog/_plan.toml"),
+                ),
+                (
+                    "mover.toml",
+                    include_str!("../../nixlib/tests/migration-catalog/mover.toml"),
+                ),
+            ])
+            .unwrap(),
+        ));
+        let d = Draft::parse(
+            c,
+            "schema = 1\n[services.mover.settings]\nws_url = \"https://r.example.com\" # mine\n",
+        )
+        .unwrap();
+        assert_eq!(
+            d.text(),
+            "schema = 1\n[services.mover.settings]\nrelay_url = \"https://r.example.com\" # mine\n"
+        );
+        assert_eq!(
+            d.brought_up(),
+            Some(
+                "Read with this wizard's names (services.mover.settings.ws_url is now services.mover.settings.relay_url): writing saves them so."
+            )
+        );
+        assert!(d.diagnostics().iter().all(|x| x.code != "renamed-setting"));
+        let plain = Draft::parse(c, "schema = 1\n").unwrap();
+        assert_eq!(plain.brought_up(), None);
+    }
 
     #[test]
     fn setting_and_clearing_revalidates_and_keeps_comments() {
