@@ -90,11 +90,11 @@ pub fn unit_probe(unit: &str) -> Probe {
 }
 
 /// The health GET as a command line for a host reached through ssh: bash's
-/// `/dev/tcp` (bash is in every NixOS system; curl can be left out of it), under
-/// coreutils' `timeout`, printing the status line.
+/// `/dev/tcp` and builtins (bash is in every NixOS system; curl can be left out of it),
+/// under coreutils' `timeout`, printing the status line.
 pub fn remote_http_get(port: u16, path: &str) -> Vec<String> {
     let script = format!(
-        "exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET %s HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nConnection: close\\r\\n\\r\\n' \"$1\" >&3 && head -n 1 <&3"
+        "exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET %s HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nConnection: close\\r\\n\\r\\n' \"$1\" >&3 && IFS= read -r line <&3 && printf '%s\\n' \"$line\""
     );
     argv(&[
         "timeout",
