@@ -497,3 +497,53 @@ fn a_control_byte_in_the_journal_is_not_shown() {
         "{stdout}"
     );
 }
+
+/// The unit names `status` asks systemd about are the ones the modules create: every
+/// catalog service's unit (and its registry entry), the secrets oneshot, and the
+/// backup jobs nixpkgs turns into `restic-backups-<job>` / `borgbackup-job-<job>`.
+#[test]
+fn the_units_status_reads_are_the_ones_the_modules_create() {
+    use crate::support::{eval_json, nix_instantiate, nixpkgs_lib};
+    use atproto_wizard::status::targets::{backup_unit_of, secrets_unit_of, unit_of};
+    let (Some(nix), Some(lib)) = (nix_instantiate(), nixpkgs_lib()) else {
+        return;
+    };
+    let eval = |host: &str| {
+        eval_json(
+            &nix,
+            &format!(
+                "let r = import ./nixlib/tests/eval/eval.nix {{ libPath = {:?}; host = ./nixlib/tests/eval/hosts/{host}; }}; in {{ \
+                 units = builtins.attrNames r.config.systemd.services; \
+                 registry = builtins.mapAttrs (_: e: e.unit) r.config.atproto.registry; \
+                 restic = builtins.attrNames r.config.services.restic.backups; \
+                 borg = builtins.attrNames r.config.services.borgbackup.jobs; }}",
+                lib.display().to_string()
+            ),
+        )
+    };
+    let has = |v: &serde_json::Value, name: &str| v.as_array().unwrap().iter().any(|u| u == name);
+    let all = eval("everything.nix");
+    let catalog = atproto_wizard::catalog::Catalog::embedded();
+    for service in catalog.services.values() {
+        let unit = unit_of(service);
+        assert!(
+            has(&all["units"], &unit),
+            "no systemd.services.{unit}: {}",
+            all["units"]
+        );
+        assert_eq!(all["registry"][&service.id], unit.as_str());
+    }
+    // nixpkgs' borgbackup module names each job's unit borgbackup-job-<job>.
+    assert_eq!(all["borg"], serde_json::json!(["atproto"]));
+    assert_eq!(backup_unit_of("borg").unwrap(), "borgbackup-job-atproto");
+
+    let pds = eval("pds-caddy.nix");
+    assert!(
+        has(&pds["units"], &secrets_unit_of("bluesky-pds")),
+        "{}",
+        pds["units"]
+    );
+    // nixpkgs' restic module names each job's unit restic-backups-<job>.
+    assert_eq!(pds["restic"], serde_json::json!(["atproto"]));
+    assert_eq!(backup_unit_of("restic").unwrap(), "restic-backups-atproto");
+}
