@@ -74,7 +74,7 @@ pub fn journal(unit: &str, o: &Observed, cx: &Context) -> Check {
         unit,
         Level::Warning,
         format!(
-            "{} error line{} in the last day (the last ones below)",
+            "{} error line{} in the last day",
             lines.len(),
             if lines.len() == 1 { "" } else { "s" }
         ),
