@@ -547,3 +547,45 @@ fn the_units_status_reads_are_the_ones_the_modules_create() {
     assert_eq!(pds["restic"], serde_json::json!(["atproto"]));
     assert_eq!(backup_unit_of("restic").unwrap(), "restic-backups-atproto");
 }
+
+#[test]
+fn a_host_that_ssh_would_read_as_an_option_is_refused() {
+    let h = Host::healthy();
+    let (out, stdout) = h.status(&plan(serve("200 OK")), &["--host=-oProxyCommand=touch x"]);
+    assert_eq!(out.status.code(), Some(2), "{stdout}");
+    assert!(stdout.contains("is not user@machine"), "{stdout}");
+    assert!(!h.log().contains("ssh"), "{}", h.log());
+}
+
+#[test]
+fn watch_redraws_until_ctrl_c_and_exits_130() {
+    let h = Host::healthy();
+    h.write_tools();
+    let dir = h.tmp.path().join("host");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("atproto.toml"), plan(serve("200 OK"))).unwrap();
+    let child = Command::cargo_bin("atproto-wizard")
+        .unwrap()
+        .arg("status")
+        .arg(&dir)
+        .args(["--watch", "1"])
+        .env("PATH", h.bin())
+        .env("STATUS_LOG", h.tmp.path().join("log"))
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Two reports at least, one second apart.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while h.log().matches("readlink").count() < 2 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    // SAFETY: kill has no preconditions; the pid is our own child's.
+    unsafe { libc::kill(child.id() as i32, libc::SIGINT) };
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(130), "{stdout}");
+    assert!(stdout.matches("Status of pds1").count() >= 2, "{stdout}");
+    // Not a terminal: no screen clearing in the output.
+    assert!(!stdout.contains('\x1b'), "{stdout:?}");
+}

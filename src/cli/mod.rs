@@ -298,7 +298,7 @@ pub enum Command {
     /// from here, as the public sees them).
     ///
     /// Exit status: 0 all healthy; 1 something needs attention; 2 DIR has no readable
-    /// atproto.toml; 3 cannot run here (no systemctl, not Linux, ssh missing or the
+    /// atproto.toml (or --host is not user@machine); 3 cannot run here (no systemctl, not Linux, ssh missing or the
     /// host unreachable); 130 when --watch is ended with Ctrl-C.
     Status {
         /// The host's configuration directory (with its atproto.toml).

@@ -29,8 +29,8 @@ pub struct Options {
 }
 
 /// Runs `status`, printing to `out`; returns the exit status: 0 all healthy, 1 needs
-/// attention, 2 DIR has no readable atproto.toml, 3 cannot run here, 130 when a
-/// `--watch` is ended with Ctrl-C.
+/// attention, 2 DIR has no readable atproto.toml (or --host is no ssh target), 3
+/// cannot run here, 130 when a `--watch` is ended with Ctrl-C.
 pub fn run(
     catalog: &Catalog,
     opts: &Options,
@@ -39,6 +39,17 @@ pub fn run(
     interrupt: &CancelToken,
 ) -> ExitStatus {
     let mut p = Printer { out };
+    if let Some(target) = &opts.host
+        && (target.is_empty() || target.starts_with('-'))
+    {
+        // ssh would read it as one of its own options.
+        p.put(&format!(
+            "{}: --host {} is not user@machine\n",
+            style.error("error"),
+            escape(target)
+        ));
+        return ExitStatus::Unusable;
+    }
     let answers = match Answers::read(&opts.dir.join("atproto.toml")) {
         Ok(a) => a,
         Err(e) => {
