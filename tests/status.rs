@@ -559,7 +559,8 @@ fn a_host_that_ssh_would_read_as_an_option_is_refused() {
 
 #[test]
 fn watch_redraws_until_ctrl_c_and_exits_130() {
-    let h = Host::healthy();
+    let mut h = Host::healthy();
+    h.on("nix", "eval --raw *", "/nix/store/abc-nixos-system", 0);
     h.write_tools();
     let dir = h.tmp.path().join("host");
     std::fs::create_dir_all(&dir).unwrap();
@@ -586,6 +587,20 @@ fn watch_redraws_until_ctrl_c_and_exits_130() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(130), "{stdout}");
     assert!(stdout.matches("Status of pds1").count() >= 2, "{stdout}");
+    // DIR's system is evaluated once, however many redraws; it is the running one.
+    let log = h.log();
+    assert_eq!(log.matches("nix eval --raw").count(), 1, "{log}");
+    assert!(
+        log.contains(&format!(
+            "nix eval --raw {}#nixosConfigurations.pds1.config.system.build.toplevel.outPath",
+            dir.canonicalize().unwrap().display()
+        )),
+        "{log}"
+    );
+    assert!(
+        stdout.contains("ok: generation /nix/store/abc-nixos-system: running "),
+        "{stdout}"
+    );
     // Not a terminal: no screen clearing in the output.
     assert!(!stdout.contains('\x1b'), "{stdout:?}");
 }

@@ -11,8 +11,9 @@ use crate::plan::{Answers, PlanView};
 use crate::preview::CancelToken;
 use crate::report::{Printer, Style};
 use crate::safe_text::escape;
+use crate::status::probes::{BUILT_KEY, probes};
 use crate::status::runner::{Runner, can_run};
-use crate::status::{Context, Report, judge, probes::probes, targets};
+use crate::status::{Context, Report, judge, targets};
 use crate::value::Value;
 use crate::wizard::summary::switch_step;
 
@@ -90,8 +91,12 @@ pub fn run(
         switch: switch.lines().last().unwrap_or_default().trim().to_string(),
         now: 0,
     };
+    // Evaluating DIR's system is slow and DIR does not change while watching: once.
+    let (once, every): (Vec<_>, Vec<_>) = probes.into_iter().partition(|p| p.key == BUILT_KEY);
+    let built = runner.run_all(&once);
     loop {
-        let observations = runner.run_all(&probes);
+        let mut observations = runner.run_all(&every);
+        observations.extend(built.clone());
         if interrupt.is_cancelled() {
             return ExitStatus::INTERRUPTED;
         }
