@@ -23,6 +23,8 @@ struct Host {
     tmp: tempfile::TempDir,
     answers: Vec<(String, Answer)>,
     missing: Vec<&'static str>,
+    /// What the stand-in ssh does instead of running the command (a failure).
+    ssh: Option<&'static str>,
 }
 
 fn quoted(s: &str) -> String {
@@ -39,6 +41,7 @@ impl Host {
             tmp: tempfile::tempdir().unwrap(),
             answers: Vec::new(),
             missing: Vec::new(),
+            ssh: None,
         };
         h.on("systemctl", "show --property=Version", "Version=255\n", 0);
         h.on("systemctl", "show *", ACTIVE, 0);
@@ -133,7 +136,12 @@ impl Host {
         write_tool(
             &bin,
             "ssh",
-            "printf '%s\\n' \"ssh $*\" >> \"$STATUS_LOG\"\nwhile [ \"$1\" != -- ]; do shift; done\nshift\nexec /bin/bash -c \"$1\"",
+            &format!(
+                "printf '%s\\n' \"ssh $*\" >> \"$STATUS_LOG\"\n{}",
+                self.ssh.unwrap_or(
+                    "while [ \"$1\" != -- ]; do shift; done\nshift\nexec /bin/bash -c \"$1\""
+                )
+            ),
         );
         // What the health GET through ssh runs on the host (coreutils and bash).
         for real in ["timeout", "bash"] {
@@ -578,7 +586,7 @@ fn watch_redraws_until_ctrl_c_and_exits_130() {
         .unwrap();
     // Two reports at least, one second apart.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while h.log().matches("readlink").count() < 2 && std::time::Instant::now() < deadline {
+    while h.log().matches("journalctl -u bluesky-pds").count() < 2 && std::time::Instant::now() < deadline {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     // SAFETY: kill has no preconditions; the pid is our own child's.
@@ -603,4 +611,22 @@ fn watch_redraws_until_ctrl_c_and_exits_130() {
     );
     // Not a terminal: no screen clearing in the output.
     assert!(!stdout.contains('\x1b'), "{stdout:?}");
+}
+
+#[test]
+fn a_machine_that_is_not_nixos_or_cannot_be_reached_is_cannot_run_here() {
+    let mut h = Host::healthy();
+    h.on("readlink", "/run/current-system", "", 1);
+    let (out, stdout) = h.status(&plan(serve("200 OK")), &[]);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(
+        stdout.contains("cannot run here: the host is not NixOS (no /run/current-system)"),
+        "{stdout}"
+    );
+
+    let mut h = Host::healthy();
+    h.ssh = Some("echo 'ssh: connect to host pds1 port 22: Connection refused' >&2\nexit 255");
+    let (out, stdout) = h.status(&plan(serve("200 OK")), &["--host", "ops@pds1"]);
+    assert_eq!(out.status.code(), Some(3), "{stdout}");
+    assert!(stdout.contains("cannot run here: cannot reach the host through ssh: ssh: connect to host pds1 port 22: Connection refused"), "{stdout}");
 }

@@ -7,7 +7,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use super::observed::{Observations, Observed};
-use super::probes::{Action, HEALTH_TIMEOUT_SECS, Place, Probe, remote_http_get};
+use super::probes::{Action, HEALTH_TIMEOUT_SECS, Place, Probe, RUNNING_KEY, remote_http_get};
 use crate::preview::process::{self, CancelToken, CommandSpec, RunError};
 use crate::shell::shell_word;
 
@@ -148,7 +148,7 @@ fn http_get(port: u16, path: &str) -> Observed {
     }
 }
 
-/// Whether probes can run at all: systemd here (or ssh, and systemd on the host).
+/// Whether probes can run at all: systemd and NixOS here (or ssh, and both on the host).
 /// `Err` says why not.
 pub fn can_run(runner: &Runner) -> Result<(), String> {
     if runner.via.is_none() && !cfg!(target_os = "linux") {
@@ -168,7 +168,7 @@ pub fn can_run(runner: &Runner) -> Result<(), String> {
         place: Place::Host,
     };
     match runner.observe(&probe) {
-        Observed::Output { code: 0, .. } => Ok(()),
+        Observed::Output { code: 0, .. } => is_nixos(runner),
         Observed::NotInstalled(p) if p == "ssh" => {
             Err("ssh is not installed here, and --host needs it".into())
         }
@@ -180,5 +180,22 @@ pub fn can_run(runner: &Runner) -> Result<(), String> {
             stderr.lines().next().unwrap_or("ssh failed")
         )),
         other => Err(format!("systemctl does not work on the host: {}", other.problem())),
+    }
+}
+
+/// NixOS links the running system at /run/current-system; without it the units and
+/// paths `status` reads are not this project's.
+fn is_nixos(runner: &Runner) -> Result<(), String> {
+    let probe = Probe {
+        key: RUNNING_KEY.into(),
+        action: Action::Run(vec!["readlink".into(), "/run/current-system".into()]),
+        place: Place::Host,
+    };
+    match runner.observe(&probe) {
+        Observed::Output { code: 0, .. } => Ok(()),
+        other => Err(format!(
+            "the host is not NixOS (no /run/current-system): {}",
+            other.problem()
+        )),
     }
 }
