@@ -587,7 +587,9 @@ fn watch_redraws_until_ctrl_c_and_exits_130() {
     // Two reports at least, one second apart: the third has started once its probes
     // run, so the second was printed.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-    while h.log().matches("journalctl -u bluesky-pds").count() < 3 && std::time::Instant::now() < deadline {
+    while h.log().matches("journalctl -u bluesky-pds").count() < 3
+        && std::time::Instant::now() < deadline
+    {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     // SAFETY: kill has no preconditions; the pid is our own child's.

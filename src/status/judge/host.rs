@@ -98,7 +98,10 @@ pub fn tls(n: &TlsTarget, o: &Observed, cx: &Context) -> Check {
             "tls",
             label,
             Level::Error,
-            format!("does not answer over TLS on port 443: {}", o.problem()),
+            format!(
+                "does not answer over TLS on port 443: {}",
+                openssl_reason(&o.problem())
+            ),
         );
         c.next = vec![
             format!("check DNS for {label}: it must point at the host"),
@@ -133,6 +136,15 @@ pub fn tls(n: &TlsTarget, o: &Observed, cx: &Context) -> Check {
         Level::Ok,
         format!("certificate valid for {days} more days"),
     )
+}
+
+/// OpenSSL's error lines (`40970E0B817F0000:error:10080002:BIO routines:…:746:Name or
+/// service not known`) end with the reason; anything else is kept whole.
+fn openssl_reason(line: &str) -> &str {
+    match line.split_once(":error:") {
+        Some((_, rest)) => rest.rsplit(':').next().unwrap_or(rest).trim(),
+        None => line,
+    }
 }
 
 /// Whether the running system is the one DIR builds.

@@ -238,6 +238,17 @@ fn certificates_warn_under_14_days_and_fail_when_expired_or_unreachable() {
         c.next[0],
         "check DNS for pds.example.com: it must point at the host"
     );
+
+    // OpenSSL's own error line is cut to its reason.
+    o.insert(
+        "tls:pds.example.com".into(),
+        Observed::failed(1, "40970E0B817F0000:error:10080002:BIO routines:BIO_lookup_ex:system lib:../crypto/bio/bio_addr.c:746:Name or service not known\n"),
+    );
+    let c = find(&judge(&targets(), &o, &cx(None)), "tls").clone();
+    assert_eq!(
+        c.summary,
+        "does not answer over TLS on port 443: Name or service not known"
+    );
 }
 
 #[test]
