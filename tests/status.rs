@@ -512,7 +512,9 @@ fn a_control_byte_in_the_journal_is_not_shown() {
 #[test]
 fn the_units_status_reads_are_the_ones_the_modules_create() {
     use crate::support::{eval_json, nix_instantiate, nixpkgs_lib};
-    use atproto_wizard::status::targets::{backup_unit_of, secrets_unit_of, unit_of};
+    use atproto_wizard::status::targets::{
+        backup_unit_of, companions_of, secrets_unit_of, unit_of,
+    };
     let (Some(nix), Some(lib)) = (nix_instantiate(), nixpkgs_lib()) else {
         return;
     };
@@ -540,7 +542,17 @@ fn the_units_status_reads_are_the_ones_the_modules_create() {
             all["units"]
         );
         assert_eq!(all["registry"][&service.id], unit.as_str());
+        for companion in companions_of(service) {
+            assert!(
+                has(&all["units"], &companion),
+                "no systemd.services.{companion}"
+            );
+        }
     }
+    assert_eq!(
+        companions_of(catalog.service("ozone").unwrap()),
+        ["ozone-daemon"]
+    );
     // nixpkgs' borgbackup module names each job's unit borgbackup-job-<job>.
     assert_eq!(all["borg"], serde_json::json!(["atproto"]));
     assert_eq!(backup_unit_of("borg").unwrap(), "borgbackup-job-atproto");

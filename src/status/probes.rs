@@ -111,7 +111,9 @@ pub fn remote_http_get(port: u16, path: &str) -> Vec<String> {
 pub fn probes(t: &StatusTargets, dir: &str) -> Vec<Probe> {
     let mut out = Vec::new();
     for s in &t.services {
-        out.push(unit_probe(&s.unit));
+        for unit in std::iter::once(&s.unit).chain(&s.companions) {
+            out.push(unit_probe(unit));
+        }
         if let Some(h) = &s.health {
             out.push(Probe {
                 key: health_key(&s.id),
@@ -122,23 +124,25 @@ pub fn probes(t: &StatusTargets, dir: &str) -> Vec<Probe> {
                 place: Place::Host,
             });
         }
-        out.push(run(
-            journal_key(&s.unit),
-            &[
-                "journalctl",
-                "-u",
-                &format!("{}.service", s.unit),
-                "-p",
-                "err",
-                "-n",
-                "5",
-                "--no-pager",
-                "-o",
-                "cat",
-                "--since",
-                "-1d",
-            ],
-        ));
+        for unit in std::iter::once(&s.unit).chain(&s.companions) {
+            out.push(run(
+                journal_key(unit),
+                &[
+                    "journalctl",
+                    "-u",
+                    &format!("{unit}.service"),
+                    "-p",
+                    "err",
+                    "-n",
+                    "5",
+                    "--no-pager",
+                    "-o",
+                    "cat",
+                    "--since",
+                    "-1d",
+                ],
+            ));
+        }
         for d in &s.state_dirs {
             out.push(run(du_key(d), &["du", "-sb", d]));
             out.push(run(df_key(d), &["df", "-B1", "--output=avail,size", d]));
@@ -215,6 +219,7 @@ mod tests {
                 state_dirs: vec!["/var/lib/pds".into()],
                 disk_gb: 20,
                 secrets_unit: Some("atproto-secrets-bluesky-pds".into()),
+                companions: Vec::new(),
             }],
             secret_files: vec![SecretFile {
                 owner: "bluesky-pds".into(),

@@ -17,6 +17,8 @@ pub struct ServiceTarget {
     pub title: String,
     /// Its systemd unit, without `.service`.
     pub unit: String,
+    /// More units of the same service, started after the main one.
+    pub companions: Vec<String>,
     /// Where it answers while healthy, on the host's loopback.
     pub health: Option<HealthTarget>,
     /// The state directories systemd makes for it (`StateDirectory=`).
@@ -79,6 +81,18 @@ pub fn unit_of(service: &Service) -> String {
     service.id.clone()
 }
 
+/// Units a service's module runs beside its main one (its `companions`), which the
+/// catalog does not describe: Ozone's daemon (nixlib/modules/services/ozone.nix).
+const COMPANIONS: &[(&str, &str)] = &[("ozone", "ozone-daemon")];
+
+pub fn companions_of(service: &Service) -> Vec<String> {
+    COMPANIONS
+        .iter()
+        .filter(|(id, _)| *id == service.id)
+        .map(|(_, unit)| unit.to_string())
+        .collect()
+}
+
 /// The oneshot that prepares a service's secrets (nixlib/modules/integration/secrets.nix).
 pub fn secrets_unit_of(unit: &str) -> String {
     format!("atproto-secrets-{unit}")
@@ -132,6 +146,7 @@ pub fn targets(view: &PlanView) -> StatusTargets {
                 .collect(),
             disk_gb: service.resources.disk_gb,
             secrets_unit,
+            companions: companions_of(service),
             unit,
         });
         if proxy
@@ -319,6 +334,19 @@ backend = "generate"
                 .iter()
                 .all(|f| f.file.starts_with("/run/secrets/atproto/bluesky-pds/"))
         );
+    }
+
+    #[test]
+    fn ozone_is_checked_at_its_daemon_too() {
+        let t = of("schema = 1\n[host]\nhostname = \"h\"\n[services.ozone]\n");
+        assert_eq!(t.services[0].unit, "ozone");
+        assert_eq!(t.services[0].companions, ["ozone-daemon"]);
+        let keys: Vec<String> = crate::status::probes::probes(&t, "/d")
+            .into_iter()
+            .map(|p| p.key)
+            .filter(|k| k.contains("ozone-daemon"))
+            .collect();
+        assert_eq!(keys, ["unit:ozone-daemon", "journal:ozone-daemon"]);
     }
 
     #[test]

@@ -41,21 +41,19 @@ pub fn judge(t: &StatusTargets, obs: &Observations, cx: &Context) -> Report {
     let get = |key: &str| obs.get(key).unwrap_or(&missing);
     let mut sections = Vec::new();
     for s in &t.services {
-        let mut checks = vec![units::service_unit(
-            &s.unit,
-            get(&probes::unit_key(&s.unit)),
-            cx,
-        )];
+        let units: Vec<&String> = std::iter::once(&s.unit).chain(&s.companions).collect();
+        let mut checks: Vec<Check> = units
+            .iter()
+            .map(|u| units::service_unit(u, get(&probes::unit_key(u)), cx))
+            .collect();
         checks.push(service::health(
             s,
             s.health.as_ref().map(|_| get(&probes::health_key(&s.id))),
             cx,
         ));
-        checks.push(service::journal(
-            &s.unit,
-            get(&probes::journal_key(&s.unit)),
-            cx,
-        ));
+        for u in &units {
+            checks.push(service::journal(u, get(&probes::journal_key(u)), cx));
+        }
         for d in &s.state_dirs {
             checks.push(service::disk(
                 s,

@@ -19,6 +19,7 @@ fn targets() -> StatusTargets {
             state_dirs: vec!["/var/lib/pds".into()],
             disk_gb: 20,
             secrets_unit: Some("atproto-secrets-bluesky-pds".into()),
+            companions: Vec::new(),
         }],
         secret_files: vec![SecretFile {
             owner: "bluesky-pds".into(),
