@@ -19,6 +19,7 @@ pub mod render;
 pub mod report;
 pub mod safe_text;
 pub mod shell;
+pub mod status;
 pub mod tui;
 pub mod validate;
 pub mod value;

@@ -7,7 +7,7 @@ use atproto_wizard::catalog::Catalog;
 use atproto_wizard::cli::hand_off::ask_on_terminal;
 use atproto_wizard::cli::{
     Cli, Command, FleetCommand, adopt_cmd, apply_cmd, catalog_cmd, check_cmd, fix_cmd, fleet_cmd,
-    import_pds_cmd, preview_cmd, render_cmd,
+    import_pds_cmd, preview_cmd, render_cmd, status_cmd,
 };
 use atproto_wizard::exit_status::ExitStatus;
 use atproto_wizard::report::Style;
@@ -212,6 +212,18 @@ fn main() -> ExitCode {
             nix_args,
             against: Some(against),
         }),
+        Some(Command::Status {
+            dir,
+            host,
+            json,
+            watch,
+        }) => status(status_cmd::Options {
+            dir,
+            host,
+            json,
+            watch,
+            terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+        }),
         None => wizard(PathBuf::from("./atproto-host"), None, false, false, false),
         Some(Command::New {
             dir,
@@ -279,8 +291,21 @@ fn preview(opts: preview_cmd::Options) -> ExitCode {
     ExitCode::from(status)
 }
 
+/// `status`: Ctrl-C ends a `--watch` (and stops a probe still running).
+fn status(opts: status_cmd::Options) -> ExitCode {
+    let interrupt = cancel_on_signals();
+    let status = status_cmd::run(
+        Catalog::embedded(),
+        &opts,
+        Style::for_stdout(),
+        &mut std::io::stdout(),
+        &interrupt,
+    );
+    ExitCode::from(status)
+}
+
 /// A token Ctrl-C and SIGTERM cancel, for the commands that run other programs
-/// (`preview`, `fleet preview`): the running tool is stopped, not left behind.
+/// (`preview`, `fleet preview`, `status`): the running tool is stopped, not left behind.
 fn cancel_on_signals() -> atproto_wizard::preview::CancelToken {
     use std::sync::Arc;
     use std::sync::atomic::AtomicBool;

@@ -47,6 +47,7 @@ mod render_cli;
 mod render_host_cli;
 mod render_profiles;
 mod secrets_script;
+mod status;
 mod terminal_text;
 mod unit_access;
 mod values;

@@ -10,6 +10,7 @@ pub mod hand_off;
 pub mod import_pds_cmd;
 pub mod preview_cmd;
 pub mod render_cmd;
+pub mod status_cmd;
 mod write_flow;
 
 use std::net::SocketAddr;
@@ -301,6 +302,32 @@ pub enum Command {
         /// With --build, the system to compare the new one with.
         #[arg(long, value_name = "PATH", default_value = "/run/current-system")]
         against: PathBuf,
+    },
+    /// How the host in DIR is doing after the switch: each enabled service's unit,
+    /// health endpoint, recent journal errors and disk; the secrets (the units that
+    /// prepare them, each file root's alone, never read); the proxy's certificates; the
+    /// last backup; whether the running system is DIR's. Every problem says what to do.
+    ///
+    /// Runs on the host, or from elsewhere with --host (every probe through `ssh
+    /// user@machine -- <command>`, nothing installed there; certificates are checked
+    /// from here, as the public sees them).
+    ///
+    /// Exit status: 0 all healthy; 1 something needs attention; 2 DIR has no readable
+    /// atproto.toml (or --host is not user@machine); 3 cannot run here (no systemctl, not Linux, ssh missing or the
+    /// host unreachable); 130 when --watch is ended with Ctrl-C.
+    Status {
+        /// The host's configuration directory (with its atproto.toml).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+        /// Probe this machine through ssh instead of this one.
+        #[arg(long, value_name = "USER@MACHINE")]
+        host: Option<String>,
+        /// Print one JSON document (for scripts and monitoring).
+        #[arg(long)]
+        json: bool,
+        /// Redraw every SECONDS (default 5) until Ctrl-C.
+        #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "5")]
+        watch: Option<u64>,
     },
 }
 
