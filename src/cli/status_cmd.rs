@@ -29,6 +29,106 @@ pub struct Options {
     pub terminal: bool,
 }
 
+/// A host being watched: what to probe and how, read once; each [`Session::round`]
+/// probes again and judges what it saw.
+pub struct Session {
+    targets: crate::status::StatusTargets,
+    every: Vec<crate::status::probes::Probe>,
+    /// The observations made once (DIR's evaluated system: slow, and DIR does not
+    /// change while watching).
+    built: crate::status::Observations,
+    runner: Runner,
+    cx: Context,
+}
+
+impl Session {
+    /// Reads DIR's plan and checks the probes can run here (or through ssh); the
+    /// message and exit status otherwise.
+    pub fn open(
+        catalog: &Catalog,
+        opts: &Options,
+        style: Style,
+        interrupt: &CancelToken,
+    ) -> Result<Session, (String, ExitStatus)> {
+        if let Some(target) = &opts.host
+            && (target.is_empty() || target.starts_with('-'))
+        {
+            // ssh would read it as one of its own options.
+            return Err((
+                format!(
+                    "{}: --host {} is not user@machine\n",
+                    style.error("error"),
+                    escape(target)
+                ),
+                ExitStatus::Unusable,
+            ));
+        }
+        let answers = Answers::read(&opts.dir.join("atproto.toml")).map_err(|e| {
+            (
+                format!("{}: {e}\n", style.error("error")),
+                ExitStatus::Unusable,
+            )
+        })?;
+        let view = PlanView::new(catalog, &answers.tree);
+        let t = targets(&view);
+        let shown = opts.dir.display().to_string();
+        // `nix eval` reads the flake where it is, whatever the working directory.
+        let flake_dir = std::fs::canonicalize(&opts.dir)
+            .map(|d| d.display().to_string())
+            .unwrap_or_else(|_| shown.clone());
+        let probes = probes(&t, &flake_dir);
+        let runner = Runner {
+            via: opts.host.clone(),
+            cancel: interrupt.clone(),
+        };
+        if let Err(why) = can_run(&runner) {
+            return Err((
+                format!("{}: {}\n", style.error("cannot run here"), escape(&why)),
+                ExitStatus::CannotRunHere,
+            ));
+        }
+        let text = |path: &str| match view.get(path) {
+            Some(Value::Str(s)) if !s.is_empty() => Some(s),
+            _ => None,
+        };
+        let switch = switch_step(&view, &opts.dir);
+        let cx = Context {
+            dir: shown,
+            via: opts.host.clone(),
+            backend: text("integrations.secrets.backend").unwrap_or_else(|| "generate".into()),
+            proxy: text("integrations.proxy.kind").filter(|k| k != "none"),
+            switch: switch.lines().last().unwrap_or_default().trim().to_string(),
+            now: 0,
+        };
+        let (once, every): (Vec<_>, Vec<_>) = probes.into_iter().partition(|p| p.key == BUILT_KEY);
+        let built = runner.run_all(&once);
+        Ok(Session {
+            targets: t,
+            every,
+            built,
+            runner,
+            cx,
+        })
+    }
+
+    /// Probes once more and judges; `None` when cancelled meanwhile.
+    pub fn round(&self) -> Option<Report> {
+        let mut observations = self.runner.run_all(&self.every);
+        observations.extend(self.built.clone());
+        if self.runner.cancel.is_cancelled() {
+            return None;
+        }
+        Some(judge(
+            &self.targets,
+            &observations,
+            &Context {
+                now: now(),
+                ..self.cx.clone()
+            },
+        ))
+    }
+}
+
 /// Runs `status`, printing to `out`; returns the exit status: 0 all healthy, 1 needs
 /// attention, 2 DIR has no readable atproto.toml (or --host is no ssh target), 3
 /// cannot run here, 130 when a `--watch` is ended with Ctrl-C.
@@ -40,74 +140,17 @@ pub fn run(
     interrupt: &CancelToken,
 ) -> ExitStatus {
     let mut p = Printer { out };
-    if let Some(target) = &opts.host
-        && (target.is_empty() || target.starts_with('-'))
-    {
-        // ssh would read it as one of its own options.
-        p.put(&format!(
-            "{}: --host {} is not user@machine\n",
-            style.error("error"),
-            escape(target)
-        ));
-        return ExitStatus::Unusable;
-    }
-    let answers = match Answers::read(&opts.dir.join("atproto.toml")) {
-        Ok(a) => a,
-        Err(e) => {
-            p.put(&format!("{}: {e}\n", style.error("error")));
-            return ExitStatus::Unusable;
+    let session = match Session::open(catalog, opts, style, interrupt) {
+        Ok(s) => s,
+        Err((message, status)) => {
+            p.put(&message);
+            return status;
         }
     };
-    let view = PlanView::new(catalog, &answers.tree);
-    let t = targets(&view);
-    let shown = opts.dir.display().to_string();
-    // `nix eval` reads the flake where it is, whatever the working directory.
-    let flake_dir = std::fs::canonicalize(&opts.dir)
-        .map(|d| d.display().to_string())
-        .unwrap_or_else(|_| shown.clone());
-    let probes = probes(&t, &flake_dir);
-    let runner = Runner {
-        via: opts.host.clone(),
-        cancel: interrupt.clone(),
-    };
-    if let Err(why) = can_run(&runner) {
-        p.put(&format!(
-            "{}: {}\n",
-            style.error("cannot run here"),
-            escape(&why)
-        ));
-        return ExitStatus::CannotRunHere;
-    }
-    let text = |path: &str| match view.get(path) {
-        Some(Value::Str(s)) if !s.is_empty() => Some(s),
-        _ => None,
-    };
-    let switch = switch_step(&view, &opts.dir);
-    let cx = Context {
-        dir: shown,
-        via: opts.host.clone(),
-        backend: text("integrations.secrets.backend").unwrap_or_else(|| "generate".into()),
-        proxy: text("integrations.proxy.kind").filter(|k| k != "none"),
-        switch: switch.lines().last().unwrap_or_default().trim().to_string(),
-        now: 0,
-    };
-    // Evaluating DIR's system is slow and DIR does not change while watching: once.
-    let (once, every): (Vec<_>, Vec<_>) = probes.into_iter().partition(|p| p.key == BUILT_KEY);
-    let built = runner.run_all(&once);
     loop {
-        let mut observations = runner.run_all(&every);
-        observations.extend(built.clone());
-        if interrupt.is_cancelled() {
+        let Some(report) = session.round() else {
             return ExitStatus::INTERRUPTED;
-        }
-        let report = judge(
-            &t,
-            &observations,
-            &Context {
-                now: now(),
-                ..cx.clone()
-            },
-        );
+        };
         if opts.watch.is_some() && opts.terminal {
             // Home and clear: each report replaces the last.
             p.put("\x1b[H\x1b[2J");
