@@ -24,6 +24,7 @@ mod cli;
 mod disk_kill;
 mod fleet;
 mod fuzz_answers;
+mod health_modules;
 mod host_file_safety;
 mod host_files;
 mod hostedit;
