@@ -21,6 +21,7 @@ mod catalog;
 mod check;
 mod check_scale;
 mod cli;
+mod diagnostics_script;
 mod disk_kill;
 mod fleet;
 mod fuzz_answers;
