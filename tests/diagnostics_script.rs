@@ -169,6 +169,7 @@ echo "Jan 01 pds[1]: jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkaWQ6cGxjOngifQ.c2lnbmF
 echo "Jan 01 pds[1]: env leak envplanted-admin-pw"
 echo "Jan 01 pds[1]: RSKY_API_KEY: rsky-api-key-value"
 echo "Jan 01 pds[1]: smtp smtps://mailer:smtppass@smtp.example.com:465/"
+echo "Jan 01 systemd[1]: atproto-secrets-bluesky-pds.service: Deactivated successfully."
 printf 'Jan 01 pds[1]: colour \033[31mred\n'"#,
     );
     tool(
@@ -194,9 +195,9 @@ esac"#,
     fs::write(
         dir.join("services"),
         format!(
-            "bluesky-pds\tbluesky-pds\tpds-0.4.208\thttp://127.0.0.1:3000/xrpc/_health\t{d}\t{d}/pds.env\n\
-             indigo-relay\tindigo-relay\tindigo-tap-v0.1.10\thttp://127.0.0.1:2470/xrpc/_health\t{d}\t\n\
-             constellation\tconstellation\tconstellation-0.1.0\t-\t\t\n",
+            "bluesky-pds\tbluesky-pds\tpds-0.4.208\thttp://127.0.0.1:3000/xrpc/_health\t{d}\t{d}/pds.env\tatproto-secrets-bluesky-pds\n\
+             indigo-relay\tindigo-relay\tindigo-tap-v0.1.10\thttp://127.0.0.1:2470/xrpc/_health\t{d}\t-\t-\n\
+             constellation\tconstellation\tconstellation-0.1.0\t-\t-\t-\tconstellation-extra\n",
             d = dir.display()
         ),
     )
@@ -265,6 +266,7 @@ fn the_report_keeps_ordinary_lines_and_marks_what_it_removed() {
         "Environment=PDS_ADMIN_PASSWORD=<redacted> PDS_HOSTNAME=pds.example.com",
         "\"PDS_HOSTNAME\": \"pds.example.com\"",
         "\"PDS_ADMIN_PASSWORD\": \"<redacted>\"",
+        "systemd[1]: atproto-secrets-bluesky-pds.service: Deactivated successfully.",
     ] {
         assert!(report.contains(kept), "{kept:?} is not in:\n{report}");
     }
@@ -298,6 +300,8 @@ fn the_report_lists_each_services_state_and_health() {
         "health: FAILING: http://127.0.0.1:2470/xrpc/_health: curl: (7) Failed to connect to 127.0.0.1 port 2470",
         "health: none: upstream serves no health endpoint on an enabled port",
         "== constellation (constellation.service)\npackage: constellation-0.1.0",
+        "-- atproto-secrets-bluesky-pds.service: active/running\n    ActiveState=active\n",
+        "-- constellation-extra.service: active/running\n",
         "journal (last 20 lines):",
         "== Configuration (non-secret, as evaluated)",
     ] {

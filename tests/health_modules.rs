@@ -277,8 +277,8 @@ fn diagnostics_are_installed_only_with_a_service() {
 }
 
 /// What the module writes for the report: one line per enabled service (unit, package,
-/// health URL, state directory, environment file), the secret variables to redact, and
-/// the non-secret settings.
+/// health URL, state directory, environment file, other units; "-" for none), the
+/// secret variables to redact, and the non-secret settings.
 #[test]
 fn diagnostics_know_the_enabled_services() {
     let Some(out) = evaluate(
@@ -296,8 +296,8 @@ fn diagnostics_know_the_enabled_services() {
     assert_eq!(
         lines,
         [
-            "bluesky-pds\tbluesky-pds\tbluesky-pds\thttp://127.0.0.1:3000/xrpc/_health\t/var/lib/pds\t/run/atproto-secrets/bluesky-pds.env",
-            "constellation\tconstellation\tconstellation\t-\t/var/lib/constellation\t",
+            "bluesky-pds\tbluesky-pds\tbluesky-pds\thttp://127.0.0.1:3000/xrpc/_health\t/var/lib/pds\t/run/atproto-secrets/bluesky-pds.env\tatproto-secrets-bluesky-pds",
+            "constellation\tconstellation\tconstellation\t-\t/var/lib/constellation\t-\t-",
         ]
     );
     let names: Vec<&str> = d["names"].as_str().unwrap().lines().collect();

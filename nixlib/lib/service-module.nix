@@ -217,6 +217,7 @@ in
           inherit (cfg) ports settings listenAddress;
         };
         package = cfg.package.name or entry.package;
+        companions = builtins.attrNames (x.companions or { });
         settings = { inherit (cfg) settings ports domain listenAddress; };
         metrics = map (p: cfg.ports.${p.name})
           (builtins.filter (p: (p.metrics or false) && portActive p) (entry.ports or [ ]));

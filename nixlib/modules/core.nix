@@ -41,6 +41,11 @@ let
         description = "URL Caddy's on-demand TLS asks before getting a certificate for a handle.";
       };
       metrics = mkOption { type = types.listOf types.port; default = [ ]; };
+      companions = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        description = "More units of the service (Ozone's daemon), built like the main one.";
+      };
       healthUrl = mkOption {
         type = types.nullOr types.str;
         default = null;

@@ -19,6 +19,8 @@ let
     (id: e: {
       inherit id;
       inherit (e) unit package healthUrl stateDirs;
+      # Its other units: a companion (Ozone's daemon), the oneshot preparing its secrets.
+      otherUnits = e.companions ++ lib.optional e.secretsUnit "atproto-secrets-${e.unit}";
       environmentFiles = lib.unique (e.environmentFiles ++ (config.services.${id}.environmentFiles or [ ]));
     })
     reg;

@@ -9,8 +9,10 @@
 #
 # What the host enabled comes from files the NixOS module writes into the Nix store:
 #   ATPROTO_DIAGNOSTICS_SERVICES      one line per enabled service, tab-separated: id,
-#                                     unit, package, health URL (or -), state
-#                                     directories and environment files (comma-separated)
+#                                     unit, package, health URL (or -), and
+#                                     comma-separated: state directories, environment
+#                                     files, other units (a companion, the secrets
+#                                     oneshot); "-" where there is none
 #   ATPROTO_DIAGNOSTICS_CONFIG        JSON of the enabled services' non-secret settings
 #   ATPROTO_DIAGNOSTICS_SECRET_NAMES  the variables that hold secrets, one a line
 #
@@ -108,14 +110,17 @@ read_env_file() {
     fi
   done <"$1"
 }
-while IFS=$'\t' read -r -u 3 _ _ _ _ _ env_files; do
+while IFS=$'\t' read -r -u 3 _ _ _ _ _ env_files _; do
   IFS=',' read -r -a files <<<"$env_files"
   for f in ${files[@]+"${files[@]}"}; do
-    read_env_file "$f"
+    [ "$f" = - ] || read_env_file "$f"
   done
 done 3<"$services_file"
 
 sed_script=(
+  # systemd's "<unit>.service: <message>" is not a name and its value (the secrets
+  # oneshot's name holds "secret"): its colon is hidden from the rules meanwhile.
+  -e 's/\.service:/.service\x01:/g'
   -e "s/($key)=(\"[^\"]*\"|'[^']*'|[^[:space:]\"',;&]*)/\\1=<redacted>/gI"
   -e "s/($key\"?[[:space:]]*:[[:space:]]*)\"[^\"]*\"/\\1\"<redacted>\"/gI"
   -e "s/($key\"?[[:space:]]*:[[:space:]]*)([^[:space:]\"<,;}][^[:space:]\",;}]*)/\\1<redacted>/gI"
@@ -124,6 +129,7 @@ sed_script=(
   -e "s#([A-Za-z][A-Za-z0-9+.-]*://)[^/@[:space:]\"'<>]+@#\\1<redacted>@#g"
   -e 's/eyJ[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]{6,}\.[A-Za-z0-9_-]*/<redacted>/g'
   -e 's/[0-9A-Fa-f]{64,}/<redacted>/g'
+  -e 's/\x01//g'
   # C1 controls and Unicode line separators, as "?" like the other control characters.
   -e 's/\xc2[\x80-\x9f]/?/g'
   -e 's/\xe2\x80[\xa8\xa9]/?/g'
@@ -166,6 +172,12 @@ unit_state() {
     echo "systemctl show $1 failed"
 }
 
+journal() {
+  echo "journal (last $lines lines):"
+  journalctl --unit="$1" --lines="$lines" --no-pager --output=short-iso 2>&1 | indent ||
+    echo "    journalctl failed"
+}
+
 state_of() {
   local active sub
   active=$(systemctl show --property=ActiveState --value -- "$1" 2>/dev/null || true)
@@ -182,18 +194,18 @@ report() {
   echo "kernel: $(uname -srm)"
   echo
   local -A status detail
-  while IFS=$'\t' read -r -u 3 id _ _ url _ _; do
+  while IFS=$'\t' read -r -u 3 id _ _ url _; do
     ask_health "$url"
     status[$id]=$health_status
     detail[$id]=$health_detail
   done 3<"$services_file"
 
   echo "== Summary"
-  while IFS=$'\t' read -r -u 3 id unit _ _ _ _; do
+  while IFS=$'\t' read -r -u 3 id unit _; do
     printf '%s\t%s\thealth %s\n' "$id" "$(state_of "$unit.service")" "${status[$id]}"
   done 3<"$services_file"
 
-  while IFS=$'\t' read -r -u 3 id unit package _ dirs _; do
+  while IFS=$'\t' read -r -u 3 id unit package _ dirs _ others; do
     echo
     echo "== $id ($unit.service)"
     echo "package: $package"
@@ -202,11 +214,17 @@ report() {
     echo "health: ${status[$id]}: ${detail[$id]}"
     IFS=',' read -r -a state_dirs <<<"$dirs"
     for d in ${state_dirs[@]+"${state_dirs[@]}"}; do
+      [ "$d" != - ] || continue
       echo "disk ($d): $(df -hP -- "$d" 2>&1 | tail -n 1)"
     done
-    echo "journal (last $lines lines):"
-    journalctl --unit="$unit.service" --lines="$lines" --no-pager --output=short-iso 2>&1 | indent ||
-      echo "    journalctl failed"
+    journal "$unit.service"
+    IFS=',' read -r -a other_units <<<"$others"
+    for u in ${other_units[@]+"${other_units[@]}"}; do
+      [ "$u" != - ] || continue
+      echo "-- $u.service: $(state_of "$u.service")"
+      unit_state "$u.service" | indent
+      journal "$u.service"
+    done
   done 3<"$services_file"
   echo
   echo "== Configuration (non-secret, as evaluated)"
