@@ -325,3 +325,39 @@ fn diagnostics_know_the_enabled_services() {
     );
     assert_eq!(d["config"]["constellation"]["ports"]["http"], json!(6789));
 }
+
+/// The address a check asks (nixlib/lib/health.nix): listenAddress, bracketed when
+/// IPv6; loopback for a wildcard; none without a health endpoint.
+#[test]
+fn health_urls_follow_the_listen_address() {
+    let Some(nix) = nix_instantiate() else {
+        return;
+    };
+    let out = eval_json(
+        &nix,
+        r#"let
+          catalog = import ./nixlib/lib/catalog.nix { };
+          url = id: listenAddress: import ./nixlib/lib/health.nix {
+            entry = catalog.services.${id};
+            ports.http = 2470;
+            inherit listenAddress;
+          };
+        in [
+          (url "indigo-relay" "::1")
+          (url "indigo-relay" "0.0.0.0")
+          (url "indigo-relay" "::")
+          (url "indigo-relay" "192.0.2.7")
+          (url "constellation" "127.0.0.1")
+        ]"#,
+    );
+    assert_eq!(
+        out,
+        json!([
+            "http://[::1]:2470/xrpc/_health",
+            "http://127.0.0.1:2470/xrpc/_health",
+            "http://127.0.0.1:2470/xrpc/_health",
+            "http://192.0.2.7:2470/xrpc/_health",
+            null
+        ])
+    );
+}
