@@ -319,7 +319,7 @@ fn a_health_endpoint_names_a_port_a_path_and_its_source() {
         ["bluesky-pds.toml: health path \"xrpc/_health now\" must start with / and hold no space"]
     );
     let source = with(
-        "source = \"atproto: packages/pds/src/basic-routes.ts (GET /xrpc/_health answers {version})\"",
+        "source = \"atproto: packages/pds/src/basic-routes.ts @ 27cdeb4 (@atproto/pds@0.4.208, the nixpkgs version) and d6296a1: GET /xrpc/_health runs a database query and answers {version}, 503 when it fails\"",
         "source = \" \"",
     );
     assert_eq!(
@@ -371,4 +371,36 @@ fn old_setting_keys_are_never_live_nor_claimed_twice() {
         plan,
         ["_plan.toml host: hostname has renamed_from, which only a service's settings may have"]
     );
+}
+
+/// The services whose upstream serves a health endpoint, each read in its source:
+/// every other catalog service has none (microcosm's indexers, rsky-feedgen, the
+/// feed generator template, the rsky workers without a listener), so none is invented.
+#[test]
+fn health_endpoints_are_those_read_upstream() {
+    let catalog = Catalog::embedded();
+    let mut found: Vec<(String, String, String)> = catalog
+        .services
+        .iter()
+        .filter_map(|(id, s)| {
+            s.health
+                .as_ref()
+                .map(|h| (id.clone(), h.port.clone(), h.path.clone()))
+        })
+        .collect();
+    found.sort();
+    let expected = [
+        ("bluesky-appview", "http", "/xrpc/_health"),
+        ("bluesky-pds", "http", "/xrpc/_health"),
+        ("indigo-relay", "http", "/xrpc/_health"),
+        ("jetstream", "debug", "/readyz"),
+        ("ozone", "http", "/xrpc/_health"),
+        ("rsky-pds", "http", "/xrpc/_health"),
+        ("rsky-relay", "http", "/_health"),
+    ];
+    let expected: Vec<(String, String, String)> = expected
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(found, expected);
 }

@@ -60,13 +60,7 @@ let
   portActive = p: (p.enabled_by or "") == "" || (cfg.settings.${p.enabled_by} or null) == true;
   hasHostname = builtins.any (s: s.key == "hostname") (entry.settings or [ ]);
 
-  # systemd's own quoting: every argument in double quotes, "%" doubled except in
-  # the %d/<name> credential paths the module itself writes.
-  quote = a:
-    let
-      escaped = builtins.replaceStrings [ "\\" "\"" "$" ] [ "\\\\" "\\\"" "$$" ] a;
-      specifiersKept = if lib.hasPrefix "%d/" a then escaped else builtins.replaceStrings [ "%" ] [ "%%" ] escaped;
-    in "\"${specifiersKept}\"";
+  quote = import ./systemd-quote.nix;
   mainCommand = [ "${cfg.package}/bin/${entry.binary}" ] ++ lib.drop 1 (entry.start or [ entry.binary ])
     ++ wired.args ++ (x.args or [ ]) ++ cfg.extraArgs;
 
@@ -223,6 +217,13 @@ in
           (builtins.filter portActive publicPorts);
         domain = cfg.domain;
         handles = entry.kind == "pds";
+        healthUrl = import ./health.nix {
+          inherit entry;
+          inherit (cfg) ports settings listenAddress;
+        };
+        package = cfg.package.name or entry.package;
+        companions = builtins.attrNames (x.companions or { });
+        settings = { inherit (cfg) settings ports domain listenAddress; };
         metrics = map (p: cfg.ports.${p.name})
           (builtins.filter (p: (p.metrics or false) && portActive p) (entry.ports or [ ]));
         inherit database;

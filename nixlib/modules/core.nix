@@ -41,6 +41,26 @@ let
         description = "URL Caddy's on-demand TLS asks before getting a certificate for a handle.";
       };
       metrics = mkOption { type = types.listOf types.port; default = [ ]; };
+      companions = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        description = "More units of the service (Ozone's daemon), built like the main one.";
+      };
+      healthUrl = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        description = "The service's own health endpoint on this host (catalog [health]; nixlib/lib/health.nix).";
+      };
+      package = mkOption {
+        type = types.str;
+        default = "";
+        description = "The name (with version) of the package the unit runs, for atproto-diagnostics.";
+      };
+      settings = mkOption {
+        type = types.attrsOf types.anything;
+        default = { };
+        description = "The service's non-secret configuration, for atproto-diagnostics (secrets are never options' values).";
+      };
       database = mkOption { type = types.nullOr (types.attrsOf (types.nullOr types.str)); default = null; };
       secrets = mkOption { type = types.listOf (types.attrsOf types.anything); default = [ ]; };
       ownSecrets = mkOption {

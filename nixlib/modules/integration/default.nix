@@ -10,5 +10,7 @@
     ./security.nix
     ./backup.nix
     ./secrets.nix
+    ./health.nix
+    ./diagnostics.nix
   ];
 }

@@ -75,6 +75,10 @@ in
       handles = true;
       # Added by the PDS's service/index.js, which nixpkgs' package runs.
       tlsCheck = "http://127.0.0.1:${toString port}/tls-check";
+      # The PDS listens on every interface at PDS_PORT (its http server is given no host).
+      healthUrl = import ../../lib/health.nix { inherit entry; ports.http = port; };
+      package = cfg.package.name or "bluesky-pds";
+      settings = { inherit (cfg) settings domain; };
       inherit (cfg) ownSecrets;
       secrets = map (s: s // { file = cfg.secrets.${s.name}; required = true; }) neededSecrets;
     };

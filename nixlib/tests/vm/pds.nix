@@ -26,5 +26,13 @@
     machine.succeed("systemctl restart atproto-secrets-bluesky-pds bluesky-pds")
     machine.wait_for_open_port(3000)
     assert before == machine.succeed("cat /var/lib/atproto-secrets/bluesky-pds/jwt_secret")
+    # The unit waited for /xrpc/_health (ExecStartPost), and the diagnostics report
+    # shows it healthy without showing a secret.
+    machine.succeed("systemctl show -p ExecStartPost bluesky-pds | grep -q atproto-health-check")
+    report = machine.succeed("atproto-diagnostics")
+    assert "bluesky-pds\tactive/running\thealth ok" in report, report
+    for name in ["jwt_secret", "admin_password", "plc_rotation_key"]:
+        secret = machine.succeed(f"cat /var/lib/atproto-secrets/bluesky-pds/{name}").strip()
+        assert secret not in report, name
   '';
 }
