@@ -217,13 +217,22 @@ fn main() -> ExitCode {
             host,
             json,
             watch,
-        }) => status(status_cmd::Options {
-            dir,
-            host,
-            json,
-            watch,
-            terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
-        }),
+            text,
+            ascii,
+        }) => {
+            let opts = status_cmd::Options {
+                dir,
+                host,
+                json,
+                watch,
+                terminal: std::io::IsTerminal::is_terminal(&std::io::stdout()),
+            };
+            if !json && !text && atproto_wizard::tui::full_screen_possible() {
+                status_screen(opts, ascii)
+            } else {
+                status(opts)
+            }
+        }
         None => wizard(PathBuf::from("./atproto-host"), None, false, false, false),
         Some(Command::New {
             dir,
@@ -302,6 +311,27 @@ fn status(opts: status_cmd::Options) -> ExitCode {
         &interrupt,
     );
     ExitCode::from(status)
+}
+
+/// `status` on a terminal: the report full screen, checked again every few seconds.
+fn status_screen(opts: status_cmd::Options, ascii: bool) -> ExitCode {
+    let cancel = atproto_wizard::preview::CancelToken::new();
+    let style = Style::for_stderr();
+    let session = match status_cmd::Session::open(Catalog::embedded(), &opts, style, &cancel) {
+        Ok(s) => s,
+        Err((message, status)) => {
+            eprint!("{message}");
+            return ExitCode::from(status);
+        }
+    };
+    let every = std::time::Duration::from_secs(opts.watch.unwrap_or(5).max(1));
+    match atproto_wizard::tui::status::run(session, every, ascii) {
+        Ok(status) => ExitCode::from(status),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(ExitStatus::Unusable)
+        }
+    }
 }
 
 /// A token Ctrl-C and SIGTERM cancel, for the commands that run other programs

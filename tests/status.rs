@@ -645,3 +645,47 @@ fn a_machine_that_is_not_nixos_or_cannot_be_reached_is_cannot_run_here() {
     assert_eq!(out.status.code(), Some(3), "{stdout}");
     assert!(stdout.contains("cannot run here: cannot reach the host through ssh: ssh: connect to host pds1 port 22: Connection refused"), "{stdout}");
 }
+
+/// On a terminal, `status` shows the report full screen: each check with its level in
+/// words, what to do under a problem, checked again on `r`; `q` leaves with the
+/// report's exit status.
+#[test]
+fn on_a_terminal_the_report_is_a_screen_checked_again_on_r() {
+    use crate::support::pty::Wizard;
+    let mut h = Host::healthy();
+    h.on(
+        "systemctl",
+        "show bluesky-pds.service *",
+        "LoadState=loaded\nActiveState=failed\nSubState=failed\nNRestarts=5\nExecMainStatus=1\nResult=exit-code\n",
+        0,
+    );
+    h.write_tools();
+    let dir = h.tmp.path().join("host");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("atproto.toml"), plan(serve("200 OK"))).unwrap();
+    let path = h.bin().display().to_string();
+    let log = h.tmp.path().join("log").display().to_string();
+    let mut w = Wizard::start_with_env(
+        &["status", dir.to_str().unwrap()],
+        &[("PATH", &path), ("STATUS_LOG", &log)],
+    );
+    w.wait_for("Status of");
+    w.wait_for("error   unit bluesky-pds: failed");
+    w.wait_for("what to do: journalctl -u bluesky-pds -e");
+    w.wait_for("r check again");
+    let rounds = |h: &Host| {
+        h.log()
+            .lines()
+            .filter(|l| l.starts_with("systemctl show bluesky-pds.service"))
+            .count()
+    };
+    let before = rounds(&h);
+    w.send("r");
+    let start = std::time::Instant::now();
+    while rounds(&h) <= before && start.elapsed() < std::time::Duration::from_secs(20) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(rounds(&h) > before, "r probes again");
+    w.send("q");
+    assert_eq!(w.exit_status(), 1, "the report needs attention");
+}

@@ -328,6 +328,13 @@ pub enum Command {
         /// Redraw every SECONDS (default 5) until Ctrl-C.
         #[arg(long, value_name = "SECONDS", num_args = 0..=1, default_missing_value = "5")]
         watch: Option<u64>,
+        /// Print the text report even on a terminal (where the status screen is shown
+        /// otherwise: the report full screen, checked again every --watch SECONDS or 5).
+        #[arg(long, conflicts_with = "json")]
+        text: bool,
+        /// Only ASCII characters on the status screen.
+        #[arg(long)]
+        ascii: bool,
     },
 }
 

@@ -111,6 +111,11 @@ impl Session {
         })
     }
 
+    /// What stops a round under way (its running tool is killed).
+    pub fn cancel_token(&self) -> CancelToken {
+        self.runner.cancel.clone()
+    }
+
     /// Probes once more and judges; `None` when cancelled meanwhile.
     pub fn round(&self) -> Option<Report> {
         let mut observations = self.runner.run_all(&self.every);

@@ -2,6 +2,7 @@
 //! probes come from its plan (pure), a thin runner runs them here or through ssh, and
 //! a pure judgement turns what they saw into a report with levels and next steps.
 pub mod judge;
+pub mod lines;
 pub mod observed;
 pub mod probes;
 pub mod report;

@@ -21,6 +21,7 @@ pub mod preview;
 pub mod reader;
 pub mod screens;
 pub mod signals;
+pub mod status;
 pub mod theme;
 pub mod widgets;
 pub mod write;
