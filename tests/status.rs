@@ -45,10 +45,16 @@ impl Host {
         };
         h.on("systemctl", "show --property=Version", "Version=255\n", 0);
         h.on("systemctl", "show *", ACTIVE, 0);
+        // Last night's backup: an hour ago, within its daily schedule.
+        let an_hour_ago = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            - 3_600;
         h.on(
             "systemctl",
             "show restic-backups-atproto.service *",
-            "LoadState=loaded\nActiveState=inactive\nSubState=dead\nExecMainStatus=0\nExecMainStartTimestamp=@1700000000\nResult=success\n",
+            &format!("LoadState=loaded\nActiveState=inactive\nSubState=dead\nExecMainStatus=0\nExecMainStartTimestamp=@{an_hour_ago}\nResult=success\n"),
             0,
         );
         h.on("journalctl", "*", "", 0);

@@ -91,7 +91,9 @@ pub fn unit_probe(unit: &str) -> Probe {
 
 /// The health GET as a command line for a host reached through ssh: bash's
 /// `/dev/tcp` and builtins (bash is in every NixOS system; curl can be left out of it),
-/// under coreutils' `timeout`, printing the status line.
+/// under coreutils' `timeout`, printing the status line. `/dev/tcp` is there: nixpkgs
+/// builds bash (`pkgs/shells/bash/5.nix`) without `--disable-net-redirections`, so
+/// with bash's default, net redirections on.
 pub fn remote_http_get(port: u16, path: &str) -> Vec<String> {
     let script = format!(
         "exec 3<>/dev/tcp/127.0.0.1/{port} && printf 'GET %s HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nConnection: close\\r\\n\\r\\n' \"$1\" >&3 && IFS= read -r line <&3 && printf '%s\\n' \"$line\""

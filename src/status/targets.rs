@@ -49,6 +49,26 @@ pub struct BackupTarget {
     /// `restic` or `borg`.
     pub kind: String,
     pub unit: String,
+    /// The schedule's period in seconds when it is one of systemd's shorthands
+    /// (`daily`, `hourly`, …); `None` for any other calendar expression.
+    pub period: Option<i64>,
+}
+
+/// The period of a systemd calendar shorthand (systemd.time(7), "Calendar Events"):
+/// other expressions have none that is cheap to know, and are not judged for age.
+pub fn shorthand_period(schedule: &str) -> Option<i64> {
+    const DAY: i64 = 86_400;
+    Some(match schedule.trim() {
+        "minutely" => 60,
+        "hourly" => 3_600,
+        "daily" => DAY,
+        "weekly" => 7 * DAY,
+        "monthly" => 31 * DAY,
+        "quarterly" => 92 * DAY,
+        "semiannually" => 184 * DAY,
+        "yearly" | "annually" => 366 * DAY,
+        _ => return None,
+    })
 }
 
 /// A name served over TLS by the proxy.
@@ -175,7 +195,10 @@ pub fn targets(view: &PlanView) -> StatusTargets {
         secret_files: secret_files(view),
         backup: text("integrations.backup.kind").and_then(|kind| {
             let unit = backup_unit_of(&kind)?;
-            Some(BackupTarget { kind, unit })
+            let period = text("integrations.backup.schedule")
+                .as_deref()
+                .and_then(shorthand_period);
+            Some(BackupTarget { kind, unit, period })
         }),
         services,
         tls,
@@ -292,7 +315,8 @@ backend = "generate"
             t.backup,
             Some(BackupTarget {
                 kind: "borg".into(),
-                unit: "borgbackup-job-atproto".into()
+                unit: "borgbackup-job-atproto".into(),
+                period: Some(86_400),
             })
         );
     }

@@ -29,6 +29,7 @@ fn targets() -> StatusTargets {
         backup: Some(BackupTarget {
             kind: "restic".into(),
             unit: "restic-backups-atproto".into(),
+            period: Some(86_400),
         }),
         tls: vec![TlsTarget {
             label: "pds.example.com".into(),
@@ -309,6 +310,42 @@ fn a_failed_backup_and_one_never_run() {
     assert_eq!(
         (c.level, c.summary.as_str()),
         (Level::Warning, "no restic backup has run yet")
+    );
+}
+
+/// A daily backup whose last run is more than two days old is stale, however it
+/// ended: the timer is not firing. One within two periods is fine.
+#[test]
+fn a_backup_older_than_two_periods_is_stale() {
+    let mut o = healthy();
+    let ran = |ago: i64| {
+        Observed::ok(&format!(
+            "LoadState=loaded\nActiveState=inactive\nSubState=dead\nExecMainStatus=0\nExecMainStartTimestamp=@{}\nResult=success\n",
+            NOW - ago
+        ))
+    };
+    o.insert("unit:restic-backups-atproto".into(), ran(3 * 86_400));
+    let c = find(&judge(&targets(), &o, &cx(None)), "backup").clone();
+    assert_eq!(c.level, Level::Warning);
+    assert!(c.summary.contains("should run every 1d"), "{}", c.summary);
+    assert_eq!(
+        c.next,
+        [
+            "systemctl list-timers restic-backups-atproto.timer",
+            "systemctl start restic-backups-atproto"
+        ]
+    );
+    o.insert("unit:restic-backups-atproto".into(), ran(47 * 3_600));
+    let c = find(&judge(&targets(), &o, &cx(None)), "backup").clone();
+    assert_eq!(c.level, Level::Ok, "{}", c.summary);
+    // A calendar expression that is no shorthand has no period to judge by.
+    assert_eq!(
+        crate::status::targets::shorthand_period("*-*-* 03:00:00"),
+        None
+    );
+    assert_eq!(
+        crate::status::targets::shorthand_period("hourly"),
+        Some(3_600)
     );
 }
 

@@ -162,6 +162,27 @@ pub fn backup(b: &BackupTarget, o: &Observed, cx: &Context) -> Check {
         );
     }
     if get("Result") == "success" && get("ActiveState") != "failed" {
+        // Two periods without a run: the timer is not firing (the host was off, the
+        // timer is stopped), and the newest copy is older than the operator expects.
+        if let Some(period) = b.period
+            && cx.now - started > 2 * period
+        {
+            let mut c = check(
+                "backup",
+                unit,
+                Level::Warning,
+                format!(
+                    "last {} backup {ago} ago succeeded, but it should run every {}: none since",
+                    b.kind,
+                    span(period)
+                ),
+            );
+            c.next = vec![
+                cx.on_host(&format!("systemctl list-timers {unit}.timer")),
+                cx.on_host(&format!("systemctl start {unit}")),
+            ];
+            return c;
+        }
         return check(
             "backup",
             unit,
