@@ -148,11 +148,12 @@ structs! {
         id, title, summary, upstream, source, family, kind, status, status_note,
         nixos_option, nixpkgs_module, package, package_from, binary, start, configured_by,
         working_directory, resources, needs, ports, state, secrets, settings, rules,
-        placeholder_hashes, health, removed,
+        placeholder_hashes, health, removed, compat,
     }
     PlaceholderHash { file, attr }
     Health { port, path, source }
     Removed { key, advice, since }
+    Compat { version, note, migration, source }
     RefersTo { kinds, url }
     PlanPort { owner, path, when }
     IntegrationStep { id, title }

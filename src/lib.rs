@@ -21,6 +21,7 @@ pub mod safe_text;
 pub mod shell;
 pub mod status;
 pub mod tui;
+pub mod upgrade;
 pub mod validate;
 pub mod value;
 pub mod wizard;

@@ -233,6 +233,29 @@ fn main() -> ExitCode {
                 status(opts)
             }
         }
+        Some(Command::Upgrade {
+            dir,
+            dry_run,
+            yes,
+            no_build,
+        }) => {
+            let interrupt = cancel_on_signals();
+            let opts = atproto_wizard::cli::upgrade_cmd::Options {
+                dir,
+                yes,
+                dry_run,
+                no_build,
+            };
+            let mut ask = ask_on_terminal;
+            ExitCode::from(atproto_wizard::cli::upgrade_cmd::run(
+                catalog,
+                &opts,
+                Style::for_stdout(),
+                &mut ask,
+                &mut std::io::stdout(),
+                &interrupt,
+            ))
+        }
         None => wizard(PathBuf::from("./atproto-host"), None, false, false, false),
         Some(Command::New {
             dir,

@@ -404,3 +404,25 @@ fn health_endpoints_are_those_read_upstream() {
         .collect();
     assert_eq!(found, expected);
 }
+
+/// A compatibility note names a version `upgrade` can compare, what changed, what to
+/// do, and where upstream says so.
+#[test]
+fn a_compat_note_has_a_version_a_migration_and_its_source() {
+    let note = |version: &str, migration: &str| {
+        format!(
+            "[[compat]]\nversion = \"{version}\"\nnote = \"n\"\nmigration = \"{migration}\"\nsource = \"s\"\n\n[[settings]]"
+        )
+    };
+    let with = |to: &str| lint_with_edit("jetstream.toml", "[[settings]]", to);
+    assert!(with(&note("v0.2.0", "m")).is_empty());
+    assert!(with(&note("0.3.0-rc.1", "m")).is_empty());
+    assert_eq!(
+        with(&note("latest", "m")),
+        ["jetstream.toml: compat version \"latest\" is not a version (like 0.5.0 or v0.2.0)"]
+    );
+    assert_eq!(
+        with(&note("0.3.0", " ")),
+        ["jetstream.toml: compat 0.3.0 needs a note, a migration and the upstream source"]
+    );
+}

@@ -52,6 +52,7 @@ mod secrets_script;
 mod status;
 mod terminal_text;
 mod unit_access;
+mod upgrade;
 mod values;
 mod vm_tests;
 mod wizard_hangup;

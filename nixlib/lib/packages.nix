@@ -27,6 +27,15 @@
 #                                       # module passes as flags (--data,
 #                                       # --cache-dir …) are not listed.
 #     };
+#     minCompatibleVersion = null | "0.4.0";
+#                                       # the oldest version whose state this one
+#                                       # still reads (older data needs the
+#                                       # migrations below first)
+#     breakingChanges = [               # upstream's breaking changes, each at the
+#       { version = "0.2.0";            # version that made it, with what the
+#         description = "…";            # operator must do; `atproto-wizard
+#         migration = "…"; }            # upgrade` lists those an update crosses
+#     ];
 #     assets = null | "share/<name>";   # a directory inside the package that
 #                                       # holds files the program opens
 #                                       # relative to its working directory
@@ -62,7 +71,22 @@ let
     "protocols"
     "security"
     "assets"
+    "minCompatibleVersion"
+    "breakingChanges"
   ];
+
+  breakingKeys = [
+    "version"
+    "description"
+    "migration"
+  ];
+
+  # A breaking change: exactly its three strings.
+  isBreakingChange =
+    c:
+    builtins.isAttrs c
+    && lib.sort lib.lessThan (builtins.attrNames c) == lib.sort lib.lessThan breakingKeys
+    && builtins.all (k: builtins.isString c.${k} && c.${k} != "") breakingKeys;
 
   securityKeys = [
     "needsNetwork"
@@ -90,6 +114,8 @@ let
       protocols = a.protocols or [ ];
       badProtocols = lib.subtractLists knownProtocols protocols;
       assets = a.assets or null;
+      minCompatibleVersion = a.minCompatibleVersion or null;
+      breakingChanges = a.breakingChanges or [ ];
     in
     if !builtins.isAttrs a then
       fail " must be an attribute set"
@@ -115,10 +141,20 @@ let
       fail ".security.writablePaths must be a list of strings"
     else if assets != null && !(builtins.isString assets && lib.hasPrefix "share/" assets) then
       fail ".assets must be null or a path inside the package starting with \"share/\""
+    else if minCompatibleVersion != null && !builtins.isString minCompatibleVersion then
+      fail ".minCompatibleVersion must be null or a version string"
+    else if !(builtins.isList breakingChanges && builtins.all isBreakingChange breakingChanges) then
+      fail ".breakingChanges must be a list of { version; description; migration; } (non-empty strings)"
     else
       {
         inherit (a) type services;
-        inherit protocols security assets;
+        inherit
+          protocols
+          security
+          assets
+          minCompatibleVersion
+          breakingChanges
+          ;
       };
 
   # mkAtprotoPackage :: { atproto, meta ? {} } -> drv -> drv

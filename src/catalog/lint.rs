@@ -213,6 +213,26 @@ fn lint_service(catalog: &Catalog, s: &Service, problems: &mut Vec<String>) {
     }
     lint_placeholder_hashes(&file, s, problems);
     lint_health(&file, s, problems);
+    for c in &s.compat {
+        // Numbers first, after an optional v: what `upgrade` compares by.
+        let numbers = c.version.strip_prefix('v').unwrap_or(&c.version);
+        let release = numbers.split('-').next().unwrap_or_default();
+        if release.is_empty() || !release.split('.').all(|p| p.parse::<u64>().is_ok()) {
+            problems.push(format!(
+                "{file}: compat version {:?} is not a version (like 0.5.0 or v0.2.0)",
+                c.version
+            ));
+        }
+        if [&c.note, &c.migration, &c.source]
+            .iter()
+            .any(|t| t.trim().is_empty())
+        {
+            problems.push(format!(
+                "{file}: compat {} needs a note, a migration and the upstream source",
+                c.version
+            ));
+        }
+    }
     lint_old_keys(&file, s, problems);
 }
 

@@ -374,6 +374,25 @@ pub struct Service {
     /// with the advice, and `check --fix` takes it out once confirmed.
     #[serde(default)]
     pub removed: Vec<Removed>,
+    /// What upstream broke at a version, for `upgrade` to show when an update crosses
+    /// it. The one place version knowledge lives for a package nixpkgs provides; this
+    /// flake's own packages carry theirs in `passthru.atproto.breakingChanges` too.
+    #[serde(default)]
+    pub compat: Vec<Compat>,
+}
+
+/// A breaking change upstream made at a version.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Compat {
+    /// The version that made it (`0.5.0`, `v0.2.0`).
+    pub version: String,
+    /// What changed.
+    pub note: String,
+    /// What the operator must do.
+    pub migration: String,
+    /// Where upstream says so (a changelog entry, a release note).
+    pub source: String,
 }
 
 /// A setting key dropped from the catalog, and what to do instead.

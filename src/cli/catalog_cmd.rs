@@ -100,5 +100,6 @@ fn service_json(s: &Service) -> serde_json::Value {
         "settings": s.settings.iter().map(|f| f.key.clone()).collect::<Vec<_>>(),
         "placeholder_hashes": s.placeholder_hashes,
         "health": s.health,
+        "compat": s.compat,
     })
 }

@@ -11,6 +11,7 @@ pub mod import_pds_cmd;
 pub mod preview_cmd;
 pub mod render_cmd;
 pub mod status_cmd;
+pub mod upgrade_cmd;
 mod write_flow;
 
 use std::net::SocketAddr;
@@ -335,6 +336,31 @@ pub enum Command {
         /// Only ASCII characters on the status screen.
         #[arg(long)]
         ascii: bool,
+    },
+    /// Update the host's flake inputs in a temporary copy and show what that changes
+    /// before anything does: the inputs that move, each service whose package changes
+    /// version, every breaking change crossed with the migration it needs, and the
+    /// switch previewed on the copy (`preview --build`: what would be built, the units,
+    /// the closure diff against the running system). DIR is not touched until the new
+    /// flake.lock is confirmed (or --yes); then a backup and one atomic write, and how
+    /// to switch and roll back.
+    ///
+    /// Exit status: 0 written, nothing to update, or a dry run; 1 the updated host would
+    /// not build or switch; 2 DIR is not a flake host the wizard wrote; 3 no Nix, or it
+    /// cannot update here (offline); 4 not confirmed; 5 refused; 130 interrupted.
+    Upgrade {
+        /// The host's configuration directory (flake.nix, flake.lock, atproto.toml).
+        #[arg(value_name = "DIR", default_value = ".")]
+        dir: PathBuf,
+        /// Only show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Write the new flake.lock without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Leave out the preview of the switch (no build).
+        #[arg(long)]
+        no_build: bool,
     },
 }
 

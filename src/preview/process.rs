@@ -105,6 +105,20 @@ impl CancelToken {
     }
 }
 
+/// A new empty directory under the temporary directory, `atproto-wizard-<what>-…`.
+pub fn fresh_dir(what: &str) -> std::io::Result<PathBuf> {
+    let base = std::env::temp_dir();
+    for n in 0..1000u32 {
+        let dir = base.join(format!("atproto-wizard-{what}-{}-{n}", std::process::id()));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("no free temporary directory name"))
+}
+
 /// What a finished child printed, and how it ended.
 #[derive(Debug, Clone)]
 pub struct Output {

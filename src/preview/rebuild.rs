@@ -444,18 +444,8 @@ pub fn run(
     report
 }
 
-/// A new empty directory under the temporary directory.
 fn fresh_dir() -> std::io::Result<PathBuf> {
-    let base = std::env::temp_dir();
-    for n in 0..1000u32 {
-        let dir = base.join(format!("atproto-wizard-preview-{}-{n}", std::process::id()));
-        match std::fs::create_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e),
-        }
-    }
-    Err(std::io::Error::other("no free temporary directory name"))
+    process::fresh_dir("preview")
 }
 
 /// Starts the preview in the background (see [`Job`]); the machine is looked at on
