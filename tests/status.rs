@@ -463,9 +463,23 @@ fn through_ssh_every_host_probe_runs_on_the_target() {
         .copied()
         .filter(|l| l.starts_with("ssh "))
         .collect();
+    // One shared connection: every call names the same control socket, and the last
+    // one tells the master to exit.
+    let socket = ssh[0]
+        .split(' ')
+        .find(|w| w.starts_with("ControlPath="))
+        .expect("a control socket")
+        .to_string();
+    assert!(socket.contains("atproto-wizard-ssh-"), "{socket}");
+    let (exit, probes) = ssh.split_last().unwrap();
+    assert_eq!(
+        *exit,
+        format!("ssh -o ControlMaster=auto -o {socket} -o ControlPersist=60 -O exit ops@pds1")
+    );
     assert!(
-        ssh.iter()
-            .all(|l| l.starts_with("ssh -o BatchMode=yes ops@pds1 -- ")),
+        probes.iter().all(|l| l.starts_with(&format!(
+            "ssh -o BatchMode=yes -o ControlMaster=auto -o {socket} -o ControlPersist=60 ops@pds1 -- "
+        ))),
         "{log}"
     );
     assert!(ssh.iter().any(|l| l.contains("timeout 5 bash -c")), "{log}");

@@ -80,6 +80,11 @@ impl Session {
         let runner = Runner {
             via: opts.host.clone(),
             cancel: interrupt.clone(),
+            // Without a folder for the socket, each probe connects on its own.
+            shared: opts
+                .host
+                .as_deref()
+                .and_then(|t| crate::status::runner::SharedConnection::new(t).ok()),
         };
         if let Err(why) = can_run(&runner) {
             return Err((

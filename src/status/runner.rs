@@ -19,6 +19,54 @@ pub struct Runner {
     /// `user@machine` for `--host`.
     pub via: Option<String>,
     pub cancel: CancelToken,
+    /// With `--host`: one ssh connection shared by every probe of every round
+    /// (OpenSSH's ControlMaster), instead of a handshake per probe.
+    pub shared: Option<SharedConnection>,
+}
+
+/// A folder for OpenSSH's control socket; when dropped, the master connection is told
+/// to exit and the folder goes.
+pub struct SharedConnection {
+    dir: std::path::PathBuf,
+    target: String,
+}
+
+impl SharedConnection {
+    /// A fresh socket folder for connections to `target`.
+    pub fn new(target: &str) -> std::io::Result<SharedConnection> {
+        Ok(SharedConnection {
+            dir: process::fresh_dir("ssh")?,
+            target: target.to_string(),
+        })
+    }
+
+    /// `-o` options every ssh call takes: the first one opens the master, the others
+    /// go through it; it lingers 60 s after the last.
+    fn options(&self) -> Vec<String> {
+        vec![
+            "-o".into(),
+            "ControlMaster=auto".into(),
+            "-o".into(),
+            // %C: a hash of the connection (OpenSSH 6.7+), short enough for a socket path.
+            format!("ControlPath={}/%C", self.dir.display()),
+            "-o".into(),
+            "ControlPersist=60".into(),
+        ]
+    }
+}
+
+impl Drop for SharedConnection {
+    fn drop(&mut self) {
+        let mut args = self.options();
+        args.extend(["-O".into(), "exit".into(), self.target.clone()]);
+        let _ = std::process::Command::new("ssh")
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 impl Runner {
@@ -53,16 +101,12 @@ impl Runner {
             (Some(target), true) => {
                 let line: Vec<String> = argv.iter().map(|a| shell_word(a)).collect();
                 // BatchMode: never stop to ask for a password in the middle of a report.
-                CommandSpec::new(
-                    "ssh",
-                    [
-                        "-o",
-                        "BatchMode=yes",
-                        target.as_str(),
-                        "--",
-                        &line.join(" "),
-                    ],
-                )
+                let mut args: Vec<String> = vec!["-o".into(), "BatchMode=yes".into()];
+                if let Some(shared) = &self.shared {
+                    args.extend(shared.options());
+                }
+                args.extend([target.clone(), "--".into(), line.join(" ")]);
+                CommandSpec::new("ssh", args)
             }
             _ => CommandSpec::new(&argv[0], argv[1..].iter().cloned()),
         };
