@@ -120,10 +120,7 @@ pub fn run_with(
         );
         last = Some(match status {
             ExitStatus::Success => format!("{name}: done; back at the fleet."),
-            other => format!(
-                "{name}: nothing saved (exit status {}); back at the fleet.",
-                other.code()
-            ),
+            _ => format!("{name}: nothing saved; back at the fleet."),
         });
     }
 }
