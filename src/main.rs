@@ -80,6 +80,34 @@ fn main() -> ExitCode {
             ExitCode::from(status)
         }
         Some(Command::Fleet {
+            command:
+                FleetCommand::AddHost {
+                    file,
+                    name,
+                    target,
+                    profile,
+                    yes,
+                    dry_run,
+                },
+        }) => {
+            let opts = atproto_wizard::cli::fleet_edit::AddOptions {
+                file,
+                name,
+                target,
+                profile,
+                yes,
+                dry_run,
+            };
+            let mut ask = ask_on_terminal;
+            ExitCode::from(atproto_wizard::cli::fleet_edit::add_host(
+                catalog,
+                &opts,
+                Style::for_stdout(),
+                &mut ask,
+                &mut std::io::stdout(),
+            ))
+        }
+        Some(Command::Fleet {
             command: FleetCommand::Edit { file, line, ascii },
         }) => {
             let opts = atproto_wizard::cli::fleet_edit::EditOptions { file, line, ascii };

@@ -132,3 +132,79 @@ fn leaving_the_view_writes_nothing() {
     assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), before);
     assert!(!tmp.path().join("flake.nix").exists());
 }
+
+#[test]
+fn a_host_is_added_from_the_view_and_listed_next_time_round() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_fleet(tmp.path());
+    let before = std::fs::read_to_string(tmp.path().join("fleet.toml")).unwrap();
+    let mut p = Scripted::new([
+        choose("Add a host"),
+        Input::Type("relay2".into()),
+        Input::Type("root@203.0.113.13".into()),
+        choose("relay-node"),
+        Input::Yes,
+        choose("Quit"),
+    ]);
+    let code = run_with(
+        &mut p,
+        Catalog::embedded(),
+        &tmp.path().join("fleet.toml"),
+        Look::plain(),
+        100,
+    );
+    let tr = &p.transcript;
+    assert!(p.finished(), "{} answers left\n{tr}", p.left());
+    assert_eq!(code.as_i32(), 0, "{tr}");
+    assert!(tr.contains("+++ b/hosts/relay2/atproto.toml"), "{tr}");
+    assert!(tr.contains("relay2: added; open it to fill it in."), "{tr}");
+    // Next time round the view lists it (its profile's domains clash with relay1's).
+    let last_view = tr.rsplit("Fleet example").next().unwrap();
+    assert!(
+        last_view.contains("relay2") && last_view.contains("root@203.0.113.13"),
+        "{last_view}"
+    );
+    let fleet = std::fs::read_to_string(tmp.path().join("fleet.toml")).unwrap();
+    assert!(fleet.starts_with(&before), "comments and hosts kept");
+    assert!(fleet.ends_with("[[hosts]]\nname = \"relay2\"\nanswers = \"hosts/relay2/atproto.toml\"\ntarget = \"root@203.0.113.13\"\n"), "{fleet}");
+    let answers = std::fs::read_to_string(tmp.path().join("hosts/relay2/atproto.toml")).unwrap();
+    assert!(answers.contains("hostname = \"relay2\""), "{answers}");
+}
+
+#[test]
+fn add_host_refuses_a_taken_name_and_an_answers_file_already_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_fleet(tmp.path());
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_atproto-wizard"))
+            .args(["fleet", "add-host"])
+            .arg(tmp.path().join("fleet.toml"))
+            .args(args)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    let before = std::fs::read_to_string(tmp.path().join("fleet.toml")).unwrap();
+    let (code, text) = run(&["--name", "relay1", "--target", "root@x", "--yes"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("already has a host \"relay1\""), "{text}");
+    let (code, text) = run(&["--name", "relay2", "--target", "root@x", "--dry-run"]);
+    assert_eq!(code, 0, "{text}");
+    assert!(
+        !tmp.path().join("hosts/relay2").exists(),
+        "a dry run writes nothing"
+    );
+    std::fs::create_dir_all(tmp.path().join("hosts/relay2")).unwrap();
+    std::fs::write(tmp.path().join("hosts/relay2/atproto.toml"), "schema = 1\n").unwrap();
+    let (code, text) = run(&["--name", "relay2", "--target", "root@x", "--yes"]);
+    assert_eq!(code, 5, "{text}");
+    assert!(text.contains("is already there"), "{text}");
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("fleet.toml")).unwrap(),
+        before
+    );
+}

@@ -108,3 +108,154 @@ pub fn run(opts: &EditOptions) -> ExitStatus {
         crate::lineui::fleet::run(&opts.file, opts.ascii)
     }
 }
+
+/// `fleet add-host`'s options.
+#[derive(Debug, Clone)]
+pub struct AddOptions {
+    pub file: PathBuf,
+    pub name: String,
+    pub target: String,
+    pub profile: String,
+    pub yes: bool,
+    pub dry_run: bool,
+}
+
+/// Adds a host to the fleet: its answers at `hosts/<name>/atproto.toml` from a profile
+/// (named as the fleet names it, with the fleet's inputs) and its `[[hosts]]` entry,
+/// both shown as a diff and written after one question, through the one write path.
+pub fn add_host(
+    catalog: &'static Catalog,
+    opts: &AddOptions,
+    style: Style,
+    confirm: Confirm,
+    out: &mut dyn std::io::Write,
+) -> ExitStatus {
+    use crate::apply::{ApplyPlan, FileChange};
+    use crate::report::{Printer, outcome};
+    let mut p = Printer { out };
+    let loaded = match read(&opts.file, style) {
+        Ok(l) => l,
+        Err((report, status)) => {
+            p.put(&report);
+            return status;
+        }
+    };
+    let Some(profile) = crate::wizard::profiles::find(&opts.profile) else {
+        let names: Vec<&str> = crate::wizard::profiles::all()
+            .iter()
+            .map(|p| p.name)
+            .collect();
+        p.put(&format!(
+            "{}: there is no profile {:?}; the profiles are: {}\n",
+            style.error("error"),
+            opts.profile,
+            names.join(", ")
+        ));
+        return ExitStatus::Unusable;
+    };
+    let added = match crate::wizard::fleet_add::add_host(
+        catalog,
+        &loaded.fleet,
+        &loaded.text,
+        &loaded.trees(),
+        &opts.name,
+        &opts.target,
+        profile,
+    ) {
+        Ok(a) => a,
+        Err(why) => {
+            p.put(&format!(
+                "{}: {}\n{}\n",
+                style.error("error"),
+                crate::safe_text::escape(&why),
+                outcome::NOTHING_WRITTEN
+            ));
+            return ExitStatus::Problems;
+        }
+    };
+    let dir = fleet_dir(&opts.file);
+    // Named in full in the report and the commands it ends with.
+    let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
+    let fleet_name = opts
+        .file
+        .file_name()
+        .map_or("fleet.toml".into(), |n| n.to_string_lossy().into_owned());
+    let dir_state = match crate::disk::host::read_dir_state(&dir) {
+        Ok(s) => s,
+        Err(e) => {
+            p.put(&format!("{}: {e}\n", style.error("error")));
+            return crate::write_host::read_failure_status(&e);
+        }
+    };
+    let existing = crate::disk::read::read_text(
+        &dir.join(&added.answers_path),
+        crate::disk::read::Links::Refuse,
+    );
+    if !matches!(existing, Ok(None)) {
+        p.put(&format!(
+            "{}: {} is already there: move it away, or add it to {fleet_name} by hand\n{}\n",
+            style.error("refused"),
+            added.answers_path,
+            outcome::NOTHING_WRITTEN
+        ));
+        return ExitStatus::Refused;
+    }
+    let prepared = crate::write_host::Prepared {
+        dir_state,
+        plan: ApplyPlan {
+            changes: vec![
+                FileChange {
+                    path: added.answers_path.clone(),
+                    old: None,
+                    new: added.answers,
+                    why: format!("the new host's answers, from the {} profile", profile.name),
+                },
+                FileChange {
+                    path: fleet_name,
+                    old: Some(loaded.text.clone()),
+                    new: added.fleet_text,
+                    why: "the fleet, with the new host".into(),
+                },
+            ],
+            ..ApplyPlan::default()
+        },
+    };
+    let asking = super::write_flow::Asking {
+        yes: opts.yes,
+        dry_run: opts.dry_run,
+        scope: "",
+    };
+    if let Some(status) =
+        super::write_flow::show_and_decide(&mut p, &prepared, &dir, style, &asking, confirm)
+    {
+        return status;
+    }
+    match crate::write_host::commit(&dir, &prepared) {
+        Ok(written) => {
+            super::write_flow::show_written(&mut p, &written, &dir, &[], style);
+            p.put(&crate::report::next::numbered(
+                &[
+                    format!(
+                        "Fill in the new host (its domain, its services), checked with the fleet:\n  atproto-wizard fleet edit {}",
+                        opts.file.display()
+                    ),
+                    format!(
+                        "Then write the fleet:\n  atproto-wizard fleet apply {} --dir {}",
+                        opts.file.display(),
+                        dir.display()
+                    ),
+                ],
+                style,
+            ));
+            ExitStatus::Success
+        }
+        Err(failure) => {
+            p.put(&outcome::write_failure(
+                &failure,
+                "changed while fleet add-host ran; nothing was written: run it again.",
+                style,
+            ));
+            crate::write_host::write_failure_status(&failure)
+        }
+    }
+}

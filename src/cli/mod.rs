@@ -461,6 +461,34 @@ pub enum FleetCommand {
     /// Exit status: 0 when left normally or the fleet was written; 2 when fleet.toml or
     /// a host's answers cannot be read; 3 without a terminal; the `fleet apply` statuses
     /// after applying.
+    /// Add a host to the fleet: its answers at hosts/NAME/atproto.toml from a profile
+    /// (host.hostname NAME, and the nixpkgs, flake and system of the fleet's first host,
+    /// since the fleet is one flake) and its [[hosts]] entry in the fleet file (comments
+    /// kept). Both are shown as a diff and written after one question (or --yes).
+    ///
+    /// Exit status: 0 written (or a dry run); 1 the name or target is wrong (or taken);
+    /// 2 the fleet cannot be read or no such profile; 4 not confirmed; 5 refused (the
+    /// host's answers file is already there).
+    AddHost {
+        /// The fleet file (fleet.toml).
+        #[arg(value_name = "FILE", default_value = "fleet.toml")]
+        file: PathBuf,
+        /// The host's name: its nixosConfigurations entry and host.hostname.
+        #[arg(long, value_name = "NAME")]
+        name: String,
+        /// How the deployment engine reaches it over SSH: user@address.
+        #[arg(long, value_name = "USER@ADDRESS")]
+        target: String,
+        /// The profile its answers start from (`atproto-wizard new` lists them).
+        #[arg(long, value_name = "PROFILE", default_value = "custom")]
+        profile: String,
+        /// Write without asking.
+        #[arg(long, short = 'y')]
+        yes: bool,
+        /// Only show what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     Edit {
         /// The fleet file (fleet.toml); each host's answers must be an atproto.toml in
         /// a directory of its own, as `fleet apply` lays them out.

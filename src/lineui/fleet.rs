@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::Path;
 
 use super::flow::{self, Look, Start};
-use super::prompter::{Prompter, Reply, SelectAsk};
+use super::prompter::{Prompter, Reply, SelectAsk, TextAsk};
 use crate::catalog::Catalog;
 use crate::cli::fleet_edit;
 use crate::exit_status::ExitStatus;
@@ -77,6 +77,7 @@ pub fn run_with(
             .map(|r| escape(&FleetView::row_text(r)).into_owned())
             .collect();
         options.push("Apply the fleet: write every host's files (fleet apply)".into());
+        options.push("Add a host (from a profile)".into());
         options.push("Quit".into());
         let chosen = match p.select(&SelectAsk {
             message: "Which host? (or apply the fleet)".into(),
@@ -92,11 +93,15 @@ pub fn run_with(
             }
         };
         let n = view.rows.len();
-        if chosen == n + 1 {
+        if chosen == n + 2 {
             return ExitStatus::Success;
         }
         if chosen == n {
             return apply(p, catalog, file, look);
+        }
+        if chosen == n + 1 {
+            last = add_host(p, catalog, file, look);
+            continue;
         }
         let host = match fleet_edit::open_host(&loaded, chosen) {
             Ok(h) => h,
@@ -123,6 +128,75 @@ pub fn run_with(
             _ => format!("{name}: nothing saved; back at the fleet."),
         });
     }
+}
+
+/// Asks the new host's name, target and profile, then adds it as `fleet add-host`
+/// does (its diff and one question); what came of it, for the view.
+fn add_host(
+    p: &mut dyn Prompter,
+    catalog: &'static Catalog,
+    file: &Path,
+    look: Look,
+) -> Option<String> {
+    let text = |p: &mut dyn Prompter, message: &str, hint: &str| match p.text(&TextAsk {
+        message: message.into(),
+        default: None,
+        hint: hint.into(),
+    }) {
+        Ok(Reply::Answer(a)) if !a.trim().is_empty() => Some(a.trim().to_string()),
+        _ => None,
+    };
+    let name = text(
+        p,
+        "The new host's name",
+        "its nixosConfigurations entry, like relay2",
+    )?;
+    let target = text(
+        p,
+        "How to reach it over SSH",
+        "user@address, like root@203.0.113.13",
+    )?;
+    let profiles = crate::wizard::profiles::all();
+    let options = profiles
+        .iter()
+        .map(|pr| format!("{}: {}", pr.name, pr.title))
+        .collect();
+    let Ok(Reply::Answer(i)) = p.select(&SelectAsk {
+        message: "What it runs, to start from".into(),
+        options,
+        start: 0,
+        hint: "up/down, Enter chooses; every answer can be changed after".into(),
+    }) else {
+        return Some("No host added.".into());
+    };
+    let opts = fleet_edit::AddOptions {
+        file: file.to_path_buf(),
+        name: name.clone(),
+        target,
+        profile: profiles[i].name.to_string(),
+        yes: false,
+        dry_run: false,
+    };
+    let said = std::cell::RefCell::new(Vec::<u8>::new());
+    let mut out = flow::SaidBuffer(&said);
+    let mut confirm = |question: &str| {
+        let text = String::from_utf8_lossy(&said.borrow_mut().split_off(0)).into_owned();
+        p.say(&text);
+        let ask = super::prompter::ConfirmAsk {
+            message: question.trim_end_matches(" [y/N] ").to_string(),
+            default: false,
+            hint: "y adds the host; n or Enter writes nothing".into(),
+        };
+        Some(matches!(p.confirm(&ask), Ok(Reply::Answer(true))))
+    };
+    let status = fleet_edit::add_host(catalog, &opts, look.style(), &mut confirm, &mut out);
+    let rest = String::from_utf8_lossy(&said.borrow()).into_owned();
+    p.say(&rest);
+    Some(if status == ExitStatus::Success {
+        format!("{name}: added; open it to fill it in.")
+    } else {
+        "No host added.".into()
+    })
 }
 
 /// `fleet apply` into the fleet's directory, its report said here and its one

@@ -224,7 +224,7 @@ fn draw(f: &mut Frame, view: &FleetView, look: Look) {
     }
     lines.push(Line::from(""));
     lines.push(Line::from(Span::styled(
-        "  Enter opens a host in the usual steps · a applies the fleet · q quits",
+        "  Enter opens a host in the usual steps · a applies the fleet · q quits · a new host: atproto-wizard fleet add-host (or --line)",
         theme.key(),
     )));
     let title = format!(

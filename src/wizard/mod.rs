@@ -37,6 +37,7 @@ pub mod cursor;
 pub mod draft;
 pub mod field_help;
 pub mod first_switch;
+pub mod fleet_add;
 pub mod fleet_view;
 pub mod hand_off;
 pub mod journey;
