@@ -19,6 +19,32 @@ use crate::validate::{Diagnostic, validate};
 pub use file::{Build, Engine, FleetFile, FleetHost};
 pub use refs::{HostDiagnostic, HostTree, Reference};
 
+/// The example fleet in `profiles/fleet/`, for tests: the fleet, its file's text, and
+/// each host's answers in the fleet's order.
+#[cfg(test)]
+pub(crate) fn example() -> (FleetFile, String, Vec<(String, crate::plan::Answers)>) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/fleet");
+    let text = std::fs::read_to_string(dir.join("fleet.toml")).unwrap();
+    let fleet = FleetFile::parse("fleet.toml", &text).unwrap();
+    let hosts = fleet
+        .hosts
+        .iter()
+        .map(|h| {
+            let answers = crate::plan::Answers::read(&dir.join(&h.answers)).unwrap();
+            (h.name.clone(), answers)
+        })
+        .collect();
+    (fleet, text, hosts)
+}
+
+/// [`example`] with each host's answers as a tree.
+#[cfg(test)]
+pub(crate) fn example_trees() -> (FleetFile, String, Vec<HostTree>) {
+    let (fleet, text, hosts) = example();
+    let trees = hosts.into_iter().map(|(n, a)| (n, a.tree)).collect();
+    (fleet, text, trees)
+}
+
 /// What `fleet check` finds.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct FleetReport {

@@ -136,24 +136,12 @@ pub fn referring_field<'c>(catalog: &'c Catalog, path: &str) -> Option<&'c Field
 mod tests {
     use super::*;
 
-    fn example() -> std::path::PathBuf {
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/fleet")
-    }
-
     fn example_fleet() -> FleetFile {
-        let text = std::fs::read_to_string(example().join("fleet.toml")).unwrap();
-        FleetFile::parse("fleet.toml", &text).unwrap()
+        crate::fleet::example_trees().0
     }
 
     fn example_hosts() -> Vec<HostTree> {
-        example_fleet()
-            .hosts
-            .iter()
-            .map(|h| {
-                let a = Answers::read(&example().join(&h.answers)).unwrap();
-                (h.name.clone(), a.tree)
-            })
-            .collect()
+        crate::fleet::example_trees().2
     }
 
     #[test]

@@ -177,21 +177,11 @@ fn add_host(
         yes: false,
         dry_run: false,
     };
-    let said = std::cell::RefCell::new(Vec::<u8>::new());
-    let mut out = flow::SaidBuffer(&said);
-    let mut confirm = |question: &str| {
-        let text = String::from_utf8_lossy(&said.borrow_mut().split_off(0)).into_owned();
-        p.say(&text);
-        let ask = super::prompter::ConfirmAsk {
-            message: question.trim_end_matches(" [y/N] ").to_string(),
-            default: false,
-            hint: "y adds the host; n or Enter writes nothing".into(),
-        };
-        Some(matches!(p.confirm(&ask), Ok(Reply::Answer(true))))
-    };
-    let status = fleet_edit::add_host(catalog, &opts, look.style(), &mut confirm, &mut out);
-    let rest = String::from_utf8_lossy(&said.borrow()).into_owned();
-    p.say(&rest);
+    let status = said_here(
+        p,
+        "y adds the host; n or Enter writes nothing",
+        |confirm, out| fleet_edit::add_host(catalog, &opts, look.style(), confirm, out),
+    );
     Some(if status == ExitStatus::Success {
         format!("{name}: added; open it to fill it in.")
     } else {
@@ -202,6 +192,21 @@ fn add_host(
 /// `fleet apply` into the fleet's directory, its report said here and its one
 /// question asked here.
 fn apply(p: &mut dyn Prompter, catalog: &Catalog, file: &Path, look: Look) -> ExitStatus {
+    said_here(
+        p,
+        "y writes every host's files; n or Enter writes nothing",
+        |confirm, out| fleet_edit::apply(catalog, file, look.style(), confirm, out),
+    )
+}
+
+/// Runs a command that reports to a writer and asks one yes/no question: what it
+/// printed is said through the prompter before the question and at the end, and the
+/// question is the prompter's (`hint` under it).
+fn said_here(
+    p: &mut dyn Prompter,
+    hint: &str,
+    run: impl FnOnce(crate::cli::apply_cmd::Confirm, &mut dyn std::io::Write) -> ExitStatus,
+) -> ExitStatus {
     let said = std::cell::RefCell::new(Vec::<u8>::new());
     let mut out = flow::SaidBuffer(&said);
     let mut confirm = |question: &str| {
@@ -210,11 +215,11 @@ fn apply(p: &mut dyn Prompter, catalog: &Catalog, file: &Path, look: Look) -> Ex
         let ask = super::prompter::ConfirmAsk {
             message: question.trim_end_matches(" [y/N] ").to_string(),
             default: false,
-            hint: "y writes every host's files; n or Enter writes nothing".into(),
+            hint: hint.to_string(),
         };
         Some(matches!(p.confirm(&ask), Ok(Reply::Answer(true))))
     };
-    let status = fleet_edit::apply(catalog, file, look.style(), &mut confirm, &mut out);
+    let status = run(&mut confirm, &mut out);
     let rest = String::from_utf8_lossy(&said.borrow()).into_owned();
     p.say(&rest);
     status

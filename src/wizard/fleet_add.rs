@@ -92,20 +92,7 @@ mod tests {
     use crate::wizard::profiles;
 
     fn example() -> (FleetFile, String, Vec<HostTree>) {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/fleet");
-        let text = std::fs::read_to_string(dir.join("fleet.toml")).unwrap();
-        let fleet = FleetFile::parse("fleet.toml", &text).unwrap();
-        let hosts = fleet
-            .hosts
-            .iter()
-            .map(|h| {
-                (
-                    h.name.clone(),
-                    Answers::read(&dir.join(&h.answers)).unwrap().tree,
-                )
-            })
-            .collect();
-        (fleet, text, hosts)
+        crate::fleet::example_trees()
     }
 
     #[test]

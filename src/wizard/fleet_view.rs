@@ -2,14 +2,11 @@
 //! warnings, errors, as `fleet check` finds them), the one selected, and what the
 //! operator chose (open a host in the usual steps, apply the fleet, quit). Pure: the
 //! full screen and the line mode show [`FleetView::rows`] and ask it what a key means.
-use std::collections::BTreeMap;
-
 use super::state::StepStatus;
 use crate::catalog::Catalog;
 use crate::fleet::seat::Seat;
 use crate::fleet::{FleetFile, FleetReport, HostTree};
 use crate::plan::PlanView;
-use crate::value::Value;
 
 /// One host of the fleet, as the view lists it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -164,33 +161,12 @@ pub fn seat(fleet: &FleetFile, hosts: &[HostTree], name: &str) -> Seat {
     }
 }
 
-/// The hosts' answers trees, from (name, answers) pairs.
-pub fn trees(hosts: &[(String, crate::plan::Answers)]) -> Vec<(String, BTreeMap<String, Value>)> {
-    hosts
-        .iter()
-        .map(|(n, a)| (n.clone(), a.tree.clone()))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::Answers;
-
+    use crate::value::Value;
     fn example() -> (FleetFile, Vec<HostTree>) {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/fleet");
-        let text = std::fs::read_to_string(dir.join("fleet.toml")).unwrap();
-        let fleet = FleetFile::parse("fleet.toml", &text).unwrap();
-        let hosts = fleet
-            .hosts
-            .iter()
-            .map(|h| {
-                (
-                    h.name.clone(),
-                    Answers::read(&dir.join(&h.answers)).unwrap().tree,
-                )
-            })
-            .collect();
+        let (fleet, _, hosts) = crate::fleet::example_trees();
         (fleet, hosts)
     }
 

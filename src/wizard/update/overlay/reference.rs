@@ -177,8 +177,6 @@ mod tests {
     use super::*;
     use crate::apply::DirState;
     use crate::catalog::Catalog;
-    use crate::fleet::FleetFile;
-    use crate::plan::Answers;
     use crate::wizard::draft::Draft;
     use crate::wizard::fleet_view::seat;
     use crate::wizard::questions::StepKind;
@@ -187,18 +185,7 @@ mod tests {
     /// Host `name` of the example fleet, open in the wizard with its fleet.
     fn fleet_host(name: &str) -> WizardState {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("profiles/fleet");
-        let text = std::fs::read_to_string(dir.join("fleet.toml")).unwrap();
-        let fleet = FleetFile::parse("fleet.toml", &text).unwrap();
-        let hosts: Vec<_> = fleet
-            .hosts
-            .iter()
-            .map(|h| {
-                (
-                    h.name.clone(),
-                    Answers::read(&dir.join(&h.answers)).unwrap(),
-                )
-            })
-            .collect();
+        let (fleet, _, hosts) = crate::fleet::example();
         let trees: Vec<_> = hosts
             .iter()
             .map(|(n, a)| (n.clone(), a.tree.clone()))
