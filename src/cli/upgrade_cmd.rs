@@ -56,8 +56,17 @@ pub fn run(
         Ok(a) => a,
         Err(e) => return fail(&mut p, "error", e.to_string(), ExitStatus::Unusable),
     };
+    // As apply reads a host: never through a link, only regular files.
     let read = |name: &str| read_text(&dir.join(name), Links::Refuse);
-    let (Ok(Some(_)), Ok(old_lock)) = (read("flake.nix"), read(FLAKE_LOCK)) else {
+    let (flake, old_lock) = match (read("flake.nix"), read(FLAKE_LOCK)) {
+        (Ok(flake), Ok(lock)) => (flake, lock),
+        (Err(e), _) | (_, Err(e)) => {
+            let status = crate::write_host::read_failure_status(&e);
+            let word = if e.is_refusal() { "refused" } else { "error" };
+            return fail(&mut p, word, e.to_string(), status);
+        }
+    };
+    if flake.is_none() {
         return fail(
             &mut p,
             "error",
@@ -67,7 +76,7 @@ pub fn run(
             ),
             ExitStatus::Unusable,
         );
-    };
+    }
     if find_program("nix").is_none() {
         return fail(
             &mut p,
@@ -207,12 +216,13 @@ pub fn run(
     {
         return status;
     }
+    let had_lock = prepared.plan.changes[0].old.is_some();
     match crate::write_host::commit(dir, &prepared) {
         Ok(written) => {
             super::write_flow::show_written(&mut p, &written, dir, &[], style);
             let shown = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.clone());
             p.put(&crate::report::next::numbered(
-                &next_steps(&shown, &host, plan.breaking().count() > 0),
+                &next_steps(&shown, &host, plan.breaking().count() > 0, had_lock),
                 style,
             ));
             ExitStatus::Success
@@ -229,7 +239,7 @@ pub fn run(
 }
 
 /// Switching to the new lock, and going back.
-fn next_steps(dir: &Path, host: &str, breaking: bool) -> Vec<String> {
+fn next_steps(dir: &Path, host: &str, breaking: bool, had_lock: bool) -> Vec<String> {
     let mut steps = Vec::new();
     if breaking {
         steps.push("Do what each breaking change above needs first.".to_string());
@@ -242,10 +252,15 @@ fn next_steps(dir: &Path, host: &str, breaking: bool) -> Vec<String> {
         "If the new system misbehaves, go back to the one before:\n  sudo nixos-rebuild switch --rollback"
             .to_string(),
     );
-    steps.push(format!(
-        "The systems to go back to, and the lock as it was (a .bak beside flake.lock):\n  sudo nix-env --list-generations -p /nix/var/nix/profiles/system\n  ls {}/flake.lock.*.bak",
-        dir.display()
-    ));
+    let generations = "sudo nix-env --list-generations -p /nix/var/nix/profiles/system";
+    steps.push(if had_lock {
+        format!(
+            "The systems to go back to, and the lock as it was (a .bak beside flake.lock):\n  {generations}\n  ls {}/flake.lock.*.bak",
+            dir.display()
+        )
+    } else {
+        format!("The systems to go back to:\n  {generations}")
+    });
     steps
 }
 
